@@ -1,0 +1,156 @@
+"""Machinery shared by every extractor: span extensions, the regex component, registration.
+
+An extractor is one module in ``extractors/`` plus one rule file in ``configs/rules/``::
+
+    # extractors/ki67.py
+    SPEC = ExtractorSpec(name="ki67", order=50)          # factory nelm_ki67, rules ki67.jsonl
+
+    class Ki67Extractor(RegexExtractor):
+        def interpret(self, doc, match, rule):           # regex match -> Findings (or none)
+            ...
+
+    register(SPEC, Ki67Extractor)
+
+Each span is written to ``doc.spans[<name>]`` and to the shared ``doc.spans["findings"]``
+group that ConText reads, with its rule id and normalised value as span extensions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ._rules import Rule, load_rules
+
+FINDINGS = "findings"
+
+#: Span extensions every extractor may set; harvest reads exactly these.
+SPAN_EXTENSIONS: dict[str, Any] = {
+    "rule_id": None,
+    "value_num": None,
+    "value_unit": None,
+    "value_norm": None,
+    "extractor": None,
+    "attrs": None,
+}
+for _name, _default in SPAN_EXTENSIONS.items():
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+
+
+@dataclass
+class Finding:
+    """One mention an extractor wants to emit (character offsets into ``doc.text``)."""
+
+    start: int
+    end: int
+    label: str
+    value_num: float | None = None
+    value_unit: str | None = None
+    value_norm: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExtractorSpec:
+    """How the pipeline finds an extractor: factory ``nelm_<name>``, rules ``<name>.jsonl``."""
+
+    name: str
+    order: int = 50
+    rules: str | None = None
+
+    @property
+    def factory(self) -> str:
+        return f"nelm_{self.name}"
+
+    @property
+    def rules_file(self) -> str:
+        return self.rules or f"{self.name}.jsonl"
+
+
+SPECS: dict[str, ExtractorSpec] = {}
+
+
+class RegexExtractor:
+    """Runs every rule's regex over the text and turns matches into spans.
+
+    Subclasses override :meth:`interpret` (a match into zero or more Findings) and,
+    rarely, :meth:`postprocess` (all spans of the doc at once).
+    """
+
+    def __init__(self, nlp: Language, name: str, rules_path: str | Path) -> None:
+        self.name = name
+        self.spans_key = name.removeprefix("nelm_")
+        self.rules: list[Rule] = load_rules(rules_path)
+
+    def matches(self, text: str) -> Iterator[tuple[re.Match[str], Rule]]:
+        for rule in self.rules:
+            for match in rule.regex.finditer(text):
+                yield match, rule
+
+    def interpret(self, doc: Doc, match: re.Match[str], rule: Rule) -> Iterable[Finding]:
+        group = rule.span or 0
+        start, end = match.span(group)
+        return [Finding(start, end, rule.label, value_norm=rule.norm)]
+
+    def postprocess(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        return drop_contained(spans)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        for match, rule in self.matches(doc.text):
+            for finding in self.interpret(doc, match, rule) or ():
+                span = make_span(doc, finding, rule.id, self.spans_key)
+                if span is not None:
+                    spans.append(span)
+        spans = self.postprocess(doc, spans)
+        doc.spans[self.spans_key] = spans
+        add_findings(doc, spans)
+        return doc
+
+
+def make_span(doc: Doc, finding: Finding, rule_id: str, extractor: str) -> Span | None:
+    """A span over the finding's characters (expanded to token edges), annotated."""
+    if finding.end <= finding.start:
+        return None
+    span = doc.char_span(finding.start, finding.end, label=finding.label, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    span._.rule_id = rule_id
+    span._.value_num = finding.value_num
+    span._.value_unit = finding.value_unit
+    span._.value_norm = finding.value_norm
+    span._.extractor = extractor
+    span._.attrs = finding.attrs or None
+    return span
+
+
+def add_findings(doc: Doc, spans: Iterable[Span]) -> None:
+    existing = list(doc.spans[FINDINGS]) if FINDINGS in doc.spans else []
+    doc.spans[FINDINGS] = existing + list(spans)
+
+
+def drop_contained(spans: list[Span]) -> list[Span]:
+    """Keep one span per region and label: the longest; on a tie the earlier rule's."""
+    ordered = sorted(enumerate(spans), key=lambda p: (p[1].start_char, -(p[1].end_char - p[1].start_char), p[0]))
+    kept: list[Span] = []
+    for _, span in ordered:
+        if any(k.label == span.label and k.start_char <= span.start_char and span.end_char <= k.end_char for k in kept):
+            continue
+        kept.append(span)
+    return kept
+
+
+def register(spec: ExtractorSpec, cls: Callable[..., Any]) -> None:
+    """Register the spaCy factory ``nelm_<name>`` for an extractor class."""
+    SPECS[spec.name] = spec
+
+    def make(nlp, name, rules_path):  # untyped: spaCy resolves factory signatures at runtime
+        return cls(nlp, name, rules_path)
+
+    if not Language.has_factory(spec.factory):
+        Language.factory(spec.factory, assigns=["doc.spans"], default_config={"rules_path": ""})(make)

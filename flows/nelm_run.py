@@ -1,0 +1,80 @@
+"""The nightly job as one Prefect flow: plan -> one task per shard -> finalize.
+
+Tasks wrap ``pipeline.run`` functions; they carry paths, ids and counts, never report text,
+and nothing is persisted as a Prefect result.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from . import prefect_env
+
+prefect_env.configure()
+
+from prefect import flow, task, unmapped  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+
+from pipeline import run  # noqa: E402
+from pipeline.errors import NelmError  # noqa: E402
+
+
+def _retry_transient(task_, task_run, state) -> bool:
+    """Retry I/O hiccups; a NelmError (bad archive, bad config) is permanent."""
+    try:
+        state.result()
+    except NelmError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+plan_task = task(run.plan_run, name="plan", persist_result=False, retries=2, retry_delay_seconds=[1, 5],
+                 retry_condition_fn=_retry_transient)
+shard_task = task(run.process_shard, name="extract-shard", persist_result=False, retries=2,
+                  retry_delay_seconds=[1, 5], retry_condition_fn=_retry_transient)
+finalize_task = task(run.finalize, name="finalize", persist_result=False)
+
+
+@flow(name="nelm-run", persist_result=False, log_prints=False)
+def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
+             on_shard: Callable[[run.ShardResult, int], None] | None = None) -> run.RunSummary:
+    """Ingest the archive, extract per shard, aggregate, decide, write the six tables."""
+    plan = plan_task(input_path, out_dir, config_path)
+    futures = shard_task.map(plan.pending, unmapped(plan.config_path))
+    results = []
+    for future in as_completed(futures):
+        result = future.result()
+        results.append(result)
+        if on_shard is not None:
+            on_shard(result, len(plan.pending))
+    results.sort(key=lambda r: r.key)
+    return finalize_task(plan, results)
+
+
+def task_runner(runner: str, workers: int, dask_address: str | None = None):
+    """The Prefect task runner for ``--runner`` / ``--workers``."""
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
+    if workers > 1:
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=workers)
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+def run_flow(input_path: str, out_dir: str, config_path: str | None = None, workers: int = 1,
+             runner: str = "local", dask_address: str | None = None,
+             on_shard: Callable[[run.ShardResult, int], None] | None = None) -> run.RunSummary:
+    """Run the flow with the chosen task runner; starts one shared embedded server when needed."""
+    if workers > 1 or runner == "dask":
+        prefect_env.ensure_shared_server()
+    flow_ = nelm_run.with_options(task_runner=task_runner(runner, workers, dask_address))
+    return flow_(str(input_path), str(out_dir), str(config_path) if config_path else None, on_shard=on_shard)

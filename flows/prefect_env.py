@@ -1,0 +1,48 @@
+"""Prefect settings nelm needs before Prefect is imported: no analytics, no network, patient start-up.
+
+Without a configured server Prefect runs embedded (ephemeral API, SQLite under PREFECT_HOME).
+With process workers, one temporary server is started here in the parent and shared, instead of
+one per worker process.
+"""
+from __future__ import annotations
+
+import os
+
+DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_LOGGING_EXTRA_LOGGERS": "pipeline,extractors",
+    "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+    "PREFECT_UI_ENABLED": "false",
+    "LOGURU_LEVEL": "WARNING",
+}
+
+_server = None
+
+
+def configure() -> None:
+    for key, value in DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+def ensure_shared_server() -> str | None:
+    """Start one embedded Prefect server for this process tree unless an API URL is configured."""
+    global _server
+    configure()
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    from prefect.server.api.server import SubprocessASGIServer
+
+    _server = SubprocessASGIServer()
+    _server.start(timeout=int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+    os.environ["PREFECT_API_URL"] = _server.api_url
+    return _server.api_url
+
+
+def stop_shared_server() -> None:
+    global _server
+    if _server is not None:
+        _server.stop()
+        os.environ.pop("PREFECT_API_URL", None)
+        _server = None

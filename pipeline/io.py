@@ -1,0 +1,114 @@
+"""Atomic Parquet writes and the output-folder lock.
+
+Every file nelm writes appears whole or not at all: it is written to a temporary name in the
+same folder, fsynced, then renamed over the target (``os.replace`` is atomic on POSIX).
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import OutputLockedError
+
+PARQUET_OPTIONS = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_parquet_atomic(table: pa.Table, path: str | Path) -> Path:
+    """Write ``table`` to ``path`` atomically (temp file + fsync + rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        pq.write_table(table, tmp, **PARQUET_OPTIONS)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    _fsync_dir(path.parent)
+    return path
+
+
+def write_bytes_atomic(data: bytes, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+    return path
+
+
+def commit_dir(tmp_dir: Path, final_dir: Path) -> None:
+    """Move a fully written folder into place; a finished folder already there wins."""
+    _fsync_dir(tmp_dir)
+    try:
+        os.rename(tmp_dir, final_dir)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            shutil.rmtree(tmp_dir, ignore_errors=True)  # another attempt finished first: same content
+        else:
+            raise
+    _fsync_dir(final_dir.parent)
+
+
+def replace_dir(new_dir: Path, final_dir: Path) -> None:
+    """Swap ``new_dir`` in as ``final_dir`` (the old one is removed after the swap)."""
+    old = final_dir.with_name(f".{final_dir.name}.old-{uuid.uuid4().hex[:8]}")
+    if final_dir.exists():
+        os.rename(final_dir, old)
+    os.rename(new_dir, final_dir)
+    _fsync_dir(final_dir.parent)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def output_lock(out_dir: str | Path) -> Iterator[Path]:
+    """Hold an exclusive lock on ``out_dir``; a second run fails fast with OutputLockedError."""
+    out = Path(out_dir)
+    (out / ".nelm").mkdir(parents=True, exist_ok=True)
+    lock_path = out / ".nelm" / "lock"
+    fh = open(lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise OutputLockedError(
+                f"[O001] another nelm run is writing to {out} (lock {lock_path} is held); "
+                "wait for it to finish or use another --out"
+            ) from exc
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}\n")
+        fh.flush()
+        yield out
+    finally:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        finally:
+            fh.close()

@@ -1,0 +1,438 @@
+"""A whole run as three plain steps: plan, process shards, finalize.
+
+``plan_run`` streams the archive once, validates every record and cuts the stream into shards
+with content-defined boundaries (a boundary follows a record whose id hashes to 0 mod the shard
+size), so an inserted or changed report disturbs only its own shard. A shard's key is a hash of
+its records' metadata and text hashes plus the extractor fingerprint: a finished shard with the
+same key is never processed again, and inside a changed shard every unchanged report reuses its
+previous rows (no NLP work for it).
+
+``process_shard`` (one Prefect task per shard) extracts one shard and commits its folder
+atomically; ``finalize`` assembles the six tables from the shards of the plan, writes them
+atomically, and removes shards no longer referenced. Task arguments and results hold paths,
+ids and counts only, never report text.
+
+Layout under ``--out``::
+
+    documents.parquet imaging.parquet pathology.parquet patients.parquet eligibility.parquet
+    mentions.parquet/part-<shard>.parquet          (a dataset folder)
+    .nelm/lock  .nelm/inputs/<shard>.parquet  .nelm/shards/<fingerprint>/<shard>/  .nelm/run.json
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .config import Config, load_config
+from .errors import NelmError
+from .ingest import Record, Validator, read_archive
+from .io import commit_dir, replace_dir, write_bytes_atomic, write_parquet_atomic
+from .schema import DOCUMENTS, TABLES, to_table
+
+log = logging.getLogger(__name__)
+
+WORK_DIR = ".nelm"
+EXTRACTED_TABLES = ("mentions", "imaging", "pathology")
+#: mention labels the patient aggregation reads (uncertain sites, procedure history)
+AGGREGATION_LABELS = ("EXTRAHEPATIC_SITE", "PROCEDURE_HISTORY")
+#: documents columns a shard writes; pipeline_version and run_id are stamped by finalize.
+SHARD_DOC_FIELDS = [f.name for f in DOCUMENTS if f.name not in ("pipeline_version", "run_id")]
+SHARD_DOCUMENTS = pa.schema([DOCUMENTS.field(n) for n in SHARD_DOC_FIELDS])
+INPUT_SCHEMA = pa.schema(list(SHARD_DOCUMENTS) + [pa.field("text", pa.string()), pa.field("reuse_from", pa.string())])
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """What a worker needs to process one shard: paths and counts, never text."""
+
+    key: str
+    input_path: str
+    shard_dir: str
+    n_records: int
+
+
+@dataclass
+class Plan:
+    out_dir: str
+    config_path: str | None
+    fingerprint: str
+    shard_keys: list[str] = field(default_factory=list)
+    pending: list[ShardTask] = field(default_factory=list)
+    n_records: int = 0
+    n_ok: int = 0
+    n_quarantined: int = 0
+    n_duplicates: int = 0
+    n_reusable: int = 0
+
+    @property
+    def store(self) -> Path:
+        return Path(self.out_dir) / WORK_DIR / "shards" / self.fingerprint
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    key: str
+    n_records: int
+    n_ok: int
+    n_extracted: int
+    n_reused: int
+    n_failed: int
+    seconds: float
+
+
+@dataclass
+class RunSummary:
+    out_dir: str
+    run_id: str
+    records: int
+    ok: int
+    quarantined: int
+    duplicates: int
+    extracted: int
+    reused_shards: int
+    patients: int
+    eligibility: dict[str, dict[str, int]]
+    seconds: float = 0.0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True)
+
+
+# ----------------------------------------------------------------------------- fingerprint
+
+def fingerprint(config: Config) -> str:
+    """Extractor version: nelm version + every rule file and extractor source the NLP is built from."""
+    from .nlp import nlp_fingerprint
+
+    digest = hashlib.sha256(f"{__version__}\n{nlp_fingerprint(config)}".encode())
+    digest.update(json.dumps(config.input.model_dump(), sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+def _meta_line(record: Record) -> str:
+    return json.dumps([record.report_id, record.patient_id, str(record.report_date), record.report_type,
+                       record.report_type_source, record.error, record.n_chars, record.text_sha256, record.source])
+
+
+def _boundary(report_id: str, shard_size: int) -> bool:
+    digest = hashlib.blake2b(report_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % max(shard_size, 1) == 0
+
+
+# ----------------------------------------------------------------------------- plan
+
+def _reuse_index(store: Path) -> dict[tuple[str, str, str], str]:
+    """(report_id, text_sha256, report_type) -> shard key, over finished shards of this fingerprint."""
+    index: dict[tuple[str, str, str], str] = {}
+    if not store.is_dir():
+        return index
+    for shard in sorted(store.iterdir()):
+        if shard.name.startswith(".") or not (shard / "documents.parquet").exists():
+            continue
+        table = pq.read_table(shard / "documents.parquet", columns=["report_id", "text_sha256", "report_type", "status"])
+        for rid, sha, type_, status in zip(*(table.column(c).to_pylist() for c in table.column_names)):
+            if status == "ok":
+                index[(rid, sha, type_)] = shard.name
+    return index
+
+
+def plan_run(input_path: str | Path, out_dir: str | Path, config_path: str | Path | None = None,
+             today: dt.date | None = None) -> Plan:
+    """Stream the archive into shards; write the input file of every shard not already finished."""
+    config = load_config(config_path)
+    out = Path(out_dir)
+    work = out / WORK_DIR
+    plan = Plan(out_dir=str(out), config_path=str(config_path) if config_path else None, fingerprint=fingerprint(config))
+    finished = {p.name for p in plan.store.iterdir() if p.is_dir() and not p.name.startswith(".")} if plan.store.is_dir() else set()
+    index = _reuse_index(plan.store) if finished else {}
+    validator = Validator(config, today=today)
+    shard_size = config.run.shard_size
+    buffer: list[Record] = []
+
+    def flush() -> None:
+        if not buffer:
+            return
+        digest = hashlib.sha256(plan.fingerprint.encode())
+        for record in buffer:
+            digest.update(_meta_line(record).encode("utf-8", "surrogatepass"))
+            digest.update(b"\n")
+        key = digest.hexdigest()[:24]
+        plan.shard_keys.append(key)
+        if key not in finished:
+            input_path_ = work / "inputs" / f"{key}.parquet"
+            rows = []
+            for record in buffer:
+                row = record.document_row()
+                row["text"] = record.text
+                row["reuse_from"] = index.get((record.report_id, record.text_sha256, record.report_type)) if record.ok else None
+                plan.n_reusable += row["reuse_from"] is not None
+                rows.append(row)
+            if not input_path_.exists():
+                write_parquet_atomic(pa.Table.from_pylist(rows, schema=INPUT_SCHEMA), input_path_)
+            plan.pending.append(ShardTask(key, str(input_path_), str(plan.store / key), len(buffer)))
+        buffer.clear()
+
+    for raw in read_archive(input_path, config):
+        record = validator.validate(raw)
+        if record is None:
+            continue
+        plan.n_records += 1
+        if record.ok:
+            plan.n_ok += 1
+        else:
+            plan.n_quarantined += 1
+            log.info("quarantined %s: %s", record.report_id, record.error)
+        buffer.append(record)
+        if len(buffer) >= 2 * shard_size or (len(buffer) >= shard_size // 4 and _boundary(record.report_id, shard_size)):
+            flush()
+    flush()
+    plan.n_duplicates = validator.duplicates
+    log.info("planned %d records in %d shards (%d to process)", plan.n_records, len(plan.shard_keys), len(plan.pending))
+    return plan
+
+
+# ----------------------------------------------------------------------------- process
+
+def _read_reused(store: Path, wanted: dict[str, set[str]]) -> dict[str, list[dict[str, Any]]]:
+    """Rows of earlier shards for the given report ids, per extracted table."""
+    import pyarrow.compute as pc
+
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in EXTRACTED_TABLES}
+    for old_key, ids in sorted(wanted.items()):
+        for name in EXTRACTED_TABLES:
+            path = store / old_key / f"{name}.parquet"
+            if not path.exists():
+                continue
+            table = pq.read_table(path)
+            mask = pc.is_in(table.column("report_id"), value_set=pa.array(sorted(ids), pa.string()))
+            out[name].extend(table.filter(mask).to_pylist())
+    return out
+
+
+def process_shard(task: ShardTask, config_path: str | None = None) -> ShardResult:
+    """Extract one shard and commit its folder atomically. Idempotent: a finished shard is skipped."""
+    started = time.perf_counter()
+    final = Path(task.shard_dir)
+    if (final / "documents.parquet").exists():
+        return ShardResult(task.key, task.n_records, 0, 0, 0, 0, 0.0)
+    from .extract import extract_many
+    from .nlp import build_nlp
+
+    config = load_config(config_path)
+    nlp = build_nlp(config)
+    rows = pq.read_table(task.input_path).to_pylist()
+    documents: list[dict[str, Any]] = []
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in EXTRACTED_TABLES}
+    to_extract: list[Record] = []
+    reuse: dict[str, set[str]] = {}
+    current: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        text = row.pop("text")
+        reuse_from = row.pop("reuse_from")
+        documents.append(row)
+        if row["status"] != "ok":
+            continue
+        current[row["report_id"]] = row
+        if reuse_from:
+            reuse.setdefault(reuse_from, set()).add(row["report_id"])
+        else:
+            to_extract.append(Record(
+                report_id=row["report_id"], patient_id=row["patient_id"], report_date=row["report_date"],
+                report_type=row["report_type"], report_type_source=row["report_type_source"], text=text,
+                text_sha256=row["text_sha256"], n_chars=row["n_chars"], source=row["source"]))
+    failed: dict[str, str] = {}
+    for result in extract_many(nlp, to_extract):
+        if isinstance(result, tuple):
+            record, exc = result
+            failed[record.report_id] = f"internal error during extraction ({type(exc).__name__}); report kept for rerun"
+            log.warning("extraction failed for %s: %s", record.report_id, type(exc).__name__)
+            continue
+        tables["mentions"].extend(result.mentions)
+        if result.table:
+            tables[result.table].append(result.row)
+    reused = _read_reused(final.parent, reuse)
+    n_reused = sum(len(ids) for ids in reuse.values())
+    for name, old_rows in reused.items():
+        for row in old_rows:
+            meta = current.get(row["report_id"])
+            if meta is None:
+                continue
+            row["patient_id"] = meta["patient_id"]
+            if "report_date" in row:
+                row["report_date"] = meta["report_date"]
+        tables[name].extend(old_rows)
+    for row in documents:
+        if row["report_id"] in failed and row["status"] == "ok":
+            row["status"], row["error"] = "quarantined", failed[row["report_id"]]
+    failed_ids = set(failed)
+    tmp = final.parent / f".{final.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True, exist_ok=True)
+    write_parquet_atomic(pa.Table.from_pylist(documents, schema=SHARD_DOCUMENTS), tmp / "documents.parquet")
+    for name in EXTRACTED_TABLES:
+        kept = [r for r in tables[name] if r["report_id"] not in failed_ids]
+        write_parquet_atomic(to_table(kept, name), tmp / f"{name}.parquet")
+    commit_dir(tmp, final)
+    try:
+        os.unlink(task.input_path)
+    except FileNotFoundError:
+        pass
+    n_ok = sum(1 for r in documents if r["status"] == "ok")
+    return ShardResult(task.key, task.n_records, n_ok, len(to_extract) - len(failed), n_reused, len(failed),
+                       round(time.perf_counter() - started, 3))
+
+
+# ----------------------------------------------------------------------------- finalize
+
+def _concat(paths: Iterable[Path], schema: pa.Schema) -> pa.Table:
+    tables = [pq.read_table(p, schema=schema) for p in paths if p.exists()]
+    return pa.concat_tables(tables) if tables else schema.empty_table()
+
+
+def _sorted(table: pa.Table, name: str) -> pa.Table:
+    from .schema import SORT_KEYS
+
+    if table.num_rows == 0:
+        return table
+    return table.sort_by([(k, "ascending") for k in SORT_KEYS[name]])
+
+
+def finalize(plan: Plan, results: Iterable[ShardResult] = ()) -> RunSummary:
+    """Assemble the six tables from the plan's shards, write them atomically, clean up."""
+    started = time.perf_counter()
+    config = load_config(plan.config_path)
+    out = Path(plan.out_dir)
+    shard_dirs = [plan.store / key for key in plan.shard_keys]
+    missing = [d.name for d in shard_dirs if not (d / "documents.parquet").exists()]
+    if missing:
+        raise NelmError(f"[N001] {len(missing)} shard(s) did not finish (first: {missing[0]}); run again to resume")
+    run_id = hashlib.sha256(("\n".join(plan.shard_keys) + plan.fingerprint).encode()).hexdigest()[:16]
+    pipeline_version = f"{__version__}+{plan.fingerprint}"
+
+    documents = _concat((d / "documents.parquet" for d in shard_dirs), SHARD_DOCUMENTS)
+    documents = documents.append_column(DOCUMENTS.field("pipeline_version"), pa.array([pipeline_version] * documents.num_rows, pa.string()))
+    documents = documents.append_column(DOCUMENTS.field("run_id"), pa.array([run_id] * documents.num_rows, pa.string()))
+    documents = _sorted(documents.select(DOCUMENTS.names).cast(DOCUMENTS), "documents")
+    imaging = _sorted(_concat((d / "imaging.parquet" for d in shard_dirs), TABLES["imaging"]), "imaging")
+    pathology = _sorted(_concat((d / "pathology.parquet" for d in shard_dirs), TABLES["pathology"]), "pathology")
+
+    patients, eligibility = decide_tables(documents, imaging, pathology, shard_dirs, config)
+
+    write_parquet_atomic(documents, out / "documents.parquet")
+    write_parquet_atomic(imaging, out / "imaging.parquet")
+    write_parquet_atomic(pathology, out / "pathology.parquet")
+    _publish_mentions(out, shard_dirs)
+    write_parquet_atomic(patients, out / "patients.parquet")
+    write_parquet_atomic(eligibility, out / "eligibility.parquet")
+    _collect_garbage(out, plan)
+
+    results = list(results)
+    counts: dict[str, dict[str, int]] = {}
+    for therapy, status in zip(eligibility.column("therapy").to_pylist(), eligibility.column("status").to_pylist()):
+        counts.setdefault(therapy, {}).setdefault(status, 0)
+        counts[therapy][status] += 1
+    statuses = documents.column("status").to_pylist()
+    summary = RunSummary(
+        out_dir=str(out), run_id=run_id, records=documents.num_rows, ok=statuses.count("ok"),
+        quarantined=statuses.count("quarantined"), duplicates=plan.n_duplicates,
+        extracted=sum(r.n_extracted for r in results), reused_shards=len(plan.shard_keys) - len(plan.pending),
+        patients=patients.num_rows, eligibility=counts, seconds=round(time.perf_counter() - started, 3),
+    )
+    write_bytes_atomic(summary.to_json().encode(), out / WORK_DIR / "run.json")
+    return summary
+
+
+def decide_tables(documents: pa.Table, imaging: pa.Table, pathology: pa.Table, shard_dirs: list[Path],
+                  config: Config) -> tuple[pa.Table, pa.Table]:
+    """patients and eligibility from the extracted tables (decision_rules.md §7, §8)."""
+    import pyarrow.compute as pc
+
+    from .aggregate import aggregate_patients
+    from .decision import decide_frame, load_ruleset
+
+    mention_parts = []
+    for d in shard_dirs:
+        path = d / "mentions.parquet"
+        if path.exists():
+            table = pq.read_table(path)
+            mask = pc.is_in(table.column("label"), value_set=pa.array(sorted(AGGREGATION_LABELS), pa.string()))
+            mention_parts.append(table.filter(mask))
+    mentions = pa.concat_tables(mention_parts) if mention_parts else TABLES["mentions"].empty_table()
+    patients_df = aggregate_patients(documents.to_pandas(), imaging.to_pandas(), pathology.to_pandas(), mentions.to_pandas())
+    patients = to_table(patients_df.to_dict("records"), "patients")
+    ruleset = load_ruleset(config.resolve(config.decision.ruleset))
+    eligibility_df = decide_frame(patients_df, ruleset)
+    eligibility = to_table(eligibility_df.to_dict("records"), "eligibility")
+    return patients, eligibility
+
+
+def _publish_mentions(out: Path, shard_dirs: list[Path]) -> None:
+    final = out / "mentions.parquet"
+    staging = out / f".mentions.parquet.new-{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True)
+    for d in shard_dirs:
+        src = d / "mentions.parquet"
+        dst = staging / f"part-{d.name}.parquet"
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copyfile(src, dst)
+    if not shard_dirs:
+        pq.write_table(TABLES["mentions"].empty_table(), staging / "part-empty.parquet")
+    replace_dir(staging, final)
+
+
+def _collect_garbage(out: Path, plan: Plan) -> None:
+    work = out / WORK_DIR
+    keep = set(plan.shard_keys)
+    shards_root = work / "shards"
+    if shards_root.is_dir():
+        for store in shards_root.iterdir():
+            if store.name != plan.fingerprint:
+                shutil.rmtree(store, ignore_errors=True)
+                continue
+            for shard in store.iterdir():
+                if shard.name not in keep:
+                    shutil.rmtree(shard, ignore_errors=True)
+    inputs = work / "inputs"
+    if inputs.is_dir():
+        for path in inputs.iterdir():
+            if path.stem not in keep or (plan.store / path.stem / "documents.parquet").exists():
+                path.unlink(missing_ok=True)
+    for stray in out.glob(".*.tmp-*"):
+        stray.unlink(missing_ok=True)
+    for stray in out.glob(".mentions.parquet.*"):
+        shutil.rmtree(stray, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- without Prefect
+
+def run_local(input_path: str | Path, out_dir: str | Path, config_path: str | Path | None = None,
+              on_shard: Callable[[ShardResult], None] | None = None) -> RunSummary:
+    """The whole job in this process, no Prefect: used by tests, benchmarks and library callers."""
+    from .io import output_lock
+
+    started = time.perf_counter()
+    with output_lock(out_dir):
+        plan = plan_run(input_path, out_dir, config_path)
+        results = []
+        for task in plan.pending:
+            result = process_shard(task, plan.config_path)
+            results.append(result)
+            if on_shard:
+                on_shard(result)
+        summary = finalize(plan, results)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
