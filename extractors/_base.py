@@ -27,6 +27,8 @@ from spacy.tokens import Doc, Span
 from ._rules import Rule, load_rules
 
 FINDINGS = "findings"
+_PENDING = "nelm_pending_findings"
+_TEXT = "nelm_doc_text"
 
 #: Span extensions every extractor may set; harvest reads exactly these.
 SPAN_EXTENSIONS: dict[str, Any] = {
@@ -37,9 +39,26 @@ SPAN_EXTENSIONS: dict[str, Any] = {
     "extractor": None,
     "attrs": None,
 }
-for _name, _default in SPAN_EXTENSIONS.items():
+
+
+def _accessors(name: str) -> tuple[Callable[[Span], Any], Callable[[Span, Any], None]]:
+    """Span values keyed by (offsets, label): spaCy 3.7 keys ``span._`` by offsets alone, so two
+    mentions over the same characters (PROCEDURE and PROCEDURE_HISTORY on "Whipple") would
+    otherwise share one value."""
+
+    def getter(span: Span) -> Any:
+        return span.doc.user_data.get(("nelm", name, span.start_char, span.end_char, span.label), SPAN_EXTENSIONS[name])
+
+    def setter(span: Span, value: Any) -> None:
+        span.doc.user_data[("nelm", name, span.start_char, span.end_char, span.label)] = value
+
+    return getter, setter
+
+
+for _name in SPAN_EXTENSIONS:
     if not Span.has_extension(_name):
-        Span.set_extension(_name, default=_default)
+        _get, _set = _accessors(_name)
+        Span.set_extension(_name, getter=_get, setter=_set)
 
 
 @dataclass
@@ -102,7 +121,7 @@ class RegexExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for match, rule in self.matches(doc.text):
+        for match, rule in self.matches(doc_text(doc)):
             for finding in self.interpret(doc, match, rule) or ():
                 span = make_span(doc, finding, rule.id, self.spans_key)
                 if span is not None:
@@ -130,8 +149,25 @@ def make_span(doc: Doc, finding: Finding, rule_id: str, extractor: str) -> Span 
 
 
 def add_findings(doc: Doc, spans: Iterable[Span]) -> None:
-    existing = list(doc.spans[FINDINGS]) if FINDINGS in doc.spans else []
-    doc.spans[FINDINGS] = existing + list(spans)
+    """Queue spans for the shared ``findings`` group (built once, by :func:`publish_findings`)."""
+    doc.user_data.setdefault(_PENDING, []).extend(spans)
+
+
+def publish_findings(doc: Doc) -> None:
+    """Set ``doc.spans["findings"]`` from every extractor's spans, in one SpanGroup."""
+    pending = doc.user_data.pop(_PENDING, None)
+    if pending is not None:
+        existing = list(doc.spans[FINDINGS]) if FINDINGS in doc.spans else []
+        doc.spans[FINDINGS] = existing + pending
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` computed once per doc (the property re-joins every token on each access)."""
+    cached = doc.user_data.get(_TEXT)
+    if cached is None or cached[0] != len(doc):
+        cached = (len(doc), doc.text)
+        doc.user_data[_TEXT] = cached
+    return cached[1]
 
 
 def drop_contained(spans: list[Span]) -> list[Span]:

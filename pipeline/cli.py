@@ -147,7 +147,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     print(explain_patient_text(args.out, args.patient_id, args.config))
     if args.html:
-        path = write_html(args.out, args.patient_id, args.html, args.config)
+        path = write_html(args.out, args.patient_id, args.html, args.config, archive=args.archive)
         print(f"HTML written to {path}")
     return EXIT_OK
 
@@ -211,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("patient_id")
     p.add_argument("--out", required=True, help="output folder of a finished run")
     p.add_argument("--html", help="write a self-contained evidence page here")
+    p.add_argument("--archive", help="the run's input archive, for the report text (default: the input recorded in DIR/.nelm/run.json)")
     p.add_argument("--config")
     p.set_defaults(func=cmd_explain)
 

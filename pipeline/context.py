@@ -12,6 +12,8 @@ from medspacy.context import ConText, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors._base import publish_findings
+
 from .errors import RuleFileError
 
 FINDINGS = "findings"
@@ -47,6 +49,7 @@ class FindingsContext:
         self.context.add(load_context_rules(rules_dir))
 
     def __call__(self, doc: Doc) -> Doc:
+        publish_findings(doc)
         if FINDINGS in doc.spans and len(doc.spans[FINDINGS]):
             return self.context(doc)
         return doc

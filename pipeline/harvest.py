@@ -7,6 +7,7 @@ the ``imaging`` or ``pathology`` table.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -28,11 +29,23 @@ def _flag(span: Span, name: str) -> bool:
     return bool(getattr(span._, name, False)) if span.has_extension(name) else False
 
 
+def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start and end characters of every sentence, computed in one pass over the doc."""
+    starts, ends = [], []
+    for sent in doc.sents:
+        starts.append(sent.start_char)
+        ends.append(sent.end_char)
+    return starts, ends
+
+
 def mention_rows(doc: Doc, record: Record) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     spans = doc.spans[FINDINGS] if FINDINGS in doc.spans else []
+    if not len(spans):
+        return rows
+    starts, ends = sentence_bounds(doc)
     for span in spans:
-        sent = doc[span.start].sent
+        i = max(0, bisect_right(starts, span.start_char) - 1)
         section = section_of(span)
         rows.append({
             "report_id": record.report_id,
@@ -42,8 +55,8 @@ def mention_rows(doc: Doc, record: Record) -> list[dict[str, Any]]:
             "start_char": span.start_char,
             "end_char": span.end_char,
             "section": section,
-            "sentence_start": sent.start_char,
-            "sentence_end": sent.end_char,
+            "sentence_start": starts[i],
+            "sentence_end": max(ends[i], span.end_char),
             "is_negated": _flag(span, "is_negated"),
             "is_uncertain": _flag(span, "is_uncertain"),
             "is_historical": _flag(span, "is_historical") or section in HISTORICAL_SECTIONS,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import errno
 import hashlib
 import json
 import math
@@ -26,6 +27,10 @@ from .report_types import infer_report_type, normalize_report_type
 ARCHIVE_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
 MANIFEST = "manifest.csv"
 FUTURE_TOLERANCE_DAYS = 1
+#: I/O errors worth retrying: raised out of the reader so that Prefect's bounded retries of the plan
+#: task read the file again. Any other OSError (permission denied, vanished file) quarantines the file.
+TRANSIENT_ERRNOS = frozenset({errno.EIO, errno.EAGAIN, errno.EBUSY, errno.EINTR, errno.ETIMEDOUT, errno.ESTALE,
+                              errno.ENOLCK, errno.ECONNRESET, errno.EHOSTDOWN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +243,8 @@ def read_txt(path: Path, root: Path, manifest: Mapping[str, dict[str, Any]]) -> 
     try:
         data = path.read_bytes()
     except OSError as exc:
+        if exc.errno in TRANSIENT_ERRNOS:
+            raise
         return RawRecord(meta, rel, f"unreadable file ({exc.strerror})")
     try:
         meta["text"] = decode_bytes(data)
@@ -286,6 +293,8 @@ def read_archive(path: str | Path, config: Config) -> Iterator[RawRecord]:
                     manifests[file.parent] = _read_manifest(file.parent, columns)
                 yield read_txt(file, root, manifests[file.parent])
         except (OSError, UnicodeError) as exc:
+            if isinstance(exc, OSError) and exc.errno in TRANSIENT_ERRNOS:
+                raise
             yield RawRecord({}, f"{label}:0", f"unreadable file ({type(exc).__name__})")
 
 
@@ -322,6 +331,17 @@ def _clean_str(value: Any) -> str | None:
     return text or None
 
 
+def _safe(value: str | None) -> str | None:
+    """A string Arrow can store: unpaired surrogates (JSON escapes, non-UTF-8 file names) escaped."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
@@ -340,15 +360,15 @@ class Validator:
 
     def validate(self, raw: RawRecord) -> Record | None:
         fields = raw.fields
-        report_id = _clean_str(fields.get("report_id"))
+        report_id = _safe(_clean_str(fields.get("report_id")))
         error = raw.error
         if report_id is None:
-            report_id = raw.source
+            report_id = _safe(raw.source)
             error = error or "missing report_id"
         text = fields.get("text")
         if text is not None and not isinstance(text, str):
             text = None if (isinstance(text, float) and math.isnan(text)) else str(text)
-        patient_id = _clean_str(fields.get("patient_id"))
+        patient_id = _safe(_clean_str(fields.get("patient_id")))
         try:
             report_date = parse_date(fields.get("report_date"))
         except ValueError as exc:
@@ -363,6 +383,8 @@ class Validator:
                 error = "empty text"
             elif "\x00" in text:
                 error = "text contains NUL bytes"
+            elif _safe(text) is not text:
+                error = "text is not valid Unicode (unpaired surrogate)"
             elif len(text) > self.max_chars:
                 error = f"text has {len(text)} characters, over the limit of {self.max_chars}"
         sha = sha256_text(text) if isinstance(text, str) else sha256_text("")
@@ -386,7 +408,7 @@ class Validator:
         return Record(
             report_id=report_id, patient_id=patient_id, report_date=report_date, report_type=report_type,
             report_type_source=type_source, text=text if error is None else None, text_sha256=sha,
-            n_chars=min(n_chars, 2**31 - 1), source=raw.source, error=_one_line(error),
+            n_chars=min(n_chars, 2**31 - 1), source=_safe(raw.source), error=_one_line(_safe(error)),
         )
 
 

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -53,6 +54,25 @@ SHARD_DOC_FIELDS = [f.name for f in DOCUMENTS if f.name not in ("pipeline_versio
 SHARD_DOCUMENTS = pa.schema([DOCUMENTS.field(n) for n in SHARD_DOC_FIELDS])
 INPUT_SCHEMA = pa.schema(list(SHARD_DOCUMENTS) + [pa.field("text", pa.string()), pa.field("reuse_from", pa.string())])
 
+#: Crash-safety test hooks: ``NELM_TEST_CRASH_AT=<point>[:<n>]`` SIGKILLs this process the n-th time
+#: (default 1st) a point is reached. ingest: after each record is planned; extract: in process_shard,
+#: after a shard's first table is written to its temporary folder; write: in finalize, between two
+#: final tables. Unset (always, outside tests), the hook does nothing.
+CRASH_POINTS = ("ingest", "extract", "write")
+_crash_hits: dict[str, int] = {}
+
+
+def _crash_hook(point: str) -> None:
+    spec = os.environ.get("NELM_TEST_CRASH_AT")
+    if not spec:
+        return
+    name, _, nth = spec.partition(":")
+    if name != point:
+        return
+    _crash_hits[point] = _crash_hits.get(point, 0) + 1
+    if _crash_hits[point] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
 
 @dataclass(frozen=True)
 class ShardTask:
@@ -69,6 +89,7 @@ class Plan:
     out_dir: str
     config_path: str | None
     fingerprint: str
+    input_path: str = ""
     shard_keys: list[str] = field(default_factory=list)
     pending: list[ShardTask] = field(default_factory=list)
     n_records: int = 0
@@ -97,6 +118,7 @@ class ShardResult:
 class RunSummary:
     out_dir: str
     run_id: str
+    input: str
     records: int
     ok: int
     quarantined: int
@@ -155,7 +177,8 @@ def plan_run(input_path: str | Path, out_dir: str | Path, config_path: str | Pat
     config = load_config(config_path)
     out = Path(out_dir)
     work = out / WORK_DIR
-    plan = Plan(out_dir=str(out), config_path=str(config_path) if config_path else None, fingerprint=fingerprint(config))
+    plan = Plan(out_dir=str(out), config_path=str(config_path) if config_path else None, fingerprint=fingerprint(config),
+                input_path=str(Path(input_path).resolve()))
     finished = {p.name for p in plan.store.iterdir() if p.is_dir() and not p.name.startswith(".")} if plan.store.is_dir() else set()
     index = _reuse_index(plan.store) if finished else {}
     validator = Validator(config, today=today)
@@ -198,6 +221,7 @@ def plan_run(input_path: str | Path, out_dir: str | Path, config_path: str | Pat
         buffer.append(record)
         if len(buffer) >= 2 * shard_size or (len(buffer) >= shard_size // 4 and _boundary(record.report_id, shard_size)):
             flush()
+        _crash_hook("ingest")
     flush()
     plan.n_duplicates = validator.duplicates
     log.info("planned %d records in %d shards (%d to process)", plan.n_records, len(plan.shard_keys), len(plan.pending))
@@ -281,6 +305,7 @@ def process_shard(task: ShardTask, config_path: str | None = None) -> ShardResul
     tmp = final.parent / f".{final.name}.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True, exist_ok=True)
     write_parquet_atomic(pa.Table.from_pylist(documents, schema=SHARD_DOCUMENTS), tmp / "documents.parquet")
+    _crash_hook("extract")
     for name in EXTRACTED_TABLES:
         kept = [r for r in tables[name] if r["report_id"] not in failed_ids]
         write_parquet_atomic(to_table(kept, name), tmp / f"{name}.parquet")
@@ -331,6 +356,7 @@ def finalize(plan: Plan, results: Iterable[ShardResult] = ()) -> RunSummary:
     patients, eligibility = decide_tables(documents, imaging, pathology, shard_dirs, config)
 
     write_parquet_atomic(documents, out / "documents.parquet")
+    _crash_hook("write")
     write_parquet_atomic(imaging, out / "imaging.parquet")
     write_parquet_atomic(pathology, out / "pathology.parquet")
     _publish_mentions(out, shard_dirs)
@@ -345,7 +371,7 @@ def finalize(plan: Plan, results: Iterable[ShardResult] = ()) -> RunSummary:
         counts[therapy][status] += 1
     statuses = documents.column("status").to_pylist()
     summary = RunSummary(
-        out_dir=str(out), run_id=run_id, records=documents.num_rows, ok=statuses.count("ok"),
+        out_dir=str(out), run_id=run_id, input=plan.input_path, records=documents.num_rows, ok=statuses.count("ok"),
         quarantined=statuses.count("quarantined"), duplicates=plan.n_duplicates,
         extracted=sum(r.n_extracted for r in results), reused_shards=len(plan.shard_keys) - len(plan.pending),
         patients=patients.num_rows, eligibility=counts, seconds=round(time.perf_counter() - started, 3),

@@ -1,0 +1,293 @@
+"""Pure parsers shared by the imaging extractors (no spaCy): sizes, counts, segments, organs.
+
+Examples::
+
+    parse_size_mm("3.1 x 2.4 x 2.2 cm")  -> 31.0
+    parse_size_mm("12mm")                -> 12.0
+    normalize_segment("IVa")             -> "4a"
+    segments_in("segments 5/6")          -> ["5", "6"]
+    parse_count("at least 5")            -> Count(None, "at_least", 5)
+    organ_of("pancreatic")               -> "pancreas"
+
+Couinaud segments 1-8, with 4a/4b (Bismuth 1982). Not handled: volumes ("12 mL"), areas.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"\d+(?:[.,]\d+)?"
+_UNIT = r"(?:mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
+_SIZE = re.compile(rf"({_NUM})\s*-?\s*({_UNIT})?", re.I)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
+WORD_NUMBERS = {
+    "no": 0, "zero": 0, "none": 0, "one": 1, "a single": 1, "single": 1, "solitary": 1, "an isolated": 1,
+    "isolated": 1, "two": 2, "both": 2, "a couple of": 2, "couple of": 2, "a pair of": 2, "three": 3,
+    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12, "fifteen": 15, "twenty": 20,
+}
+#: Vague quantifiers -> count kind ("few" is 2-3, the rest more than three).
+VAGUE = {
+    "few": "few", "a few": "few", "several": "multiple", "multiple": "multiple", "numerous": "multiple",
+    "many": "multiple", "innumerable": "innumerable", "countless": "innumerable", "myriad": "innumerable",
+    "too numerous to count": "innumerable", "diffuse": "innumerable", "miliary": "innumerable",
+    "multifocal": "multiple", "scattered": "multiple", "various": "multiple", "some": "multiple",
+}
+
+
+def parse_number(text: str) -> float:
+    """'2,5' (decimal comma) and '2.5' -> 2.5."""
+    return float(text.replace(",", "."))
+
+
+def to_mm(value: float, unit: str | None) -> float:
+    """A length in mm: cm and centimetres x10; mm (or no unit) unchanged."""
+    unit = (unit or "mm").lower()
+    return round(value * 10.0, 2) if unit.startswith("c") else value
+
+
+def parse_size_mm(text: str, default_unit: str | None = None) -> float | None:
+    """Largest dimension in mm of a 1D/2D/3D measurement.
+
+    '3.1 x 2.4 x 2.2 cm' -> 31.0; '23 x 19 mm' -> 23.0; '1.2 cm x 8 mm' -> 12.0; '2,5 cm' -> 25.0.
+    A number without a unit takes the next unit written after it (dimensions share the last unit).
+    """
+    parts = [(parse_number(m.group(1)), m.group(2)) for m in _SIZE.finditer(text)]
+    if not parts:
+        return None
+    values = []
+    unit = default_unit
+    for value, own in reversed(parts):
+        unit = own or unit
+        values.append(to_mm(value, unit))
+    return max(values)
+
+
+def roman_to_int(text: str) -> int | None:
+    """'VII' -> 7; anything else -> None."""
+    return _ROMAN.get(text.lower())
+
+
+def normalize_segment(text: str) -> str | None:
+    """One Couinaud segment token -> "1".."8", "4a", "4b". 'S7', 'IVa', '4A', 'seg 6' accepted."""
+    t = text.strip().lower().lstrip("s").strip()
+    m = re.fullmatch(r"([1-8]|viii|vii|vi|iv|v|iii|ii|i)\s*([ab])?", t)
+    if not m:
+        return None
+    core = m.group(1)
+    number = int(core) if core.isdigit() else roman_to_int(core)
+    if number is None or not 1 <= number <= 8:
+        return None
+    if m.group(2) and number == 4:
+        return f"4{m.group(2)}"
+    return str(number)
+
+
+_SEG_TOKEN = re.compile(r"(?<![a-z0-9])(?:[1-8]|viii|vii|vi|iv|v|iii|ii|i)\s?[ab]?(?![a-z0-9])", re.I)
+
+
+def segments_in(text: str) -> list[str]:
+    """Every segment named in a list: 'segments 5/6' -> ['5','6']; '4a/4b' -> ['4a','4b'];
+    'segments II, III and IVb' -> ['2','3','4b']; 'segments 5 to 7'/'5-7' -> ['5','6','7']."""
+    body = re.sub(r"^\s*(?:couinaud\s+)?(?:segments?|segs?\.?|s(?=\d))\s*", "", text, flags=re.I)
+    found = [normalize_segment(m.group(0)) for m in _SEG_TOKEN.finditer(body)]
+    segs = [s for s in found if s]
+    span_range = re.search(r"([1-8])\s*(?:-|to|through)\s*([1-8])\b", body)
+    if span_range and len(segs) == 2:
+        lo, hi = int(span_range.group(1)), int(span_range.group(2))
+        if lo < hi:
+            segs = [str(i) for i in range(lo, hi + 1)]
+    return list(dict.fromkeys(segs))
+
+
+#: Anatomical descriptions that stand for segments.
+NAMED_SEGMENTS: list[tuple[re.Pattern[str], list[str]]] = [
+    (re.compile(r"caudate", re.I), ["1"]),
+    (re.compile(r"left\s+lateral", re.I), ["2", "3"]),
+    (re.compile(r"left\s+medial|quadrate", re.I), ["4"]),
+    (re.compile(r"right\s+posterior|posterior\s+right", re.I), ["6", "7"]),
+    (re.compile(r"right\s+anterior|anterior\s+right", re.I), ["5", "8"]),
+]
+
+
+def named_segments(text: str) -> list[str]:
+    """'left lateral segment' -> ['2','3']; 'caudate lobe' -> ['1']; 'hepatic dome' -> []."""
+    for pattern, segs in NAMED_SEGMENTS:
+        if pattern.search(text):
+            return list(segs)
+    return []
+
+
+def side_of_segment(segment: str) -> str | None:
+    """Couinaud side for bilobar: 2-4 left, 5-8 right; the caudate (1) is neither."""
+    if segment.startswith(("2", "3", "4")):
+        return "left"
+    if segment[:1] in {"5", "6", "7", "8"}:
+        return "right"
+    return None
+
+
+@dataclass(frozen=True)
+class Count:
+    """A lesion count as written: value (exact number or None), kind and a lower bound."""
+
+    value: int | None
+    kind: str  # exact | at_least | few | multiple | innumerable | none
+    bound: int | None = None
+
+
+_AT_LEAST = re.compile(r"(?:at\s+least|more\s+than|over|greater\s+than|>|≥|>=)\s*(\w+)", re.I)
+
+
+def word_to_number(text: str) -> int | None:
+    """'three' -> 3; '12' -> 12; 'a single' -> 1; else None."""
+    t = " ".join(text.lower().split())
+    if t.isdigit():
+        return int(t)
+    return WORD_NUMBERS.get(t)
+
+
+def parse_count(text: str) -> Count | None:
+    """A count quantifier -> Count.
+
+    'three' -> exact 3; 'a few' -> few; 'at least 5' -> at_least (bound 5); 'too numerous to count',
+    'innumerable' -> innumerable; 'multiple'/'several'/'numerous' -> multiple; 'no' -> none (0).
+    """
+    t = " ".join(text.lower().split())
+    m = _AT_LEAST.match(t)
+    if m:
+        bound = word_to_number(m.group(1))
+        return Count(None, "at_least", bound)
+    if t in VAGUE:
+        return Count(None, VAGUE[t])
+    number = word_to_number(t)
+    if number is None:
+        return None
+    if number == 0:
+        return Count(0, "none")
+    return Count(number, "exact")
+
+
+def count_category(count: int | None, kind: str | None) -> str | None:
+    """none|single|few|multiple from an exact count or a vague kind (few = 2-3)."""
+    if count is not None:
+        if count == 0:
+            return "none"
+        if count == 1:
+            return "single"
+        return "few" if count <= 3 else "multiple"
+    if kind == "few":
+        return "few"
+    if kind in {"multiple", "innumerable", "at_least"}:
+        return "multiple"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Organ lexicon: which organ a lesion noun belongs to ("renal cyst", "mass in the pancreatic tail").
+# Alternation order matters where words overlap: "hepatic flexure" is bowel, "right lower lobe" lung.
+_ORGAN_PATTERNS: list[tuple[str, str]] = [
+    ("bowel", r"hepatic\s+flexure|splenic\s+flexure"),
+    ("vessel", r"(?:hepatic|portal|splenic|renal|mesenteric)\s+(?:veins?|arter(?:y|ies)|venous)|vena\s+cava|ivc|aorta|smv|sma"),
+    ("lung", r"(?:right|left)\s+(?:upper|middle|lower)\s+lobes?|lingula\w*|lungs?|pulmonary|pleura\w*|perifissural"),
+    ("liver", r"liver|hepatic|hepato\w*|intrahepatic|couinaud|caudate|(?:right|left)\s+(?:hepatic\s+)?lobes?|"
+              r"both\s+lobes|bilobar|segments?\s+(?:[1-8]|iv|viii|vii|vi|v|iii|ii)(?![\w-])|s[1-8][ab]?(?![\w-])"),
+    ("pancreas", r"pancrea\w*|uncinate"),
+    ("lymph_node", r"lymph\w*|nodes?|nodal|adenopath\w*"),
+    ("mesentery", r"mesenter\w*"),
+    ("peritoneum", r"peritone\w*|omentum|omental|carcinomatosis"),
+    ("bone", r"bones?|osseous|skeletal|skeleton|vertebra\w*|spine|spinal|sacr(?:um|al)|ilium|iliac\s+(?:bone|crest|wing)|"
+             r"ischi\w*|pubic|acetabul\w*|femur|femoral\s+(?:head|neck|shaft)|humer\w*|ribs?|stern(?:um|al)|scapula\w*|"
+             r"clavic\w*|calvari\w*|skull|[tlc]\d{1,2}\s+(?:vertebra\w*|body|level|spinous|pedicle|lamina)"),
+    ("bowel", r"bowel|intestin\w*|ileum|ileal|ileoc(?:a)?ec\w*|jejun\w*|duoden\w*|colon|colonic|rectum|rectal|sigmoid|"
+              r"c(?:a)?ecum|c(?:a)?ecal|append\w*|anastomo\w*"),
+    ("adrenal", r"adrenals?|suprarenal"),
+    ("other", r"spleen|splenic|kidneys?|renal|ovar\w*|adnex\w*|uter\w*|cervix|endometri\w*|breasts?|thyroid|prostat\w*|"
+              r"bladder|gallbladder|stomach|gastric|(?:o)?esophag\w*|brain|cerebr\w*|orbit\w*|myocard\w*|cardiac|heart|"
+              r"muscles?|muscular|subcutaneous|soft\s+tissue|skin|testi\w*|thymus|parotid"),
+]
+ORGAN_RE = re.compile("|".join(f"(?P<g{i}>\\b(?:{p})(?![\\w]))" for i, (_, p) in enumerate(_ORGAN_PATTERNS)), re.I)
+_GROUP_ORGAN = {f"g{i}": organ for i, (organ, _) in enumerate(_ORGAN_PATTERNS)}
+
+
+#: First three letters of every organ word ORGAN_RE can start with: the big alternation is only tried there.
+_ORGAN_PREFIXES = frozenset("""
+hep spl por ren mes inf ven ivc aor smv sma rig lef lin lun pul ple per liv int cou cau bot bil seg pan unc lym nod
+ade omt ome car bon oss ske ver spi sac ili isc pub ace fem hum rib ste sca cla cal sku bow ile jej duo col rec sig
+cec cae app ana adr sup kid ova adn ute cer end bre thy pro bla gal sto gas eso oes bra orb myo hea mus sof ski tes
+thy par sub
+""".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def organ_matches(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, organ) for every organ word in text. 'renal cyst' -> [(0, 5, 'other')].
+
+    One pass over the words; the organ alternation is tried only at words with a known prefix.
+    """
+    out = []
+    last_end = 0
+    match = ORGAN_RE.match
+    for word in _WORD.finditer(text):
+        start = word.start()
+        if start < last_end:
+            continue
+        w = word.group(0)
+        if w[:3].lower() not in _ORGAN_PREFIXES and not (len(w) <= 3 and w[0] in "tlcsTLCS" and w[1:2].isdigit()):
+            continue
+        m = match(text, start)
+        if m:
+            out.append((m.start(), m.end(), _GROUP_ORGAN[m.lastgroup or ""]))
+            last_end = m.end()
+    return out
+
+
+def organ_of(word: str) -> str | None:
+    """The organ of one word: 'pancreatic' -> 'pancreas'; 'hepatic' -> 'liver'."""
+    found = organ_matches(word)
+    return found[0][2] if found else None
+
+
+#: Organ -> the contract's extrahepatic site vocabulary.
+ORGAN_SITE = {
+    "lung": "lung", "pancreas": "pancreas", "lymph_node": "lymph_node", "peritoneum": "peritoneum",
+    "bone": "bone", "bowel": "bowel", "adrenal": "adrenal", "other": "other", "mesentery": "other",
+}
+
+
+_PP_AFTER = re.compile(r"^[\s,]*(?:\w+\s+){0,2}?(?:in|of|within|involving|at|throughout|along|from|on|arising\s+from|"
+                       r"adjacent\s+to|near)\s+(?:the\s+|both\s+|a\s+|an\s+)?", re.I)
+_NP_GAP = re.compile(r"^[\s\w/+-]{0,40}$")
+_GAP_STOP = re.compile(r"\b(?:in|of|within|at|and|or|with|is|are|was|were|has|have|measuring|measures|the|to|"
+                       r"from|which|that|seen|noted|identified|by|on)\b", re.I)
+
+
+def is_premodifier_gap(gap: str) -> bool:
+    """True when `gap` is only adjectives between a modifier and its head noun ('' or ' small hypervascular ')."""
+    return bool(_NP_GAP.match(gap)) and len(gap.split()) <= 4 and not _GAP_STOP.search(gap)
+
+
+def attribute_organ(text: str, start: int, end: int,
+                    organs: list[tuple[int, int, str]] | None = None) -> str | None:
+    """The organ a lesion noun at text[start:end] belongs to, from organ words in `text` (its sentence).
+
+    A premodifier wins ('renal cyst', 'hepatic metastases'), then a prepositional phrase right after
+    ('mass in the pancreatic tail', 'lesion of segment 7'), then the nearest organ word, preceding
+    words preferred. None when the sentence names no organ. `organs` may pass organ_matches(text) precomputed.
+    """
+    best: tuple[float, str] | None = None
+    for o_start, o_end, organ in organ_matches(text) if organs is None else organs:
+        if o_end <= start:
+            gap = text[o_end:start]
+            score = 0.0 if is_premodifier_gap(gap) else (start - o_end) + 5
+        elif o_start >= end:
+            after = text[end:o_start]
+            pp = _PP_AFTER.match(after)
+            score = 1.0 if pp and pp.end() == len(after) else (o_start - end) * 1.5 + 10
+        else:
+            score = 0.0  # organ word inside the span ('liver metastasis')
+        if re.search(r"[;]", text[min(o_end, start):max(o_start, end)]):
+            score += 200
+        if best is None or score < best[0]:
+            best = (score, organ)
+    return best[1] if best else None

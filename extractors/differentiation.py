@@ -1,0 +1,46 @@
+"""Differentiation -> DIFFERENTIATION mentions (value_norm well|moderately|poorly, as written).
+
+Phrasings: "well-differentiated", "well differentiated", "poorly differentiated", "undifferentiated"
+(poorly), "moderately differentiated" (kept as written; the report summary maps it per WHO to well),
+"Differentiation: poorly". Differentiation of another tumour ("moderately differentiated
+adenocarcinoma") gets attrs foreign=True.
+"""
+from __future__ import annotations
+
+import re
+
+from ._base import ExtractorSpec, Finding, register
+from ._pathology_base import ClaimingExtractor
+from ._pathology_common import FOREIGN_CUES, NE_CUES
+
+SPEC = ExtractorSpec(name="differentiation", order=63)
+_NORM = {"well": "well", "moderately": "moderately", "moderate": "moderately", "poorly": "poorly",
+         "poor": "poorly", "un": "poorly"}
+
+
+def _describes_other_tumour(text: str, end: int) -> bool:
+    """'moderately differentiated adenocarcinoma' -> True; '... neuroendocrine tumour' -> False."""
+    after = text[end:end + 60]
+    foreign = FOREIGN_CUES.search(after)
+    ne = NE_CUES.search(after)
+    if foreign and (not ne or foreign.start() < ne.start()):
+        return True
+    before = text[max(0, end - 90):end]
+    if not ne and re.search(r"adenocarcinoma[^.\n]{0,40}$", before, re.I):
+        return not NE_CUES.search(before)
+    return False
+
+
+class DifferentiationExtractor(ClaimingExtractor):
+    KEYWORDS = ('differen', 'iffer')
+
+    def findings(self, doc, match, rule):
+        start, end = match.span()
+        norm = _NORM.get(match.group("d").lower())
+        if norm is None:
+            return []
+        attrs = {"foreign": True} if _describes_other_tumour(doc.text, end) else {}
+        return [Finding(start, end, rule.label, value_norm=norm, attrs=attrs)]
+
+
+register(SPEC, DifferentiationExtractor)

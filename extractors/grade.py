@@ -1,0 +1,33 @@
+"""WHO grade of a neuroendocrine neoplasm -> GRADE mentions (value_norm G1|G2|G3).
+
+Phrasings: "G2", "grade 2", "WHO grade 1", "Grade (WHO 2019): G2", "grade II", "NET G3",
+"low-grade / intermediate-grade / high-grade neuroendocrine tumour", "well-differentiated NET, G3".
+Grades of other tumours (Gleason, Nottingham, Fuhrman, glioma, adenocarcinoma "G2: moderately
+differentiated", cassette names "G1") are kept as mentions with attrs foreign=True and never graded.
+"""
+from __future__ import annotations
+
+from ._base import ExtractorSpec, Finding, register
+from ._pathology_base import ClaimingExtractor
+from ._pathology_common import nearest_cue_is_foreign
+from ._pathology_units import normalize_grade
+
+SPEC = ExtractorSpec(name="grade", order=62)
+
+
+class GradeExtractor(ClaimingExtractor):
+    KEYWORDS = ('g1', 'g2', 'g3', 'g 1', 'g 2', 'g 3', 'grad')
+
+    def findings(self, doc, match, rule):
+        start, end = match.span()
+        token = match.group("g")
+        norm = normalize_grade(token if rule.id.startswith("grade.words") else f"grade {token}")
+        if norm is None:
+            return []
+        attrs = {}
+        if nearest_cue_is_foreign(doc.text, start):
+            attrs["foreign"] = True
+        return [Finding(start, end, rule.label, value_norm=norm, attrs=attrs)]
+
+
+register(SPEC, GradeExtractor)

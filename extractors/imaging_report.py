@@ -1,0 +1,536 @@
+"""One CT/MRI/PET report -> the columns of the ``imaging`` table (CONTRACT §3), from its mentions.
+
+This is where the relational reasoning lives; every value comes from spans in ``doc.spans["findings"]``:
+
+* **Which lesions count.** LIVER_LESION spans in sections that describe the current study (not
+  INDICATION/HISTORY/COMPARISON/TECHNIQUE), not negated ("no focal liver lesion"), not hypothetical,
+  not benign ("simple cyst", "too small to characterise, likely cysts"), not a history of resection.
+* **Which size / segment belongs to which lesion.** Within a sentence a SIZE or LIVER_SEGMENT attaches
+  to the nearest lesion noun ("a 2.1 cm lesion in segment 7", "segment 7 lesion measuring 2.1 cm"),
+  so a renal cyst's size or a node's short axis attaches to the cyst or node. A sentence with no
+  lesion noun ("Segment 4a: 1.2 cm.", "The largest measures 4.1 cm.") continues the lesion of the
+  sentences just before it. Prior sizes ("previously 2.1 cm") never count.
+* **Counts.** Explicit counts ("three", "two lesions") and de-duplicated lesion instances (segment
+  and size; the IMPRESSION restating a FINDINGS lesion is the same lesion) give a number; vague
+  words ("multiple", "a few", "at least 5", "innumerable") give only a category.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from ._doc_index import DocIndex, Sentence, doc_text
+from ._imaging_units import count_category, is_premodifier_gap, side_of_segment
+
+FINDINGS = "findings"
+TARGETS = "lesion_targets"
+PAST_SECTIONS = frozenset({"history", "comparison", "technique", "exam"})
+IMAGING_COLUMNS = (
+    "liver_lesion_count", "liver_lesion_count_category", "largest_liver_lesion_mm", "liver_segments", "bilobar",
+    "extrahepatic_sites", "peritoneal_carcinomatosis", "sstr_avid", "suv_max", "lesion_near_major_vessel",
+    "hilar_or_central_bile_duct", "liver_involvement_percent", "disease_trend",
+)
+
+_BENIGN_CLAUSE = re.compile(
+    r"\b(?:(?:likely|probably|presumably|presumed|most\s+likely|almost\s+certainly|in\s+keeping\s+with|consistent\s+with|"
+    r"compatible\s+with|representing|suggestive\s+of|typical\s+of|characteristic\s+of)\s+(?:(?:small|simple|benign|tiny|"
+    r"a|an|hepatic|liver|biliary)\s+)*(?:benign|cysts?|ha?emangiom\w*|FNH|focal\s+nodular|hamartom\w*|perfusion|"
+    r"focal\s+fat|fatty|shunts?|THAD)|benign)\b", re.I)
+_TREATED_BEFORE = re.compile(r"\b(?:treated|ablated|resected|embolised|embolized|complete(?:\s+metabolic)?\s+response\s+of)\b[^.;,]{0,35}$", re.I)
+_RESECTED_HISTORY = re.compile(r"\b(?:history\s+of|h/o|hx\s+of|s/p|status\s+post|resected|resection|post[- ]?resection|"
+                               r"ablated|treated\s+with)\b", re.I)
+_NOT_ZERO = re.compile(r"\b(?:new|other|additional|further|more|enlarging|growing|suspicious\s+new|residual\s+new)\b", re.I)
+_BREAK = re.compile(r";|,\s+and\b|\band\s+(?:a|an|another|two|three|the)\b|\bwhereas\b|\bwhile\b|\bwith\s+(?:a|an)\b|"
+                    r"\b(?:also|additionally)\b|\.\s", re.I)
+_STRONG_NOUN = re.compile(r"\b(?:mass(?:es)?|tumou?rs?|neoplasms?|deposits?|implants?)\b", re.I)
+_CONTRAST = re.compile(r";|\b(?:whereas|while|but|however|although)\b", re.I)
+_DISEASE_CUE = re.compile(
+    r"\b(?:metasta\w*|malignan\w*|suspicious|concerning|worrisome|avid\w*|uptake|enlarged|enlarging|pathologic\w*|"
+    r"necrotic|bulky|conglomerate|primary|tumou?r\w*|neoplas\w*|deposits?|implants?|carcinoma\w*|NET|neuroendocrine|"
+    r"spiculated|desmoplas\w*|infiltrat\w*|increas\w*|new|progress\w*|disease|involvement|(?:in\s+keeping|consistent|"
+    r"compatible)\s+with)\b", re.I)
+_SITE_BLOCK = re.compile(
+    r"\b(?:not\s+(?:pathologically\s+)?enlarged|non-?enlarged|normal[- ]sized|normal\s+in\s+size|subcentimet\w*|"
+    r"sub-centimet\w*|reactive|non-?pathologic\w*|not\s+pathologic\w*|benign|physiolog\w*|unremarkable|within\s+normal|"
+    r"indeterminate|non-?specific|likely\s+(?:inflammatory|atelectasis|infectious|degenerative)|granulom\w*|"
+    r"calcified|degenerative|no\s+(?:suspicious|pathologic\w*|enlarged)|not\s+(?:suspicious|avid))\b", re.I)
+_PHYSIOLOGIC = re.compile(r"\b(?:physiolog\w*|biodistribution|normal\s+(?:uptake|distribution|tracer))\b", re.I)
+_FDG = re.compile(r"\b(?:FDG|fluorodeoxyglucose|18F-FDG)\b", re.I)
+_SSTR = re.compile(r"\b(?:dotatate|dotatoc|dotanoc|dota|somatostatin|sstr|octreo\w*|pentetreotide|ga-?68|68-?ga|cu-?64|64-?cu)\b", re.I)
+_SUV_REFERENCE = re.compile(r"(?:background|reference|blood\s+pool|mediastin\w*|physiolog\w*|normal\s+(?:liver|spleen|hepatic)|"
+                            r"spleen|splenic|liver\s+parenchyma|hepatic\s+parenchyma|uncinate)[^.;]{0,25}$", re.I)
+_OTHER_HILUM = re.compile(r"\b(?:splenic|renal|pulmonary|lung|kidney)\s+$", re.I)
+_REMOTE = re.compile(r"\b(?:remote|away|separate|distant|clear)\s+(?:from|of)\b|\bneither\b|\bdoes\s+not\b|\bdo\s+not\b", re.I)
+_NO_OTHER = re.compile(r"\bno\s+(?:other|additional|further|new)\b|\belsewhere\b", re.I)
+
+
+@dataclass
+class Target:
+    """A noun sizes and segments can attach to: a lesion (any organ), a node/site, or an organ word."""
+
+    start: int  # chars in doc
+    end: int
+    kind: str  # liver | benign | other | organ
+    span: Span | None = None
+    sizes: list[Span] = field(default_factory=list)
+    segments: list[Span] = field(default_factory=list)
+    lobes: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Instance:
+    """One liver lesion as far as the report lets us tell: its segments and current size."""
+
+    segments: set[str]
+    size: float | None
+
+
+class _Report:
+    """Spans of one doc, grouped by label and sentence, with the attachments computed once."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc_text(doc)
+        self.index = DocIndex.of(doc)
+        spans = list(doc.spans[FINDINGS]) if FINDINGS in doc.spans else []
+        self.by_label: dict[str, list[Span]] = {}
+        for span in spans:
+            self.by_label.setdefault(span.label_, []).append(span)
+        self.targets_by_sent: dict[int, list[Target]] = {}
+        liver_keys = {(s.start_char, s.end_char) for s in self.get("LIVER_LESION")}
+        for span in doc.spans[TARGETS] if TARGETS in doc.spans else []:
+            attrs = span._.attrs or {}
+            if attrs.get("organ") == "liver":
+                if (span.start_char, span.end_char) not in liver_keys:
+                    continue
+                kind = "benign" if not self.is_counted_liver(span) else "liver"
+            else:
+                kind = "other"
+            self._add_target(Target(span.start_char, span.end_char, kind, span))
+        for span in self.get("EXTRAHEPATIC_SITE"):
+            if (span._.attrs or {}).get("source") != "lesion":
+                self._add_target(Target(span.start_char, span.end_char, "other", span))
+        self._attach()
+
+    def get(self, label: str) -> list[Span]:
+        return self.by_label.get(label, [])
+
+    def sent(self, span: Span) -> Sentence:
+        return self.index.sentence(span)
+
+    def section(self, span: Span) -> str | None:
+        return self.index.sentence(span).section
+
+    def is_current(self, span: Span) -> bool:
+        return self.section(span) not in PAST_SECTIONS and not span._.is_hypothetical
+
+    # -- liver lesions -------------------------------------------------------------------------
+    def is_benign(self, span: Span) -> bool:
+        if (span._.attrs or {}).get("kind") == "benign":
+            return True
+        sent = self.sent(span)
+        before = self.text[max(sent.start_char, span.start_char - 50):span.start_char]
+        if _TREATED_BEFORE.search(before):
+            return True
+        after = self.text[span.start_char:min(sent.end_char, span.end_char + 250)]
+        return bool(_BENIGN_CLAUSE.search(before[-25:] + _CONTRAST.split(after)[0]))
+
+    def is_counted_liver(self, span: Span) -> bool:
+        """A current, non-negated, non-benign liver lesion (indeterminate ones count)."""
+        attrs = span._.attrs or {}
+        if span._.value_norm == "none" or attrs.get("count_kind") == "none":
+            return False
+        if not self.is_current(span) or span._.is_negated:
+            return False
+        if span._.is_historical and _RESECTED_HISTORY.search(self.sent(span).text):
+            return False
+        return not self.is_benign(span)
+
+    def says_no_liver_lesion(self) -> bool:
+        """'Liver: unremarkable', 'no focal hepatic lesion', or only benign/resolved liver lesions described.
+
+        Only asked when no lesion was counted, so "no new liver lesion" beside known metastases never gives 0."""
+        for span in self.get("LIVER_LESION"):
+            if not self.is_current(span):
+                continue
+            attrs = span._.attrs or {}
+            if span._.value_norm == "none":
+                return True
+            if attrs.get("organ") == "liver":
+                return True  # the liver was described and nothing counted: benign, resolved or "no new" lesions
+        return False
+
+    # -- attachment ----------------------------------------------------------------------------
+    def _add_target(self, target: Target) -> None:
+        assert target.span is not None
+        key = self.sent(target.span).start
+        self.targets_by_sent.setdefault(key, []).append(target)
+
+    def _organ_targets(self, sent: Sentence) -> list[Target]:
+        """Organ words of other organs as targets ('The spleen measures 12 cm')."""
+        out = []
+        for start, end, organ in self.index.organs_in(sent):
+            if organ not in {"liver", "vessel"}:
+                out.append(Target(sent.start_char + start, sent.start_char + end, "organ"))
+        return out
+
+    def _attach(self) -> None:
+        attachables = [(s, "sizes") for s in self.get("SIZE") if s._.value_num is not None]
+        attachables += [(s, "segments") for s in self.get("LIVER_SEGMENT")]
+        attachables += [(s, "lobes") for s in self.get("LIVER_LOBE")]
+        organ_cache: dict[int, list[Target]] = {}
+        for span, slot in attachables:
+            if not self.is_current(span):
+                continue
+            sent = self.sent(span)
+            targets = self.targets_by_sent.get(sent.start, [])
+            if sent.start not in organ_cache:
+                organ_cache[sent.start] = self._organ_targets(sent)
+            organs = organ_cache[sent.start]
+            target = best_target(self.text, span, targets + organs, sent.start_char)
+            if target is None and not organs:
+                target = self._continued_target(sent)
+            if target is not None:
+                getattr(target, slot).append(span)
+
+    def _continued_target(self, sent: Sentence) -> Target | None:
+        """The last liver lesion of the 4 sentences before, in the same section ('Segment 7: 2.1 cm.')."""
+        number = self.index.sentence_at(sent.start_char)
+        for prev in self.index.sentences[max(0, number - 4):number][::-1]:
+            if prev.section != sent.section:
+                return None
+            targets = self.targets_by_sent.get(prev.start, [])
+            if targets:
+                last = targets[-1]
+                return last if last.kind == "liver" else None
+            if any(o not in {"liver", "vessel"} for _, _, o in self.index.organs_in(prev)):
+                return None
+        return None
+
+    def liver_targets(self) -> list[Target]:
+        out = [t for ts in self.targets_by_sent.values() for t in ts if t.kind == "liver"]
+        return sorted(out, key=lambda t: t.start)
+
+
+def best_target(text: str, span: Span, targets: list[Target], offset: int) -> Target | None:
+    """The target a size/segment belongs to: a noun right after it in the same noun phrase ('2 cm
+    hypervascular lesion'), else the nearest, preceding ones preferred; clause breaks cost a lot."""
+    best: tuple[float, int, Target] | None = None
+    for i, target in enumerate(targets):
+        if target.start >= span.end_char:
+            gap = text[span.end_char:target.start]
+            score = 0.0 if is_premodifier_gap(gap) else len(gap) * 1.5 + 15
+        elif target.end <= span.start_char:
+            gap = text[target.end:span.start_char]
+            score = float(len(gap))
+        else:
+            gap, score = "", 0.0
+        if _BREAK.search(gap):
+            score += 200
+        if target.kind == "organ":
+            score += 40
+        if best is None or score < best[0]:
+            best = (score, i, target)
+    return best[2] if best else None
+
+
+# -- liver columns -----------------------------------------------------------------------------
+def _instances(report: _Report, target: Target) -> list[Instance]:
+    """Lesions one noun stands for: one for 'a lesion in segments 5/6', one per size/segment for a plural."""
+    assert target.span is not None
+    attrs = target.span._.attrs or {}
+    sizes = [s for s in target.sizes if not (s._.attrs or {}).get("prior") and not (s._.attrs or {}).get("short_axis")]
+    point_sizes = [s for s in sizes if (s._.attrs or {}).get("kind") not in {"range", "upto"}]
+    singular = not attrs.get("plural") or attrs.get("count_value") == 1
+    if singular:
+        segs = {seg for s in target.segments for seg in (s._.attrs or {}).get("segments", [])}
+        size = max((s._.value_num for s in point_sizes), default=None)
+        return [Instance(segs, size)]
+    out: list[Instance] = []
+    used: set[int] = set()
+    for size in point_sizes:
+        nearest = _segment_for_size(report, size, [s for s in target.segments if s.start_char not in used])
+        segs = set((nearest._.attrs or {}).get("segments", [])) if nearest is not None else set()
+        if nearest is not None:
+            used.add(nearest.start_char)
+        out.append(Instance(segs, size._.value_num))
+    for seg in target.segments:
+        if seg.start_char not in used:
+            out.extend(Instance({s}, None) for s in (seg._.attrs or {}).get("segments", []))
+    return out
+
+
+def _segment_for_size(report: _Report, size: Span, segments: list[Span]) -> Span | None:
+    """The segment a size describes in a list ('segment 7, 23 mm (previously 18 mm); segment 6, 9 mm'):
+    the closest one before it in its sentence, else the closest after it in its sentence."""
+    sent = report.sent(size)
+    same = [s for s in segments if sent.start_char <= s.start_char < sent.end_char]
+    before = [s for s in same if s.end_char <= size.start_char]
+    if before:
+        return max(before, key=lambda s: s.start_char)
+    if same:
+        return min(same, key=lambda s: s.start_char)
+    return None
+
+
+def _merge(instances: list[Instance]) -> list[Instance]:
+    """Same lesion restated (FINDINGS then IMPRESSION): overlapping segments or equal size (within 1.5 mm)."""
+    merged: list[Instance] = []
+    for inst in instances:
+        for other in merged:
+            seg_ok = not inst.segments or not other.segments or bool(inst.segments & other.segments)
+            size_ok = inst.size is None or other.size is None or abs(inst.size - other.size) <= 1.5
+            if seg_ok and size_ok and (inst.segments & other.segments or inst.size is not None and other.size is not None
+                                       and abs(inst.size - other.size) <= 1.5 or not inst.segments and inst.size is None
+                                       or not other.segments and other.size is None):
+                other.segments |= inst.segments
+                other.size = max(x for x in (inst.size, other.size, -1.0) if x is not None)
+                if other.size < 0:
+                    other.size = None
+                break
+        else:
+            merged.append(Instance(set(inst.segments), inst.size))
+    return merged
+
+
+def _liver_columns(report: _Report) -> dict[str, Any]:
+    targets = report.liver_targets()
+    instances: list[Instance] = []
+    exact: list[int] = []
+    vague: list[str] = []
+    plural_unknown = False
+    largest: float | None = None
+    lobes: set[str] = set()
+    for target in targets:
+        assert target.span is not None
+        attrs = target.span._.attrs or {}
+        kind = attrs.get("count_kind")
+        if kind == "exact" and attrs.get("count_value"):
+            exact.append(int(attrs["count_value"]))
+        elif kind in {"few", "multiple", "innumerable", "at_least"}:
+            vague.append("few" if kind == "few" or (kind == "at_least" and (attrs.get("count_bound") or 9) <= 3) else "multiple")
+        found = _instances(report, target)
+        if attrs.get("plural") and not kind and not found:
+            plural_unknown = True
+        instances.extend(found)
+        for size in target.sizes:
+            a = size._.attrs or {}
+            if not a.get("prior") and not a.get("short_axis") and not a.get("bound"):
+                largest = max(largest or 0.0, size._.value_num)
+        lobes.update(s._.value_norm for s in target.lobes)
+    merged = _merge(instances) if instances else []
+    n = len(merged)
+    count: int | None
+    if exact:
+        count = max(max(exact), n)
+    elif vague:
+        count = None
+    elif plural_unknown and n < 2:
+        count = None
+    elif n:
+        count = n
+    elif report.says_no_liver_lesion():
+        count = 0
+    else:
+        count = None
+    category = count_category(count, "few" if vague and all(v == "few" for v in vague) and n <= 3 else
+                              ("multiple" if vague or plural_unknown else None))
+    segments = sorted({s for i in merged for s in i.segments})
+    has_lesion = bool(targets)
+    sides = {side_of_segment(s) for s in segments} - {None}
+    if "left" in lobes and "right" in lobes:
+        lobes.add("both")
+    sides |= {l for l in lobes if l in {"left", "right"}}
+    if not has_lesion:
+        bilobar = None
+    elif "both" in lobes or {"left", "right"} <= sides:
+        bilobar = True
+    elif count == 1 or sides:
+        bilobar = False
+    else:
+        bilobar = None
+    return {
+        "liver_lesion_count": count,
+        "liver_lesion_count_category": category,
+        "largest_liver_lesion_mm": largest if has_lesion else None,
+        "liver_segments": segments,
+        "bilobar": bilobar,
+    }
+
+
+# -- extrahepatic --------------------------------------------------------------------------------
+def _clause(report: _Report, span: Span) -> str:
+    sent = report.sent(span)
+    text = sent.text
+    rel = span.start_char - sent.start_char
+    start = max(text.rfind(";", 0, rel), 0)
+    end = text.find(";", rel)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
+    sites: set[str] = set()
+    addressed = False
+    carcinomatosis: bool | None = None
+    for span in report.get("EXTRAHEPATIC_SITE"):
+        if report.section(span) in PAST_SECTIONS:
+            continue
+        addressed = True
+        site = span._.value_norm
+        attrs = span._.attrs or {}
+        if site == "extrahepatic":
+            continue
+        if span._.is_negated or attrs.get("count_kind") == "none":
+            if site == "peritoneum" and carcinomatosis is None:
+                carcinomatosis = False
+            continue
+        if span._.is_hypothetical or span._.is_uncertain or span._.is_historical:
+            continue
+        clause = _clause(report, span)
+        if _SITE_BLOCK.search(clause) and not attrs.get("kind") == "metastasis":
+            continue
+        strong = attrs.get("strong") or attrs.get("kind") in {"metastasis", "primary"} or bool(_STRONG_NOUN.search(span.text))
+        if not strong and not _DISEASE_CUE.search(clause.replace(span.text, " ")):
+            continue
+        if attrs.get("uptake") and _PHYSIOLOGIC.search(clause):
+            continue
+        sites.add(site)
+        if site == "peritoneum":
+            carcinomatosis = True
+    for ts in report.targets_by_sent.values():
+        for t in ts:
+            if t.kind == "other" and t.span is not None and report.section(t.span) not in PAST_SECTIONS:
+                addressed = True
+    return {
+        "extrahepatic_sites": sorted(sites) if sites or addressed else None,
+        "peritoneal_carcinomatosis": carcinomatosis,
+    }
+
+
+# -- PET ---------------------------------------------------------------------------------------
+def _has_lesion_in_sentence(report: _Report, span: Span) -> bool:
+    sent = report.sent(span)
+    return bool(report.targets_by_sent.get(sent.start)) or bool(re.search(r"\bkrenning\b", span.text, re.I))
+
+
+def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
+    if report_type != "PET" or not disease:
+        return None
+    if _FDG.search(report.text) and not _SSTR.search(report.text):
+        return None
+    seen: set[str] = set()
+    for span in report.get("SSTR_UPTAKE"):
+        if not report.is_current(span) or not _has_lesion_in_sentence(report, span):
+            continue
+        clause = _clause(report, span)
+        if _PHYSIOLOGIC.search(clause):
+            continue
+        value = span._.value_norm
+        if span._.is_negated:
+            if value != "avid" or _NO_OTHER.search(clause):
+                continue
+            value = "non_avid"
+        seen.add(value)
+    if "heterogeneous" in seen or {"avid", "non_avid"} <= seen:
+        return None
+    if "avid" in seen:
+        return True
+    return False if "non_avid" in seen else None
+
+
+def _suv_max(report: _Report) -> float | None:
+    values = []
+    for span in report.get("SUV"):
+        if not report.is_current(span) or (span._.attrs or {}).get("prior"):
+            continue
+        sent = report.sent(span)
+        before = report.text[max(sent.start_char, span.start_char - 40):span.start_char]
+        if _SUV_REFERENCE.search(before) or _PHYSIOLOGIC.search(before):
+            continue
+        values.append(span._.value_num)
+    return max(values) if values else None
+
+
+# -- proximity, involvement, trend -------------------------------------------------------------
+def _about_liver_lesion(report: _Report, span: Span) -> bool:
+    sent = report.sent(span)
+    targets = report.targets_by_sent.get(sent.start, [])
+    if targets:
+        return any(t.kind == "liver" for t in targets)
+    if any(o != "liver" and o != "vessel" for _, _, o in report.index.organs_in(sent)):
+        return False
+    return report._continued_target(sent) is not None
+
+
+def _proximity(report: _Report, norm: str) -> bool | None:
+    result: bool | None = None
+    for span in report.get("VESSEL_PROXIMITY"):
+        if span._.value_norm != norm or not report.is_current(span):
+            continue
+        if norm == "hilar_bile_duct" and _OTHER_HILUM.search(report.text[max(0, span.start_char - 12):span.start_char]):
+            continue
+        if not _about_liver_lesion(report, span):
+            continue
+        sent = report.sent(span)
+        before = report.text[sent.start_char:span.end_char]
+        negative = span._.is_negated or (span._.attrs or {}).get("remote") or bool(_REMOTE.search(before))
+        if negative:
+            result = result or False
+        else:
+            return True
+    return result
+
+
+def _involvement(report: _Report) -> float | None:
+    values = [s._.value_num for s in report.get("LIVER_INVOLVEMENT") if report.is_current(s) and not s._.is_negated]
+    return max(values) if values else None
+
+
+def _trend(report: _Report, disease: bool) -> str | None:
+    if not disease:
+        return None
+    found: dict[str, set[str]] = {}
+    for span in report.get("DISEASE_TREND"):
+        if not report.is_current(span):
+            continue
+        sent = report.sent(span)
+        targets = report.targets_by_sent.get(sent.start, [])
+        if targets and all(t.kind == "benign" for t in targets):
+            continue
+        value = span._.value_norm
+        if span._.is_negated:
+            if value != "progression":
+                continue
+            value = "stable"
+        found.setdefault(report.section(span) or "", set()).add(value)
+    for section in ("impression", "findings", ""):
+        values = found.get(section)
+        if values:
+            for value in ("progression", "response", "stable"):
+                if value in values:
+                    return value
+    for values in found.values():
+        for value in ("progression", "response", "stable"):
+            if value in values:
+                return value
+    return None
+
+
+def summarize(doc: Doc, report_type: str) -> dict[str, Any]:
+    """The imaging columns for one report (CONTRACT §3 ``imaging``), every value from a mention."""
+    report = _Report(doc)
+    row: dict[str, Any] = {}
+    row.update(_liver_columns(report))
+    row.update(_extrahepatic_columns(report))
+    disease = bool(row["liver_lesion_count"] or row["liver_lesion_count_category"] not in (None, "none")
+                   or row["extrahepatic_sites"])
+    row["sstr_avid"] = _sstr_avid(report, report_type, disease)
+    row["suv_max"] = _suv_max(report)
+    row["lesion_near_major_vessel"] = _proximity(report, "vessel")
+    row["hilar_or_central_bile_duct"] = _proximity(report, "hilar_bile_duct")
+    row["liver_involvement_percent"] = _involvement(report)
+    row["disease_trend"] = _trend(report, disease)
+    return {k: row[k] for k in IMAGING_COLUMNS}

@@ -1,0 +1,67 @@
+"""Ki-67 proliferation index -> KI67 mentions (value_num in %, value_unit "%").
+
+Phrasings: "Ki-67: 12%", "Ki67 index 12 %", "MIB-1 labeling index approximately 15%",
+"proliferative index ~15%", "Ki-67 <1%", "less than 2%", "≤3%", "10-15%" / "10 to 15%" (upper value),
+"1-2% (hot spot)", "8 of 500 cells" (1.6%), "15% of tumour cells positive for Ki-67", OCR "Ki-67: I%".
+"pending" / "not performed" give a mention with value_norm pending|not_performed and no number.
+attrs: bound (lt|le|gt), range, approximate, hot_spot, from_count, ocr, invalid (>100%).
+"""
+from __future__ import annotations
+
+import re
+
+from ._base import ExtractorSpec, Finding, register
+from ._pathology_base import ClaimingExtractor
+from ._pathology_units import no_value, parse_percent
+
+SPEC = ExtractorSpec(name="ki67", order=60)
+_HOT = re.compile(r"hot[-\s]?spots?", re.I)
+_LABEL_BEFORE = re.compile(r"(?:ki[-\s]?67|mib[-\s]?1|prolifera\w+\s+index|labell?ing\s+index)[^.;\n]*$", re.I)
+_QUAL_BEFORE = re.compile(
+    r"(?:approximately|approx\.?|about|around|roughly|~|≈|up\s+to|less\s+than|fewer\s+than|under|below|<\s*=?|≤|"
+    r"greater\s+than|more\s+than|over|>\s*=?|≥|at\s+least)\s*$", re.I)
+_AVERAGE = re.compile(r"\b(?:average|overall|global|mean)\b", re.I)
+
+
+def _bound(text: str) -> str | None:
+    """'<1%' / 'less than 1%' -> 'lt'; '≤3%' / 'up to 4%' -> 'le'; '>20%' -> 'gt'."""
+    t = text.lower()
+    if re.search(r"≤|<\s*=|=<|<\s*or\s*=|up\s+to|at\s+most|not\s+more|no\s+more", t):
+        return "le"
+    if re.search(r"<|less\s+than|fewer\s+than|lower\s+than|under|below", t):
+        return "lt"
+    if re.search(r">|≥|greater|more\s+than|over|at\s+least|exceed", t):
+        return "gt"
+    return None
+
+
+class Ki67Extractor(ClaimingExtractor):
+    KEYWORDS = ('ki', 'mib', 'prolif', 'label')
+
+    def findings(self, doc, match, rule):
+        start, end = match.span()
+        value_text = match.group("value")
+        if rule.attrs.get("qualifier_before"):
+            qual = _QUAL_BEFORE.search(doc.text[max(0, start - 30):start])
+            if qual:
+                start, value_text = start - len(qual.group(0)), qual.group(0) + value_text
+        tail = doc.text[end:end + 40]
+        if rule.id.startswith("ki67.label_none"):
+            return [Finding(start, end, rule.label, value_norm=no_value(value_text) or "not_performed",
+                            attrs={"no_value": True})]
+        if rule.attrs.get("needs_label_before") and not _LABEL_BEFORE.search(doc.text[max(0, start - 120):start]):
+            return []
+        value, attrs = parse_percent(value_text)
+        if value is None and not attrs.get("invalid"):
+            return []
+        bound = _bound(value_text)
+        if bound:
+            attrs["bound"] = bound
+        if _HOT.search(doc.text[start:end] + tail.split("\n")[0]):
+            attrs["hot_spot"] = True
+        elif _AVERAGE.search(doc.text[start:end] + tail.split("\n")[0]):
+            attrs["average"] = True
+        return [Finding(start, end, rule.label, value_num=value, value_unit="%", attrs=attrs)]
+
+
+register(SPEC, Ki67Extractor)

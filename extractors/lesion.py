@@ -1,0 +1,162 @@
+"""Lesion nouns and where they sit: LIVER_LESION for the liver, EXTRAHEPATIC_SITE for other organs.
+
+Phrases: "three arterially enhancing liver metastases", "hepatic deposits", "DOTATATE-avid foci in the
+liver", "a 2.1 cm simple cyst" (benign), "Liver: unremarkable." (value_norm none: the liver has no lesion).
+
+Each noun gets a count from the quantifier written before it ("three", "a few", "at least 5",
+"innumerable"; value_num = the exact count) or after it ("... too numerous to count"), and an organ
+from its sentence (``attribute_organ``: "renal cyst", "mass in the pancreatic tail"); a sentence that
+names no organ takes the organ of the nearest earlier sentence of the same section ("Liver:" headers,
+segment-by-segment lists), else the liver. Liver nouns become LIVER_LESION (value_norm metastasis |
+lesion | benign | none); current non-benign nouns of other organs become EXTRAHEPATIC_SITE with the
+contract's site; the rest are kept in ``doc.spans["lesion_targets"]`` (not mentions) so that the
+report summariser can tell a renal cyst's size from a liver lesion's. Not handled: organ named only
+in an earlier paragraph of a free-text narrative more than six sentences back.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from spacy.tokens import Doc, Span
+
+from ._doc_index import DocIndex, doc_text
+from ._base import ExtractorSpec, Finding, RegexExtractor, register
+from ._imaging_units import ORGAN_SITE, attribute_organ, parse_count
+
+SPEC = ExtractorSpec(name="lesion", order=40)
+TARGETS = "lesion_targets"
+OTHER = "_OTHER_LESION"
+
+_QUANT = (r"at\s+least\s+\w+|more\s+than\s+\w+|too\s+numerous\s+to\s+count|a\s+few|a\s+couple\s+of|couple\s+of|"
+          r"a\s+pair\s+of|a\s+single|an\s+isolated|\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
+          r"eleven|twelve|fifteen|twenty|single|solitary|several|multiple|numerous|innumerable|countless|myriad|"
+          r"many|few|diffuse|miliary|multifocal|scattered|no|both")
+_COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*){{0,5}})[\s,]*$", re.I)
+_COUNT_AFTER = re.compile(r"[^.;:\n]{0,60}?\b(?:(?P<tntc>too\s+numerous\s+to\s+count|innumerable|countless)|"
+                          r"numbering\s+(?P<q>at\s+least\s+\w+|\w+))\b", re.I)
+_UNIT_WORD = re.compile(r"^\s*(?:mm|cm|%|x)\b", re.I)
+_SEG_BEFORE = re.compile(r"(?:segments?|segs?|s|x|×|[\d.,/-])\s*$", re.I)
+_CLAUSE_CUT = re.compile(r"[.;:\n(]")
+_NO_DEFAULT_LIVER = re.compile(r"^(?:foci|focus|nodules?|implants?)$", re.I)
+_NODAL = re.compile(r"\bnod(?:e|es|al)\b|lymph", re.I)
+_PERITONEAL_NOUN = re.compile(r"implant|deposit|nodule", re.I)
+_LOOKBACK_SENTS = 6
+
+
+def count_before(prefix: str) -> tuple[str, int] | None:
+    """The quantifier ending a noun's premodifiers: ('three', offset) from 'there are three small'."""
+    cut = max(prefix.rfind(c) for c in ".;:\n(")
+    window = prefix[cut + 1:]
+    m = _COUNT_BEFORE.search(window)
+    if not m:
+        return None
+    q = m.group("q")
+    if q.isdigit():  # "2 lesions" is a count; "3 cm lesion" and "segment 2 lesion" are not
+        before = window[: m.start("q")]
+        if _UNIT_WORD.match(m.group("mid") or "") or _SEG_BEFORE.search(before):
+            return None
+    return q, cut + 1 + m.start("q")
+
+
+class LesionExtractor(RegexExtractor):
+    """Lesion nouns with count and organ (see the module docstring)."""
+
+    def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
+        start, end = match.span()
+        noun = match.group(0)
+        attrs: dict = {"kind": rule.norm, "plural": noun.lower().endswith(("s", "foci", "mets")) and
+                       not noun.lower().endswith(("focus", "disease", "mass"))}
+        if rule.norm == "none":
+            return [Finding(start, end, "LIVER_LESION", value_num=0.0, value_norm="none", attrs=attrs)]
+        count_start = start
+        quant = count_before(doc_text(doc)[max(0, start - 90):start])
+        if quant:
+            count = parse_count(quant[0])
+            if count is not None:
+                attrs.update(count_kind=count.kind, count_value=count.value, count_bound=count.bound,
+                             count_text=quant[0])
+                if count.kind != "none":  # keep "no" outside the span: ConText must see it as a modifier
+                    count_start = max(0, start - 90) + quant[1]
+        after = _COUNT_AFTER.match(doc_text(doc), end)
+        if after and "count_kind" not in attrs:
+            if after.group("tntc"):
+                attrs.update(count_kind="innumerable", count_value=None, count_text=after.group("tntc"))
+            else:
+                count = parse_count(after.group("q"))
+                if count is not None:
+                    attrs.update(count_kind=count.kind, count_value=count.value, count_bound=count.bound)
+        value = attrs.get("count_value")
+        return [Finding(count_start, end, "LIVER_LESION", value_num=float(value) if value is not None else None,
+                        value_norm=rule.norm, attrs=attrs)]
+
+    def postprocess(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        spans = _drop_overlaps(spans)
+        index = DocIndex.of(doc)
+        emitted: list[Span] = []
+        targets: list[Span] = []
+        for span in spans:
+            attrs = dict(span._.attrs or {})
+            if span._.value_norm == "none":
+                emitted.append(span)
+                continue
+            organ = self.organ(doc, span, index)
+            attrs["organ"] = organ
+            span._.attrs = attrs
+            targets.append(span)
+            if organ == "liver":
+                emitted.append(span)
+                continue
+            site = _site(organ, doc, span)
+            if site is None or attrs["kind"] == "benign":
+                continue
+            new = Span(doc, span.start, span.end, label="EXTRAHEPATIC_SITE")
+            for key in ("rule_id", "extractor", "value_num"):
+                setattr(new._, key, getattr(span._, key))
+            new._.value_norm = site
+            new._.attrs = {**attrs, "source": "lesion"}
+            emitted.append(new)
+        doc.spans[TARGETS] = targets
+        return emitted
+
+    def organ(self, doc: Doc, span: Span, index: DocIndex) -> str | None:
+        """The organ of a lesion noun: its own sentence first, then earlier sentences of the section."""
+        number = index.sentence_no(span)
+        sent = index.sentences[number]
+        noun_start = doc[span.end - 1].idx - sent.start_char
+        organs = index.organs_in(sent)
+        organ = attribute_organ(sent.text, noun_start, span.end_char - sent.start_char, organs)
+        if organ is not None:
+            return organ
+        for prev in index.sentences[max(0, number - _LOOKBACK_SENTS):number][::-1]:
+            if prev.section != sent.section:
+                break
+            found = index.organs_in(prev)
+            if found:
+                return found[-1][2]
+        noun = doc[span.end - 1].text
+        return None if _NO_DEFAULT_LIVER.match(noun) else "liver"
+
+
+def _site(organ: str | None, doc: Doc, span: Span) -> str | None:
+    """Contract site of a non-liver lesion: a mesenteric mass is nodal only when called so."""
+    if organ == "mesentery":
+        sent = DocIndex.of(doc).sentence(span).text
+        if _NODAL.search(sent):
+            return "lymph_node"
+        return "peritoneum" if _PERITONEAL_NOUN.search(span.text) else "other"
+    return ORGAN_SITE.get(organ or "")
+
+
+def _drop_overlaps(spans: list[Span]) -> list[Span]:
+    """One lesion noun per region: the longest, then the earliest rule ('metastatic lesions' over 'lesions')."""
+    ordered = sorted(spans, key=lambda s: (s.start_char, -(s.end_char - s.start_char)))
+    kept: list[Span] = []
+    for span in ordered:
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept
+
+
+register(SPEC, LesionExtractor)

@@ -1,0 +1,42 @@
+"""Couinaud segments (LIVER_SEGMENT) and lobes (LIVER_LOBE).
+
+LIVER_SEGMENT value_norm is the comma-joined segments a phrase names: "segment 4A" -> "4a",
+"S7" -> "7", "segment VII" -> "7", "seg 6" -> "6", "segments 5/6" -> "5,6", "4a/4b" -> "4a,4b",
+"caudate lobe" -> "1", "left lateral segment" -> "2,3", "right posterior section" -> "6,7",
+"right anterior" -> "5,8". "Hepatic dome" alone names no segment. LIVER_LOBE value_norm is
+right | left | both ("both lobes", "bilobar", "throughout the liver", "diffusely involving").
+Not handled: bare "4a/4b" without the word segment; "L5-S1" is a spine level, not segment 1.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from spacy.tokens import Doc
+
+from ._base import ExtractorSpec, Finding, RegexExtractor, register
+from ._imaging_units import named_segments, segments_in
+
+SPEC = ExtractorSpec(name="liver_segment", order=42)
+_SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
+
+
+def join_segments(segments: list[str]) -> str:
+    """['6', '5'] -> '5,6' (Couinaud order)."""
+    return ",".join(sorted(set(segments), key=lambda s: _SEGMENT_SORT.get(s, 99)))
+
+
+class LiverSegmentExtractor(RegexExtractor):
+    def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
+        start, end = match.span()
+        if rule.label == "LIVER_LOBE":
+            side = rule.norm or match.group("side").lower()
+            return [Finding(start, end, "LIVER_LOBE", value_norm=side)]
+        text = match.group(0)
+        segments = named_segments(text) if rule.id.startswith("liver_segment.named") else segments_in(text)
+        if not segments:
+            return []
+        return [Finding(start, end, "LIVER_SEGMENT", value_norm=join_segments(segments), attrs={"segments": segments})]
+
+
+register(SPEC, LiverSegmentExtractor)

@@ -1,0 +1,55 @@
+"""Resection margin -> MARGIN mentions (value_norm R0|R1|R2).
+
+Phrasings: "R0", "R1 resection", "Resection status: R1", "margins negative", "all margins free of
+tumour", "Margins: Uninvolved", "free resection margins", "Surgical margin involvement: No" (R0);
+"margin involved", "tumour extends to the inked margin" (R1); "macroscopic residual tumour" (R2).
+The polarity is read by the rule itself ("no tumour at the margin" -> R0), so the summary does not
+apply ConText negation to these mentions. Margin distances ("closest margin 6 mm") give no mention.
+"""
+from __future__ import annotations
+
+import re
+
+from ._base import ExtractorSpec, Finding, register
+from ._pathology_base import ClaimingExtractor
+
+SPEC = ExtractorSpec(name="margin", order=65)
+_R0 = re.compile(r"uninvolved|not\s+involved|free|clear|negative|^no$|^none$", re.I)
+_R1 = re.compile(r"involved|positive|transected|present\s+at|^yes$", re.I)
+
+
+def status_to_r(word: str) -> str | None:
+    """'negative' / 'free' / 'uninvolved' -> R0; 'involved' / 'positive' -> R1."""
+    word = word.strip()
+    if _R0.search(word):
+        return "R0"
+    if _R1.search(word):
+        return "R1"
+    return None
+
+
+class MarginExtractor(ClaimingExtractor):
+    KEYWORDS = ('margin', 'r0', 'r1', 'r2', 'r 0', 'r 1', 'r 2', 'residual')
+
+    def findings(self, doc, match, rule):
+        start, end = match.span()
+        groups = match.groupdict()
+        if rule.norm:
+            norm = rule.norm
+        elif groups.get("r") is not None:
+            if doc.text[max(0, start - 12):start].lower().rstrip().endswith(("section", "cassette", "block")):
+                return []
+            norm = f"R{groups['r']}"
+        elif "neg" in groups:
+            norm = "R0" if groups.get("neg") else "R1"
+        else:
+            norm = status_to_r(groups["st"])
+            if norm and re.search(r"\b(?:no|not)\s+(?:\w+\s+)?$", doc.text[max(0, match.start('st') - 12):match.start('st')], re.I) \
+                    and norm == "R1" and not groups["st"].lower().startswith("not"):
+                norm = "R0"
+        if norm is None:
+            return []
+        return [Finding(start, end, rule.label, value_norm=norm)]
+
+
+register(SPEC, MarginExtractor)

@@ -1,0 +1,68 @@
+"""Mitotic count -> MITOSES mentions (value_num per 2 mm², value_unit "per_2mm2").
+
+Phrasings: "3 mitoses per 10 HPF", "mitoses 1/10 hpf", "Mitotic rate: 3/2 mm2", "2 mitoses per 2 mm²",
+"<2 mitoses/10 HPF", "mitotic count: about I per 10 HPF" (OCR I = 1), "Mitoses are not seen" (0),
+"no mitotic figures identified" (0). A count per 10 HPF is taken as per 2 mm² (attrs converted_from
+"10HPF"); per 50 HPF or per 10 mm² is rescaled to 2 mm².
+"""
+from __future__ import annotations
+
+import re
+
+from ._base import ExtractorSpec, Finding, register
+from ._pathology_base import ClaimingExtractor
+from ._pathology_units import parse_mitoses
+
+SPEC = ExtractorSpec(name="mitoses", order=61)
+MAX_PER_2MM2 = 200.0
+_VALUE_BEFORE = re.compile(
+    r"(?<![\w.,])(?P<value>(?:(?:approximately|approx\.?|about|up\s+to|less\s+than|fewer\s+than|under|<\s*=?|≤|"
+    r"greater\s+than|more\s+than|over|>\s*=?|≥|at\s+least)\s*)?(?:\d+(?:[.,]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?)?|"
+    r"[Il]|zero|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|single|rare))\s*$", re.I)
+
+
+def _bound(text: str) -> str | None:
+    t = text.lower()
+    if re.search(r"≤|<\s*=|up\s+to", t):
+        return "le"
+    if re.search(r"<|less\s+than|fewer\s+than|under|below", t):
+        return "lt"
+    if re.search(r">|≥|greater|more\s+than|over|at\s+least", t):
+        return "gt"
+    return None
+
+
+class MitosesExtractor(ClaimingExtractor):
+    KEYWORDS = ('mitos', 'mitotic', 'mf')
+
+    def findings(self, doc, match, rule):
+        start, end = match.span()
+        if rule.norm == "0":
+            return [Finding(start, end, rule.label, value_num=0.0, value_unit="per_2mm2",
+                            attrs={"absent": True})]
+        groups = match.groupdict()
+        if rule.attrs.get("value_before"):
+            before = _VALUE_BEFORE.search(doc.text[max(0, start - 40):start])
+            if not before:
+                return []
+            start = start - len(before.group(0))
+            groups = {"value": before.group("value"), "area": groups.get("area"), "word": "mitoses"}
+        area = groups.get("area")
+        if not area:
+            # "Mitotic count: 3" / "mitoses: <2 mitoses": a bare count after a label colon
+            if not (groups.get("word") or ":" in doc.text[start:match.start("value")]):
+                return []
+            if re.match(r"\s*(?:%|cm|mm|x\b|\.\d)", doc.text[end:end + 4]):
+                return []
+            area = "2 mm2"
+        value_text = groups["value"]
+        value, attrs = parse_mitoses(value_text, area, _bound(value_text))
+        if value is None or value > MAX_PER_2MM2:
+            return []  # OCR debris such as '0110 per high power fields'
+
+        if not groups.get("area"):
+            attrs["area_assumed"] = True
+        return [Finding(start, end, rule.label, value_num=value, value_unit="per_2mm2", attrs=attrs)]
+
+
+register(SPEC, MitosesExtractor)

@@ -1,0 +1,33 @@
+"""Primary tumour site -> PRIMARY_SITE mentions (pancreas|stomach|duodenum|jejunum|ileum|small_bowel|
+appendix|cecum|colon|rectum|lung|unknown).
+
+Rank 1 (explicit): "the known ileal primary", "primary site: terminal ileum", "consistent with pancreatic
+origin", "origin from the pancreatic head mass", "unknown primary". Rank 2: "Tumor site: Proximal jejunum"
+(synoptic), "pancreatic neuroendocrine tumour", "ileal NET", "NET of the terminal ileum".
+History sections count here: the primary is usually named there.
+"""
+from __future__ import annotations
+
+from ._base import ExtractorSpec, Finding, register
+from ._pathology_base import ClaimingExtractor
+from ._pathology_common import primary_organ
+
+SPEC = ExtractorSpec(name="primary_site", order=67)
+
+
+class PrimarySiteExtractor(ClaimingExtractor):
+    KEYWORDS = ('primary', 'origin', 'site', 'location', 'endocrine', 'net', 'nec', 'nen', 'carcinoid', 'cup')
+
+    def findings(self, doc, match, rule):
+        start, end = match.span()
+        if rule.norm:
+            return [Finding(start, end, rule.label, value_norm=rule.norm, attrs={"rank": rule.attrs.get("rank", 2)})]
+        groups = match.groupdict()
+        organ_text = groups.get("org") or groups.get("org2")
+        organ = primary_organ(organ_text or "")
+        if organ is None:
+            return []
+        return [Finding(start, end, rule.label, value_norm=organ, attrs={"rank": rule.attrs.get("rank", 2)})]
+
+
+register(SPEC, PrimarySiteExtractor)

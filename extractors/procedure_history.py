@@ -1,0 +1,39 @@
+"""Prior operations and ablations -> PROCEDURE_HISTORY mentions, for patient aggregation.
+
+value_norm: pancreatoduodenectomy ("s/p Whipple", "status post pancreaticoduodenectomy",
+"pancreaticojejunostomy", "hepaticojejunostomy", "PPPD"), primary_resection ("prior right hemicolectomy
+for ileal NET", "small bowel resection", "distal pancreatectomy", "gastrectomy", "appendectomy",
+"primary resected in 2019"), hepatectomy ("right hepatectomy", "liver resection", "segmentectomy of
+segment VI"), ablation ("prior radiofrequency ablation", "RFA", "ablation zone").
+Planned or proposed procedures ("candidate for resection", "consider ablation", "Whipple is planned")
+give no mention. ConText marks most of these historical; aggregation uses them unless negated.
+"""
+from __future__ import annotations
+
+import re
+
+from ._base import ExtractorSpec, Finding, register
+from ._pathology_base import ClaimingExtractor
+
+SPEC = ExtractorSpec(name="procedure_history", order=55)
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:candidate|consider\w*|amenable|eligible|suitable|planned|planning|recommend\w*|propos\w*|"
+    r"scheduled|option|potential|possible|for\s+(?:possible|potential|planned)|referred\s+for|awaiting|prior\s+to|before|evaluat\w*)\b"
+    r"[^.\n;]{0,30}$", re.I)
+_FUTURE_AFTER = re.compile(r"^[^.\n;]{0,25}\b(?:is|was|are)?\s*(?:planned|scheduled|proposed|recommended|considered|being\s+considered)\b", re.I)
+
+
+def is_planned(text: str, start: int, end: int) -> bool:
+    """'candidate for Whipple' / 'RFA is planned' -> True; 's/p Whipple' -> False."""
+    return bool(_FUTURE_BEFORE.search(text[max(0, start - 50):start]) or _FUTURE_AFTER.search(text[end:end + 40]))
+
+
+class ProcedureHistoryExtractor(ClaimingExtractor):
+    def findings(self, doc, match, rule):
+        start, end = match.span()
+        if is_planned(doc.text, start, end):
+            return []
+        return [Finding(start, end, rule.label, value_norm=rule.norm)]
+
+
+register(SPEC, ProcedureHistoryExtractor)

@@ -1,0 +1,55 @@
+"""Somatostatin-receptor avidity (SSTR_UPTAKE) and SUVmax (SUV) from SSTR PET/CT reports.
+
+SSTR_UPTAKE value_norm: avid ("DOTATATE-avid", "intense tracer uptake", "uptake greater than
+liver/spleen", Krenning 2-4), non_avid ("non-avid", "no significant uptake", "uptake lower than
+liver", Krenning 0-1), heterogeneous ("heterogeneous SSTR expression", "mismatch").
+SUV value_num: "SUVmax 24.3", "maximum SUV of 18", "SUVmax increased from 12.1 to 18.4" (18.4).
+Prior SUVs ("previously SUVmax 12") carry attrs prior. Not handled: SUVpeak, SUL, tumour-to-liver ratios.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from spacy.tokens import Doc, Span
+
+from ._doc_index import doc_text
+from ._base import ExtractorSpec, Finding, RegexExtractor, register
+from ._imaging_units import parse_number
+
+SPEC = ExtractorSpec(name="sstr_uptake", order=44)
+_TRACER_BEFORE = re.compile(r"\b(?:(?:ga|cu)?-?\s?6[48]\s?-?\s?)?(?:dotatate|dotatoc|dotanoc|dota|somatostatin[- ]receptor|sstr|"
+                            r"octreotide|tracer|radiotracer)[- ]?$", re.I)
+_PRIOR = re.compile(r"\b(?:previously|prior|previous|was|from|baseline|compared\s+(?:to|with)|versus|vs)\b[^.;\d]{0,15}$", re.I)
+_PRIOR_AFTER = re.compile(r"\s*\)?\s*(?:previously|on\s+(?:the\s+)?(?:prior|previous|baseline))\b", re.I)
+
+
+class SstrUptakeExtractor(RegexExtractor):
+    def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
+        start, end = match.span()
+        if rule.label == "SUV":
+            value = parse_number(match.group("value"))
+            before = doc_text(doc)[max(0, start - 30):start]
+            prior = bool(_PRIOR.search(before) or _PRIOR_AFTER.match(doc_text(doc), end))
+            return [Finding(start, end, "SUV", value_num=value, attrs={"prior": prior})]
+        if "score" in (rule.regex.groupindex or {}):
+            score = int(match.group("score"))
+            return [Finding(start, end, "SSTR_UPTAKE", value_num=float(score),
+                            value_norm="avid" if score >= 2 else "non_avid", attrs={"krenning": score})]
+        if rule.id == "sstr_uptake.avid.1":
+            lead = _TRACER_BEFORE.search(doc_text(doc), max(0, start - 40), start)
+            start = lead.start() if lead else start  # "DOTATATE-avid", "SSTR avid"
+        return [Finding(start, end, "SSTR_UPTAKE", value_norm=rule.norm)]
+
+    def postprocess(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """One span per region: the longest ('not DOTATATE avid' over 'DOTATATE avid')."""
+        ordered = sorted(spans, key=lambda s: (s.start_char, -(s.end_char - s.start_char)))
+        kept: list[Span] = []
+        for span in ordered:
+            if any(k.label_ == span.label_ and span.start_char < k.end_char and k.start_char < span.end_char for k in kept):
+                continue
+            kept.append(span)
+        return kept
+
+
+register(SPEC, SstrUptakeExtractor)

@@ -1,0 +1,48 @@
+"""Liver-lesion proximity to major vessels and the hilum, for ablation planning (VESSEL_PROXIMITY).
+
+value_norm vessel: "abuts the middle hepatic vein", "encasing the IVC", "in contact with the right
+portal vein branch", "the right hepatic vein is encased"; hilar_bile_duct: "at the hepatic hilum",
+"abutting the biliary confluence", "centrally located". attrs["remote"] marks explicit distance
+("remote from the hepatic veins", "clear of the hilum"), which the summariser reads as false.
+Which lesion is meant is decided by the summariser (a pancreatic mass abutting the SMV is not a liver
+lesion near a major vessel). Not handled: quantitative margins other than "within N mm of".
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from spacy.tokens import Doc
+
+from ._doc_index import doc_text
+from ._base import ExtractorSpec, Finding, RegexExtractor, register
+
+SPEC = ExtractorSpec(name="vessel_proximity", order=45)
+_REMOTE = re.compile(r"\b(?:remote|away|separate|distant|clear)\s+(?:from|of)\b|\b(?:[2-9]\d|1\d)\s*mm\s+from\b", re.I)
+
+
+_PROX_BEFORE = re.compile(
+    r"\b(?:abut\w*|encas\w*|contact\w*|in\s+contact\s+with|touch\w*|invad\w*|invasion\s+of|infiltrat\w*|involv\w*|"
+    r"adjacent\s+to|close\s+to|proximity\s+to|near|along|compress\w*|narrow\w*|displac\w*|inseparable\s+from|"
+    r"surround\w*|extend\w*\s+(?:in)?to|within\s+\d+\s*mm\s+of|\d+\s*mm\s+from|remote\s+from|away\s+from|"
+    r"separate\s+from|distant\s+from|clear\s+of)\s+(?:(?:the|a|an|both|its|their)\s+)?(?:[\w,]+\s+){0,3}$", re.I)
+_PROX_AFTER = re.compile(r"\s+(?:is|are|appears?)\s+(?:\w+\s+)?(?:abutted|encased|invaded|compressed|narrowed|displaced|"
+                         r"involved|splayed|infiltrated)\b", re.I)
+
+
+class VesselProximityExtractor(RegexExtractor):
+    def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
+        start, end = match.span()
+        text = doc_text(doc)
+        if rule.norm == "vessel":
+            before = _PROX_BEFORE.search(text, max(0, start - 70), start)
+            after = _PROX_AFTER.match(text, end)
+            if before is None and after is None:
+                return []  # a vessel named without a lesion touching it ("portal vein patent")
+            start = before.start() if before else start
+            end = after.end() if after else end
+        attrs = {"remote": bool(_REMOTE.search(text[start:end]))}
+        return [Finding(start, end, "VESSEL_PROXIMITY", value_norm=rule.norm, attrs=attrs)]
+
+
+register(SPEC, VesselProximityExtractor)

@@ -1,0 +1,157 @@
+"""The imaging row (extractors/imaging_report.py): relational reasoning over the mentions.
+
+Each row is a short report in an institution's style and the columns it must produce.
+"""
+from __future__ import annotations
+
+import pytest
+
+F = "FINDINGS:\n"
+
+
+def row(extract, text, kind="CT"):
+    return extract(text, kind).row
+
+
+# -- liver lesions vs everything else --------------------------------------------------------------
+@pytest.mark.parametrize("text,count", [
+    (F + "Liver: a 2.1 cm arterially enhancing lesion in segment 7.", 1),                    # hypervascular lesion
+    (F + "Two hepatic deposits in segments 2 and 6.", 2),                                    # deposits
+    (F + "Liver: simple cyst 1.2 cm in segment 3. No other focal lesion.", 0),               # negative: cyst only
+    (F + "Liver: 8 mm haemangioma in segment 6. Otherwise normal.", 0),                     # negative: haemangioma
+    (F + "Liver: two subcentimetre hypodensities, too small to characterise, likely cysts.", 0),  # probably benign
+    (F + "Liver: normal. Kidneys: 2.1 cm renal cyst. Pancreas: 3 cm mass in the tail.", 0),  # other organs
+])
+def test_liver_lesions_vs_everything_else(extract, text, count):
+    assert row(extract, text)["liver_lesion_count"] == count
+
+
+# -- counts -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,count,category", [
+    (F + "Three liver metastases.", 3, "few"),                                              # word count
+    (F + "A few small liver metastases.", None, "few"),                                    # a few
+    (F + "At least 5 hepatic metastases.", None, "multiple"),                              # at least N
+    (F + "Innumerable liver metastases.", None, "multiple"),
+    (F + "Hepatic metastases are too numerous to count.", None, "multiple"),
+    (F + "Multiple liver metastases, the largest of which measures 3.1 cm.", None, "multiple"),
+    (F + "Several hepatic lesions consistent with metastases.", None, "multiple"),
+    (F + "No focal liver lesion.", 0, "none"),                                              # no
+    (F + "Liver metastases:\n- segment 2: 12 mm\n- segment 4a: 20 mm\n- segment 7: 31 mm\n", 3, "few"),  # list
+    (F + "A 2.3 cm metastasis in segment 6.\nIMPRESSION:\nSolitary 2.3 cm segment 6 liver metastasis.", 1, "single"),  # dedupe
+    ("INDICATION: liver metastases.\n" + F + "The liver is unremarkable.", 0, "none"),     # history is not the study
+])
+def test_counts(extract, text, count, category):
+    r = row(extract, text)
+    assert (r["liver_lesion_count"], r["liver_lesion_count_category"]) == (count, category)
+
+
+# -- sizes ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,largest", [
+    (F + "A 3.1 x 2.4 x 2.2 cm liver metastasis in segment 8.", 31.0),                      # 3D
+    (F + "Liver metastasis in segment 6 measuring 18 mm.", 18.0),                           # mm
+    (F + "Multiple liver metastases ranging from 5 mm to 2.2 cm.", 22.0),                   # range
+    (F + "Multiple liver metastases up to 4.1 cm.", 41.0),                                  # up to
+    (F + "The segment 7 metastasis is larger, previously 2.1 cm, now 2.6 cm.", 26.0),       # current vs prior
+    (F + "The segment 7 liver metastasis has grown from 1.8 to 2.3 cm.", 23.0),
+    (F + "Liver metastasis in segment 5 measures 15 mm (prior 12 mm).", 15.0),
+    (F + "A 1.5 cm liver metastasis in segment 3. Portocaval lymph node 22 mm short axis.", 15.0),  # node never leaks
+    (F + "A 1.2 cm liver metastasis in segment 2 and a 4.5 cm simple cyst in segment 7.", 12.0),    # cyst never leaks
+    (F + "Liver: normal. 2.1 cm renal cyst.", None),                                        # negative
+])
+def test_largest_current_liver_lesion(extract, text, largest):
+    assert row(extract, text)["largest_liver_lesion_mm"] == largest
+
+
+# -- location ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,segments,bilobar", [
+    (F + "Liver metastases in segment 4A and S7.", ["4a", "7"], True),                       # both sides
+    (F + "Two liver metastases in segment VII and seg 6.", ["6", "7"], False),               # one side
+    (F + "A liver metastasis straddling segments 5/6.", ["5", "6"], False),                  # one lesion
+    (F + "A liver metastasis in the caudate lobe.", ["1"], False),
+    (F + "Two metastases in the left lateral segment.", ["2", "3"], False),
+    (F + "Innumerable metastases throughout both lobes of the liver.", [], True),             # both lobes
+    (F + "Bilobar liver metastases.", [], True),
+    (F + "A liver metastasis at the hepatic dome.", [], None),                               # dome: no side
+    (F + "The liver is normal.", [], None),                                                  # negative: no lesion
+])
+def test_location(extract, text, segments, bilobar):
+    r = row(extract, text)
+    assert (r["liver_segments"], r["bilobar"]) == (segments, bilobar)
+
+
+# -- extrahepatic disease -----------------------------------------------------------------------------
+@pytest.mark.parametrize("text,sites,pc", [
+    (F + "Enlarged mesenteric lymph node of 2.1 cm. Sclerotic bone metastases in L2.", ["bone", "lymph_node"], None),
+    (F + "Lymph node 8 mm, not enlarged.", [], None),                                       # not disease
+    (F + "No lymphadenopathy. No bone metastases.", [], None),                              # negated
+    ("HISTORY: prior adrenal metastasis resected.\n" + F + "No lymphadenopathy.", [], None), # history excluded
+    (F + "Peritoneal carcinomatosis with omental cake.", ["peritoneum"], True),
+    (F + "No ascites or peritoneal nodularity.", [], False),
+    (F + "A 2.8 cm primary in the pancreatic tail.", ["pancreas"], None),                   # the primary itself
+    (F + "A 4 mm pulmonary nodule, indeterminate.", [], None),                              # hedged
+    (F + "Liver metastasis in segment 7.", None, None),                                     # not addressed
+])
+def test_extrahepatic(extract, text, sites, pc):
+    r = row(extract, text)
+    assert (r["extrahepatic_sites"], r["peritoneal_carcinomatosis"]) == (sites, pc)
+
+
+# -- PET ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,avid,suv", [
+    (F + "Multiple DOTATATE-avid liver metastases, SUVmax 24.3.", True, 24.3),
+    (F + "Liver metastases with uptake greater than spleen (Krenning 4).", True, None),
+    (F + "Two liver lesions in segments 6 and 7 are non-avid (SUVmax 3.1).", False, 3.1),
+    (F + "Heterogeneous SSTR expression: avid segment 2 metastasis, non-avid segment 7 metastasis.", None, None),
+    (F + "Physiological uptake in the spleen (SUVmax 25). No avid disease.", None, None),   # negative: physiology
+])
+def test_pet(extract, text, avid, suv):
+    r = row(extract, text, "PET")
+    assert (r["sstr_avid"], r["suv_max"]) == (avid, suv)
+
+
+def test_sstr_avid_is_pet_only(extract):
+    # a CT report never states receptor avidity
+    assert row(extract, F + "Multiple DOTATATE-avid liver metastases.", "CT")["sstr_avid"] is None
+
+
+# -- vessels, hilum, involvement, trend ------------------------------------------------------------------
+@pytest.mark.parametrize("text,vessel,hilar", [
+    (F + "A 3 cm liver metastasis in segment 8 abutting the right hepatic vein.", True, None),
+    (F + "A segment 4b liver metastasis encasing the left portal vein at the hepatic hilum.", True, True),
+    (F + "Liver metastasis in segment 6, remote from the hepatic veins.", False, None),
+    (F + "Pancreatic head mass abutting the portal vein. No liver lesion.", None, None),    # not a liver lesion
+    (F + "Liver metastasis in segment 3. Portal vein patent.", None, None),                 # negative
+])
+def test_vessel_and_hilum(extract, text, vessel, hilar):
+    r = row(extract, text)
+    assert (r["lesion_near_major_vessel"], r["hilar_or_central_bile_duct"]) == (vessel, hilar)
+
+
+@pytest.mark.parametrize("text,percent", [
+    (F + "Innumerable liver metastases replacing >50% of the liver.", 50.0),
+    (F + "Multiple liver metastases.", None),                                                # negative
+])
+def test_involvement(extract, text, percent):
+    assert row(extract, text)["liver_involvement_percent"] == percent
+
+
+@pytest.mark.parametrize("text,trend", [
+    ("COMPARISON: CT 2023.\n" + F + "Liver metastases have increased in size.", "progression"),
+    ("COMPARISON: CT 2023.\n" + F + "Stable liver metastases. New sclerotic bone metastasis.", "progression"),
+    ("COMPARISON: CT 2023.\n" + F + "Liver metastases are unchanged.", "stable"),
+    ("COMPARISON: CT 2023.\n" + F + "The liver metastases have decreased in size.", "response"),
+    ("COMPARISON: CT 2023.\n" + F + "Liver normal. Stable renal cyst.", None),               # negative: no tumour
+])
+def test_trend(extract, text, trend):
+    assert row(extract, text)["disease_trend"] == trend
+
+
+# -- context ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,count", [
+    (F + "No evidence of hepatic metastases.", 0),                                          # negation
+    (F + "Possible small metastasis in segment 6.", 1),                                     # uncertainty: indeterminate counts
+    ("CLINICAL HISTORY: three liver metastases resected in 2020.\n" + F + "The liver is unremarkable.", 0),  # history section
+    (F + "Recommend MRI if a liver metastasis is suspected. Liver: unremarkable.", 0),      # hypothetical
+])
+def test_context(extract, text, count):
+    assert row(extract, text)["liver_lesion_count"] == count

@@ -1,0 +1,108 @@
+"""Pure parsers of extractors/_imaging_units.py: sizes, segments, counts, organs."""
+from __future__ import annotations
+
+import pytest
+
+from extractors._imaging_units import (
+    Count, attribute_organ, count_category, named_segments, normalize_segment, organ_of, parse_count, parse_size_mm,
+    segments_in, side_of_segment,
+)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("3.1 x 2.4 x 2.2 cm", 31.0),      # 3D, cm
+    ("23 x 19 mm", 23.0),               # 2D, mm
+    ("12mm", 12.0),                     # no space
+    ("2,5 cm", 25.0),                   # decimal comma
+    ("1.2 cm x 8 mm", 12.0),            # each dimension with its own unit
+    ("1.5-cm", 15.0),                   # hyphenated unit
+    ("0.9 centimetres", 9.0),           # unit spelled out
+    ("no size here", None),             # negative: no number
+])
+def test_parse_size_mm(text, expected):
+    assert parse_size_mm(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("4A", "4a"),     # upper-case subsegment
+    ("IVa", "4a"),    # roman with subsegment
+    ("VII", "7"),     # roman
+    ("S7", "7"),      # S-prefixed
+    ("8", "8"),       # digit
+    ("9", None),      # negative: no segment 9
+    ("4c", None),     # negative: no 4c
+])
+def test_normalize_segment(text, expected):
+    assert normalize_segment(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("segments 5/6", ["5", "6"]),                    # slash list
+    ("segment 4a/4b", ["4a", "4b"]),                 # subsegments
+    ("segments II, III and IVb", ["2", "3", "4b"]),  # roman list
+    ("seg 6", ["6"]),                                # abbreviation
+    ("segments 5 to 7", ["5", "6", "7"]),            # a range
+    ("segment", []),                                 # negative: no number
+])
+def test_segments_in(text, expected):
+    assert segments_in(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("caudate lobe", ["1"]),              # caudate
+    ("left lateral segment", ["2", "3"]), # left lateral section
+    ("right posterior section", ["6", "7"]),
+    ("right anterior sector", ["5", "8"]),
+    ("hepatic dome", []),                 # negative: the dome names no segment
+])
+def test_named_segments(text, expected):
+    assert named_segments(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("three", Count(3, "exact")),                       # word number
+    ("12", Count(12, "exact")),                         # digits
+    ("a few", Count(None, "few")),                      # few
+    ("at least 5", Count(None, "at_least", 5)),         # lower bound only
+    ("innumerable", Count(None, "innumerable")),
+    ("too numerous to count", Count(None, "innumerable")),
+    ("several", Count(None, "multiple")),
+    ("no", Count(0, "none")),                           # zero
+    ("solitary", Count(1, "exact")),
+    ("hypervascular", None),                            # negative: not a quantifier
+])
+def test_parse_count(text, expected):
+    assert parse_count(text) == expected
+
+
+@pytest.mark.parametrize("count,kind,expected", [
+    (0, None, "none"), (1, None, "single"), (3, None, "few"), (4, None, "multiple"),
+    (None, "few", "few"), (None, "innumerable", "multiple"), (None, None, None),  # negative: nothing stated
+])
+def test_count_category(count, kind, expected):
+    assert count_category(count, kind) == expected
+
+
+@pytest.mark.parametrize("segment,side", [("2", "left"), ("4b", "left"), ("7", "right"), ("1", None)])
+def test_side_of_segment(segment, side):
+    assert side_of_segment(segment) == side
+
+
+@pytest.mark.parametrize("sentence,noun,organ", [
+    ("There is a 2.1 cm renal cyst.", "cyst", "other"),                    # premodifier
+    ("A 3 cm mass in the pancreatic tail.", "mass", "pancreas"),           # prepositional phrase
+    ("Two hepatic metastases are seen.", "metastases", "liver"),
+    ("A lesion in segment 7 measures 2 cm.", "lesion", "liver"),           # segment names the liver
+    ("Small nodules in the right lower lobe.", "nodules", "lung"),         # lung lobe, not liver lobe
+    ("Lesion near the hepatic flexure.", "Lesion", "bowel"),               # hepatic flexure is bowel
+    ("T2 hyperintense lesions are present.", "lesions", None),             # negative: MRI T2 is no vertebra
+])
+def test_attribute_organ(sentence, noun, organ):
+    start = sentence.index(noun)
+    assert attribute_organ(sentence, start, start + len(noun)) == organ
+
+
+@pytest.mark.parametrize("word,organ", [("pancreatic", "pancreas"), ("osseous", "bone"), ("adrenal", "adrenal"),
+                                        ("spleen", "other"), ("small", None)])  # negative: "small" is not SMA
+def test_organ_of(word, organ):
+    assert organ_of(word) == organ

@@ -1,0 +1,55 @@
+"""KI67 mentions and the ki67_percent column."""
+import pytest
+
+from pathology_helpers import mentions
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ki-67: 12%.", 12.0),                                      # hyphen
+    ("Ki67 index 12 %.", 12.0),                                 # no hyphen, space before %
+    ("Ki 67 labelling index: 12 percent.", 12.0),               # space, word percent
+    ("MIB-1 labeling index approximately 15%.", 15.0),          # MIB-1 clone name
+    ("MIB1: ~15%.", 15.0),                                      # MIB1, tilde
+    ("The proliferative index is 4%.", 4.0),                    # proliferative index
+    ("Proliferation index (Ki-67) 7%.", 7.0),                   # proliferation index
+    ("Ki-67 <1%.", 1.0),                                        # bound
+    ("Ki-67 index is less than 2%.", 2.0),                      # bound in words
+    ("Ki-67: ≤3%.", 3.0),                                       # unicode bound
+    ("Ki-67: 10-15% (hot spot).", 15.0),                        # range -> upper
+    ("Ki-67 index 10 to 15%.", 15.0),                           # range in words
+    ("Ki-67: 1-2% (hot spot).", 2.0),                           # small range
+    ("Ki-67: 8 of 500 cells.", 1.6),                            # count
+    ("Ki-67: I%.", 1.0),                                        # OCR I for 1
+    ("Ki-67: 5 %.", 5.0),                                       # OCR spacing
+    ("Approximately 20% of tumour cells are positive for Ki-67.", 20.0),  # value before label
+])
+def test_ki67_values(extract, text, expected):
+    row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
+    assert row["ki67_percent"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "Ki-67: pending.",                         # pending -> null, never 0
+    "Ki-67 immunostain was not performed.",    # not performed
+    "Ki-67: not assessable (crush artefact).", # not assessable
+    "Chromogranin positive in 80% of cells.",  # another stain's percentage
+])
+def test_ki67_null(extract, text):
+    ex = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY")
+    assert ex.row["ki67_percent"] is None
+
+
+def test_ki67_pending_is_traceable(extract):
+    ex = extract("Ki-67: pending.", "PATHOLOGY")
+    assert [m["value_norm"] for m in mentions(ex, "KI67")] == ["pending"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ki-67 averages 5%, with hot spots up to 12%.", 12.0),                       # hot spot vs average
+    ("A. Pancreas: NET, Ki-67 4%.\nB. Liver: metastatic NET, Ki-67 9%.", 9.0),     # two current specimens
+    ("CLINICAL HISTORY: Prior biopsy Ki-67 30%.\n\nDIAGNOSIS: NET, Ki-67 3%.", 3.0),  # history is not current
+    ("Ki-67: 12%. Comment: the jejunal primary (2020) was G1 with a Ki-67 of 20%.", 12.0),  # other specimen
+    ("Ki-67: 150%.", None),                                                        # invalid
+])
+def test_ki67_policy(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["ki67_percent"] == expected

@@ -1,0 +1,60 @@
+"""Whole reports -> the pathology row (every column), free text, synoptic, comment and addendum."""
+import pytest
+
+SYNOPTIC = """SURGICAL PATHOLOGY - SYNOPTIC
+Procedure: Segmental small bowel resection (ileum)
+Tumor site: Terminal ileum
+Histologic type: Well-differentiated neuroendocrine tumor
+Histologic grade: G2
+Mitotic rate: 2 mitoses/2 mm2
+Ki-67 labeling index: 6%
+Margins: Uninvolved by tumor
+"""
+LIVER_BIOPSY = """Specimen: Liver, segment 3, core biopsy.
+CLINICAL HISTORY: Known pancreatic NET, Ki-67 2% on the 2019 resection.
+
+DIAGNOSIS: Metastatic well-differentiated neuroendocrine tumour.
+Ki-67: pending.
+ADDENDUM: Ki-67 index 14% (hot spot).
+"""
+NEC = """Specimen: Liver, core biopsy.
+Diagnosis: Metastatic poorly differentiated neuroendocrine carcinoma, small cell type.
+Mitoses: 40 per 2 mm2. Ki-67 90%.
+Comment: The primary site cannot be determined.
+"""
+NON_NET = """Specimen: Left breast, core needle biopsy.
+Diagnosis: Invasive ductal carcinoma, Nottingham grade 2. Ki-67 25%.
+"""
+
+
+@pytest.mark.parametrize("text,expected", [
+    (SYNOPTIC, dict(specimen_site="small_bowel", procedure="resection", ki67_percent=6.0, mitoses_per_2mm2=2.0,
+                    who_grade="G2", who_grade_source="stated", differentiation="well", tumor_type="NET",
+                    margin_status="R0", primary_site="ileum")),                      # CAP-style synoptic
+    (LIVER_BIOPSY, dict(specimen_site="liver", procedure="biopsy", ki67_percent=14.0, mitoses_per_2mm2=None,
+                        who_grade="G2", who_grade_source="ki67", differentiation="well", tumor_type="NET",
+                        margin_status=None, primary_site="pancreas")),               # history ignored, addendum used
+    (NEC, dict(specimen_site="liver", procedure="biopsy", ki67_percent=90.0, mitoses_per_2mm2=40.0,
+               who_grade="G3", who_grade_source="ki67", differentiation="poorly", tumor_type="NEC",
+               margin_status=None, primary_site="unknown")),                         # NEC, unknown primary
+    (NON_NET, dict(specimen_site="other", procedure="biopsy", ki67_percent=25.0, mitoses_per_2mm2=None,
+                   who_grade=None, who_grade_source=None, differentiation=None, tumor_type="other",
+                   margin_status=None, primary_site=None)),                          # non-NET: no WHO NET grade
+])
+def test_report_row(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
+
+
+def test_every_value_is_traceable(extract):
+    ex = extract(SYNOPTIC, "PATHOLOGY")
+    labels = {m["label"] for m in ex.mentions}
+    assert {"KI67", "MITOSES", "GRADE", "DIFFERENTIATION", "TUMOR_TYPE", "SPECIMEN_SITE", "PROCEDURE", "MARGIN",
+            "PRIMARY_SITE"} <= labels
+    for m in ex.mentions:
+        assert SYNOPTIC[m["start_char"]:m["end_char"]] == m["text"]
+
+
+def test_empty_report(extract):
+    row = extract("Benign gastric mucosa. No tumour.", "PATHOLOGY").row
+    assert row["ki67_percent"] is None and row["who_grade"] is None and row["tumor_type"] is None

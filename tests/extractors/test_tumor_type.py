@@ -1,0 +1,24 @@
+"""TUMOR_TYPE mentions and tumor_type."""
+import pytest
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Well-differentiated neuroendocrine tumour, G1.", "NET"),                       # NET
+    ("Metastatic NET.", "NET"),                                                       # abbreviation
+    ("Typical carcinoid tumour.", "NET"),                                             # carcinoid
+    ("Well-differentiated neuroendocrine carcinoma (old terminology).", "NET"),       # WHO 2000 name
+    ("Poorly differentiated neuroendocrine carcinoma, large cell type.", "NEC"),      # NEC
+    ("Small cell carcinoma.", "NEC"),                                                 # small cell
+    ("Mixed neuroendocrine-non-neuroendocrine neoplasm (MiNEN).", "MiNEN"),          # MiNEN
+    ("Mixed adenoneuroendocrine carcinoma (MANEC).", "MiNEN"),                        # MANEC
+    ("Moderately differentiated adenocarcinoma.", "other"),                           # adenocarcinoma
+    ("Poorly differentiated adenocarcinoma, negative for neuroendocrine differentiation.", "other"),  # negation
+    ("Liver, core biopsy: no evidence of neuroendocrine tumour. Steatosis.", None),   # negated NET
+])
+def test_tumor_type(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["tumor_type"] == expected
+
+
+def test_not_a_carcinoma(extract):
+    text = "Well-differentiated neuroendocrine tumour, G3. This is not a neuroendocrine carcinoma."
+    assert extract(text, "PATHOLOGY").row["tumor_type"] == "NET"
