@@ -16,6 +16,7 @@ from prefect.futures import as_completed  # noqa: E402
 
 from pipeline import run  # noqa: E402
 from pipeline.errors import NelmError  # noqa: E402
+from pipeline.io import output_lock  # noqa: E402
 
 
 def _retry_transient(task_, task_run, state) -> bool:
@@ -39,17 +40,22 @@ finalize_task = task(run.finalize, name="finalize", persist_result=False)
 @flow(name="nelm-run", persist_result=False, log_prints=False)
 def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
              on_shard: Callable[[run.ShardResult, int], None] | None = None) -> run.RunSummary:
-    """Ingest the archive, extract per shard, aggregate, decide, write the six tables."""
-    plan = plan_task(input_path, out_dir, config_path)
-    futures = shard_task.map(plan.pending, unmapped(plan.config_path))
-    results = []
-    for future in as_completed(futures):
-        result = future.result()
-        results.append(result)
-        if on_shard is not None:
-            on_shard(result, len(plan.pending))
-    results.sort(key=lambda r: r.key)
-    return finalize_task(plan, results)
+    """Ingest the archive, extract per shard, aggregate, decide, write the six tables.
+
+    The flow holds the lock on ``out_dir`` for its whole run, so a scheduled run and a manual
+    ``nelm run`` on the same folder can never interleave writes.
+    """
+    with output_lock(out_dir):
+        plan = plan_task(input_path, out_dir, config_path)
+        futures = shard_task.map(plan.pending, unmapped(plan.config_path))
+        results = []
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            if on_shard is not None:
+                on_shard(result, len(plan.pending))
+        results.sort(key=lambda r: r.key)
+        return finalize_task(plan, results)
 
 
 def task_runner(runner: str, workers: int, dask_address: str | None = None):
@@ -74,6 +80,8 @@ def run_flow(input_path: str, out_dir: str, config_path: str | None = None, work
              runner: str = "local", dask_address: str | None = None,
              on_shard: Callable[[run.ShardResult, int], None] | None = None) -> run.RunSummary:
     """Run the flow with the chosen task runner; starts one shared embedded server when needed."""
+    with output_lock(out_dir):  # fail fast, before Prefect starts, when another run holds --out
+        pass
     if workers > 1 or runner == "dask":
         prefect_env.ensure_shared_server()
     flow_ = nelm_run.with_options(task_runner=task_runner(runner, workers, dask_address))

@@ -68,14 +68,11 @@ def _progress(enabled: bool) -> Iterator[Any]:
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.nelm_run import run_flow
 
-    from .io import output_lock
-
     workers = args.workers or os.cpu_count() or 1
     started = time.perf_counter()
-    with output_lock(args.out):
-        with _progress(not args.quiet) as on_shard:
-            summary = run_flow(args.input, args.out, args.config, workers=workers, runner=args.runner,
-                               dask_address=args.dask_address, on_shard=on_shard)
+    with _progress(not args.quiet) as on_shard:  # the flow itself locks --out
+        summary = run_flow(args.input, args.out, args.config, workers=workers, runner=args.runner,
+                           dask_address=args.dask_address, on_shard=on_shard)
     summary.seconds = round(time.perf_counter() - started, 3)
     _print_summary(summary)
     return EXIT_OK
@@ -145,7 +142,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from .explain import explain_patient_text, write_html
 
-    print(explain_patient_text(args.out, args.patient_id, args.config))
+    print(explain_patient_text(args.out, args.patient_id, args.config, archive=args.archive))
     if args.html:
         path = write_html(args.out, args.patient_id, args.html, args.config, archive=args.archive)
         print(f"HTML written to {path}")

@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 WORK_DIR = ".nelm"
 EXTRACTED_TABLES = ("mentions", "imaging", "pathology")
 #: mention labels the patient aggregation reads (uncertain sites, procedure history)
-AGGREGATION_LABELS = ("EXTRAHEPATIC_SITE", "PROCEDURE_HISTORY")
+AGGREGATION_LABELS = ("EXTRAHEPATIC_SITE", "PROCEDURE_HISTORY", "PRIMARY_SITE")
 #: documents columns a shard writes; pipeline_version and run_id are stamped by finalize.
 SHARD_DOC_FIELDS = [f.name for f in DOCUMENTS if f.name not in ("pipeline_version", "run_id")]
 SHARD_DOCUMENTS = pa.schema([DOCUMENTS.field(n) for n in SHARD_DOC_FIELDS])
