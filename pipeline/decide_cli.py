@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .io import read_table_frame
+
 from .config import load_config
 from .errors import NelmError
 from .io import write_parquet_atomic
@@ -27,7 +29,7 @@ def read_features(path: str | Path) -> pd.DataFrame:
         elif suffix == ".csv":
             df = pd.read_csv(path, dtype={"patient_id": str})
         elif suffix == ".parquet":
-            df = pd.read_parquet(path)
+            df = read_table_frame(path)
         else:
             raise NelmError(f"[D002] unsupported features file {path.name}: use .jsonl, .csv or .parquet")
     except (ValueError, OSError) as exc:

@@ -15,6 +15,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from .io import read_table_frame
+
 from .errors import NelmError
 from .schema import TABLES
 
@@ -77,7 +79,7 @@ def _read_table(out_dir: Path, name: str) -> pd.DataFrame:
     path = out_dir / f"{name}.parquet"
     if not path.exists():
         raise NelmError(f"[E001] {path} not found: is {out_dir} the --out of a finished nelm run?")
-    return pd.read_parquet(path)
+    return read_table_frame(path)
 
 
 def _read_gold(path: str | Path) -> list[dict[str, Any]]:

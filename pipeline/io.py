@@ -12,12 +12,15 @@ import shutil
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import OutputLockedError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PARQUET_OPTIONS = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
 
@@ -48,6 +51,16 @@ def write_parquet_atomic(table: pa.Table, path: str | Path) -> Path:
             tmp.unlink()
     _fsync_dir(path.parent)
     return path
+
+
+def read_table_frame(path: str | Path) -> "pd.DataFrame":
+    """A table (file or dataset folder) as a DataFrame.
+
+    Reads through ``pyarrow.parquet`` rather than ``pandas.read_parquet``: with pyarrow 22 and
+    pandas 2.3 the latter intermittently aborts the interpreter at exit ("terminate called
+    without an active exception").
+    """
+    return pq.read_table(path).to_pandas()
 
 
 def write_bytes_atomic(data: bytes, path: str | Path) -> Path:
