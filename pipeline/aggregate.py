@@ -389,6 +389,8 @@ def _stable_months(imaging: Sequence[dict[str, Any]], evidence: set[str]) -> flo
     anchor = max((d for d in dates if trends[d] == "progression"), default=dates[0])
     run = [d for d in dates if d > anchor and trends[d] in {"stable", "response"}]
     if not run:
+        if trends[anchor] != "progression":
+            return None  # a single stable exam says nothing about how long it has been stable
         evidence.update(r["report_id"] for r in by_date[anchor])
         return 0.0
     evidence.update(r["report_id"] for d in dates if anchor <= d <= run[-1] for r in by_date[d])

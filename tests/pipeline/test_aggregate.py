@@ -365,6 +365,9 @@ def test_aggregate_sticky_facts(paths: list[dict[str, Any]], images: list[dict[s
     ([(0, None), (90, "stable"), (300, "progression")], 0),               # latest progression: 0
     ([(0, None), (90, None)], None),                                      # no trend anywhere: unknown
     ([(0, None), (90, "stable"), (120, None)], 90),                       # a later exam without a trend is neutral
+    ([(0, "stable")], None),                                              # one stable exam: duration unknown, not 0
+    ([(0, "response")], None),                                            # same for a lone response
+    ([(0, "progression")], 0),                                            # a lone progression is 0 months stable
 ])
 def test_aggregate_disease_stable_months(series: list[tuple[int, str | None]], expected_days: int | None) -> None:
     images = [img(f"ct{n}", day(n), disease_trend=trend) for n, trend in series]
