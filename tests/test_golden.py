@@ -1,0 +1,100 @@
+"""Golden tests over fixtures/: extraction scored by `nelm eval`, patients and eligibility end to end.
+
+The gold files were hand-annotated independently of the code (fixtures/*/README.md). Floors are
+per field; a drop below them is a regression. They sit at or just under what the extractors score
+today, so they can only be raised.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.evaluate import evaluate_run
+from pipeline.io import read_table_frame
+from pipeline.run import run_local
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+#: minimum accuracy over all gold rows, per table and field
+FLOORS = {
+    "imaging": 0.80,
+    "pathology": 0.95,
+    "patients": 0.75,
+}
+FIELD_FLOORS: dict[tuple[str, str], float] = {}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    out = {}
+    for name, archive in [("imaging", FIXTURES / "imaging" / "reports.jsonl"),
+                          ("pathology", FIXTURES / "pathology" / "reports.jsonl"),
+                          ("sample", FIXTURES / "sample_archive" / "reports.jsonl")]:
+        folder = tmp_path_factory.mktemp(name)
+        run_local(archive, folder)
+        out[name] = folder
+    return out
+
+
+@pytest.mark.parametrize("run_name,gold", [
+    ("imaging", FIXTURES / "imaging" / "gold.jsonl"),
+    ("pathology", FIXTURES / "pathology" / "gold.jsonl"),
+    ("sample", FIXTURES / "sample_archive" / "gold_reports.jsonl"),
+    ("sample", FIXTURES / "sample_archive" / "gold_patients.jsonl"),
+])
+def test_golden_extraction_scores_stay_above_floor(runs, run_name, gold):
+    scores = evaluate_run(gold, runs[run_name])
+    assert scores["missing_in_run"] == 0
+    low = []
+    for table, fields in scores["tables"].items():
+        for field, s in fields.items():
+            floor = FIELD_FLOORS.get((table, field), FLOORS[table])
+            if s["accuracy"] < floor:
+                low.append(f"{table}.{field} {s['accuracy']:.3f} < {floor} e.g. {s['errors'][:2]}")
+    assert not low, "\n".join(low)
+
+
+def _expected_eligibility() -> list[dict]:
+    path = FIXTURES / "sample_archive" / "expected_eligibility.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_golden_decisions_from_gold_features_match_hand_derived_statuses():
+    """Gold patient features (plus the annotator's stated burden) -> all 65 hand-derived statuses."""
+    from pipeline.decision import decide_frame, load_ruleset
+
+    expected = _expected_eligibility()
+    gold = [json.loads(line) for line in (FIXTURES / "sample_archive" / "gold_patients.jsonl").read_text().splitlines()]
+    burden = {e["patient_id"]: e["assumed"].get("extrahepatic_burden") for e in expected}
+    for row in gold:
+        row["extrahepatic_burden"] = burden[row["patient_id"]]
+    decided = decide_frame(pd.DataFrame(gold), load_ruleset("nelm-rules-1"))
+    got = {(r.patient_id, r.therapy): r for r in decided.itertuples()}
+    assert len(expected) == 65 and len({e["patient_id"] for e in expected}) >= 10
+    for e in expected:
+        row = got[(e["patient_id"], e["therapy"])]
+        assert row.status == e["status"], (e["patient_id"], e["therapy"], e["why"], list(row.reasons))
+        if e["status"] == "ineligible":
+            fired = {reason.split(":")[0] for reason in row.reasons}
+            hard = [k for k in e["key_rules"] if any(f == k or f.startswith(k) for f in fired)]
+            assert hard, (e["patient_id"], e["therapy"], e["key_rules"], list(row.reasons))
+
+
+def test_golden_end_to_end_sample_archive_patients_and_eligibility(runs):
+    """NLP -> patients -> eligibility over the sample archive, against the hand-derived statuses."""
+    out = runs["sample"]
+    patients = read_table_frame(out / "patients.parquet")
+    eligibility = read_table_frame(out / "eligibility.parquet")
+    expected = _expected_eligibility()
+    assert set(patients.patient_id) == {e["patient_id"] for e in expected}
+    got = {(r.patient_id, r.therapy): r.status for r in eligibility.itertuples()}
+    agree = [e for e in expected if got[(e["patient_id"], e["therapy"])] == e["status"]]
+    mismatches = [(e["patient_id"], e["therapy"], e["status"], got[(e["patient_id"], e["therapy"])])
+                  for e in expected if e not in agree]
+    assert len(agree) >= 58, mismatches
+    # every row says which rules version produced it
+    assert set(eligibility.rules_version) == {"nelm-rules-1"}
