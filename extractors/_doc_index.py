@@ -5,14 +5,19 @@
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from ._imaging_units import organ_matches
+from ._base import doc_text as _base_doc_text
+
+from ._imaging_units import ocr_clean, organ_matches
 
 _KEY = "nelm_doc_index"
+_TEXT_KEY = "nelm_imaging_text"
+_LOWER_KEY = "nelm_imaging_lower"
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class DocIndex:
             section = sent[0]._.section_category if has_sections else None
             self.sentences.append(Sentence(sent.start_char, sent.end_char, sent.start, section,
                                            text[sent.start_char:sent.end_char]))
+        self.sentences = _end_one_line_sections(self.sentences, text)
         self._starts = [s.start_char for s in self.sentences]
         self.organs = organ_matches(text)
         self._organ_starts = [o[0] for o in self.organs]
@@ -71,10 +77,48 @@ class DocIndex:
         return out
 
 
+#: Sections that hold one line ("Comparison: MRI 2024-01-17."); text on the lines after it with no new
+#: header is the report body, not part of the section. TECHNIQUE/EXAM end at a blank line.
+_ONE_LINE_SECTIONS = {"comparison": "\n", "technique": "\n\n", "exam": "\n\n"}
+_HEADER_ONLY = re.compile(r"^\W*[A-Za-z ]{0,30}:?\W*$")
+
+
+def _end_one_line_sections(sentences: list[Sentence], text: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    content_end: int | None = None  # end of the last content line of the open one-line section
+    for sent in sentences:
+        breaker = _ONE_LINE_SECTIONS.get(sent.section or "")
+        if breaker is None:
+            content_end = None
+            out.append(sent)
+            continue
+        if out and out[-1].section != sent.section and out[-1].section is not None:
+            content_end = None  # a new section block starts
+        if content_end is not None and breaker in text[content_end:sent.start_char]:
+            out.append(Sentence(sent.start_char, sent.end_char, sent.start, None, sent.text))
+            continue
+        if content_end is None and _HEADER_ONLY.match(sent.text):
+            out.append(sent)
+            continue
+        content_end = sent.start_char + len(sent.text.rstrip())
+        out.append(sent)
+    return out
+
+
 def doc_text(doc: Doc) -> str:
-    """``doc.text`` computed once per doc (the property re-joins every token on each access)."""
-    cached = doc.user_data.get("nelm_doc_text")
+    """The text the imaging extractors read: ``doc.text`` with OCR noise repaired at equal length
+    ('rnetastases' -> 'metastases ', 'PELVlS' -> 'PELVIS'), computed once per doc."""
+    cached = doc.user_data.get(_TEXT_KEY)
     if cached is None or cached[0] != len(doc):
-        cached = (len(doc), doc.text)
-        doc.user_data["nelm_doc_text"] = cached
+        cached = (len(doc), ocr_clean(_base_doc_text(doc)))
+        doc.user_data[_TEXT_KEY] = cached
+    return cached[1]
+
+
+def lower_text(doc: Doc) -> str:
+    """``doc_text(doc).lower()``, once per doc (for keyword prefilters)."""
+    cached = doc.user_data.get(_LOWER_KEY)
+    if cached is None or cached[0] != len(doc):
+        cached = (len(doc), doc_text(doc).lower())
+        doc.user_data[_LOWER_KEY] = cached
     return cached[1]

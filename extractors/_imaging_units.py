@@ -204,7 +204,10 @@ _ORGAN_PATTERNS: list[tuple[str, str]] = [
     ("adrenal", r"adrenals?|suprarenal"),
     ("other", r"spleen|splenic|kidneys?|renal|ovar\w*|adnex\w*|uter\w*|cervix|endometri\w*|breasts?|thyroid|prostat\w*|"
               r"bladder|gallbladder|stomach|gastric|(?:o)?esophag\w*|brain|cerebr\w*|orbit\w*|myocard\w*|cardiac|heart|"
-              r"muscles?|muscular|subcutaneous|soft\s+tissue|skin|testi\w*|thymus|parotid"),
+              r"muscles?|muscular|skin|testi\w*|thymus|parotid"),
+    # "soft tissue"/"subcutaneous" describe a mass more often than they place it ("a soft tissue nodule in the
+    # distal ileum" is bowel): a weak organ that a named organ after the noun outranks.
+    ("soft_tissue", r"subcutaneous|soft[\s-]+tissue"),
 ]
 ORGAN_RE = re.compile("|".join(f"(?P<g{i}>\\b(?:{p})(?![\\w]))" for i, (_, p) in enumerate(_ORGAN_PATTERNS)), re.I)
 _GROUP_ORGAN = {f"g{i}": organ for i, (organ, _) in enumerate(_ORGAN_PATTERNS)}
@@ -252,11 +255,16 @@ def organ_of(word: str) -> str | None:
 ORGAN_SITE = {
     "lung": "lung", "pancreas": "pancreas", "lymph_node": "lymph_node", "peritoneum": "peritoneum",
     "bone": "bone", "bowel": "bowel", "adrenal": "adrenal", "other": "other", "mesentery": "other",
+    "soft_tissue": "other",
 }
+#: Organ words that only weakly place a lesion (see ``attribute_organ``).
+WEAK_ORGANS = {"soft_tissue": 3.0}
 
 
-_PP_AFTER = re.compile(r"^[\s,]*(?:\w+\s+){0,2}?(?:in|of|within|involving|at|throughout|along|from|on|arising\s+from|"
-                       r"adjacent\s+to|near)\s+(?:the\s+|both\s+|a\s+|an\s+)?", re.I)
+#: "mass in the pancreatic tail", "lesion of segment 7". Not "adjacent to"/"near": a nodule next to the
+#: liver is not in it.
+_PP_AFTER = re.compile(r"^[\s,]*(?:\w+\s+){0,2}?(?:in|of|within|involving|at|throughout|along|from|on|arising\s+from)"
+                       r"\s+(?:the\s+|both\s+|a\s+|an\s+)?(?:(?:distal|proximal|mid|terminal|lower|upper|small)\s+)?", re.I)
 _NP_GAP = re.compile(r"^[\s\w/+-]{0,40}$")
 _GAP_STOP = re.compile(r"\b(?:in|of|within|at|and|or|with|is|are|was|were|has|have|measuring|measures|the|to|"
                        r"from|which|that|seen|noted|identified|by|on)\b", re.I)
@@ -288,6 +296,63 @@ def attribute_organ(text: str, start: int, end: int,
             score = 0.0  # organ word inside the span ('liver metastasis')
         if re.search(r"[;]", text[min(o_end, start):max(o_start, end)]):
             score += 200
+        score += WEAK_ORGANS.get(organ, 0.0)
         if best is None or score < best[0]:
             best = (score, organ)
     return best[1] if best else None
+
+
+# ---------------------------------------------------------------------------------------------
+# OCR noise: scanned reports spell "m" as "rn" ("rnetastases", "segrnent", "2.4 crn") and confuse
+# "l" with "I" ("PELVlS", "hypervascuIar"). ``ocr_clean`` repairs these *without changing the length*
+# of the text (a shortened word is padded with a space after it), so every offset stays valid.
+_OCR_HINT = re.compile(r"rn|RN|[a-z]I|[A-Z]l")  # where a repair may be needed; the word around it is then read
+_OCR_WORD = re.compile(r"[A-Za-z]+")
+#: Words an "rn" -> "m" repair may produce (the repair is only made when the result is one of them).
+_OCR_RN_TARGETS = re.compile(
+    r"(?:metasta\w*|mets|segm\w*|mm|cm|mass(?:es)?|lymph\w*|(?:un)?remarkabl\w*|multi\w*|(?:in)?numer\w*|measur\w*|"
+    r"mesenter\w*|small\w*|mild\w*|marrow|main|medial\w*|dome|ha?emangiom\w*|tumou?r\w*|primary|some|same|maxim\w*|"
+    r"minim\w*|immediate\w*|common|mediastin\w*|muscle\w*|remain\w*|enhancem\w*|margin\w*|(?:ab)?normal\w*|"
+    r"hypoattenuat\w*|hyperattenuat\w*|lumen|mural|intramural|submucosal|mucosa\w*|omentum|omental|image\w*|imaging|"
+    r"embol\w*|somatostatin|malignan\w*|mesorect\w*|manifest\w*|medium|moderate\w*|marked\w*|max|mid|more|most|"
+    r"impression|comparison|clinical|history|findings|from|multifocal|miliary|myriad|many|numerous|innumerable|"
+    r"maximal|symptom\w*|myocard\w*|sternum|sternal)")
+
+
+def _fix_l_i(word: str) -> str:
+    letters = [c for c in word if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    if upper >= 2 and all(c.isupper() or c == "l" for c in letters):
+        return word.replace("l", "I")  # "PELVlS", "WlTH"
+    if word[:1].islower() or (word[:1].isupper() and word[1:2].islower()):
+        return word[0] + word[1:].replace("I", "l")  # "hypervascuIar"
+    return word
+
+
+def ocr_clean(text: str) -> str:
+    """Same-length OCR repair: 'rnetastases' -> 'metastases ', '2.4 crn' -> '2.4 cm ', 'PELVlS' -> 'PELVIS'."""
+    out: list[str] = []
+    last = 0
+    for hint in _OCR_HINT.finditer(text):
+        start = hint.start()
+        if start < last:
+            continue
+        while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+            start -= 1
+        m = _OCR_WORD.match(text, start)
+        if m is None:
+            continue
+        word = m.group(0)
+        fixed = _fix_l_i(word) if ("I" in word[1:] or "l" in word) else word
+        if "rn" in fixed or "RN" in fixed:
+            candidate = fixed.replace("rn", "m").replace("RN", "M")
+            if candidate != fixed and _OCR_RN_TARGETS.fullmatch(candidate.lower()) and not _OCR_RN_TARGETS.fullmatch(fixed.lower()):
+                fixed = candidate + " " * (len(fixed) - len(candidate))
+        if fixed != word:
+            out.append(text[last:m.start()])
+            out.append(fixed)
+            last = m.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)

@@ -38,7 +38,7 @@ FOREIGN_CUES = re.compile(
     r"\b(?:gleason|nottingham|bloom|elston|fuhrman|isup|fnclcc|who\s+cns|glioma|glioblastoma|astrocytoma|"
     r"oligodendroglioma|meningioma|adenocarcinoma|squamous|urothelial|ductal\s+carcinoma|lobular|lymphoma|"
     r"hepatocellular|cholangiocarcinoma|renal\s+cell|sarcoma|melanoma|panin|dysplasia|intraepithelial|"
-    r"adenoma|cassettes?|blocks?|steatosis|fibrosis|inflammation|nuclear|edmondson|ain|cin|vin|b-cell|t-cell|"
+    r"adenoma|cassettes?|(?<!cell\s)blocks?|steatosis|fibrosis|inflammation|nuclear|edmondson|ain|cin|vin|b-cell|t-cell|"
     r"gist|stromal)\b", re.I)
 NE_CUES = re.compile(
     r"\b(?:neuro-?endocrine|endocrine|carcinoid|p?net|nec|nen|minen|ki-?\s?67|mib-?1|mitos[ie]s|mitotic|"

@@ -8,12 +8,13 @@ RECIST sums of diameters.
 """
 from __future__ import annotations
 
-from ._base import ExtractorSpec, RegexExtractor, register
+from ._base import ExtractorSpec, register
+from ._imaging_base import ImagingExtractor
 
 SPEC = ExtractorSpec(name="disease_trend", order=47)
 
 
-class DiseaseTrendExtractor(RegexExtractor):
+class DiseaseTrendExtractor(ImagingExtractor):
     """Fixed-norm rules: the default interpret (rule norm on the whole match) is all that is needed."""
 
 

@@ -14,21 +14,23 @@ from typing import Iterable
 
 from spacy.tokens import Doc
 
-from ._base import ExtractorSpec, Finding, RegexExtractor, register
-from ._imaging_units import ORGAN_SITE, organ_matches
+from ._base import ExtractorSpec, Finding, register
+from ._imaging_base import ImagingExtractor
+from ._imaging_units import ORGAN_SITE, WEAK_ORGANS, organ_matches
 
 SPEC = ExtractorSpec(name="extrahepatic_site", order=43)
 
 
-class ExtrahepaticSiteExtractor(RegexExtractor):
+class ExtrahepaticSiteExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
-        attrs = dict(rule.attrs)
+        attrs = {k: v for k, v in rule.attrs.items() if k != "triggers"}
         if rule.norm:
             return [Finding(*match.span(), "EXTRAHEPATIC_SITE", value_norm=rule.norm, attrs=attrs)]
         organs = organ_matches(match.group("organ"))
         if not organs:
             return []
-        o_start, o_end, organ = organs[0]
+        strong = [o for o in organs if o[2] not in WEAK_ORGANS]  # "uptake in a soft tissue nodule in the ileum"
+        o_start, o_end, organ = (strong or organs)[0]
         site = ORGAN_SITE.get("other" if organ == "mesentery" else organ)
         if site is None:
             return []

@@ -36,9 +36,10 @@ IMAGING_COLUMNS = (
 
 _BENIGN_CLAUSE = re.compile(
     r"\b(?:(?:likely|probably|presumably|presumed|most\s+likely|almost\s+certainly|in\s+keeping\s+with|consistent\s+with|"
-    r"compatible\s+with|representing|suggestive\s+of|typical\s+of|characteristic\s+of)\s+(?:(?:small|simple|benign|tiny|"
-    r"a|an|hepatic|liver|biliary)\s+)*(?:benign|cysts?|ha?emangiom\w*|FNH|focal\s+nodular|hamartom\w*|perfusion|"
-    r"focal\s+fat|fatty|shunts?|THAD)|benign)\b", re.I)
+    r"compatible\s+with|representing|represents?|suggestive\s+of|typical\s+of|characteristic\s+of|(?:is|are)(?=\s+(?:a|an|"
+    r"simple|small|benign|tiny)\b))\s+(?:(?:represents?|representing|reflects?|to\s+be|be)\s+)?(?:(?:small|simple|"
+    r"benign|tiny|a|an|hepatic|liver|biliary|lipid[- ]rich|typical|incidental)\s+)*(?:benign|cysts?|ha?emangiom\w*|FNH|"
+    r"focal\s+nodular|hamartom\w*|adenom\w*|perfusion|focal\s+fat|fatty|shunts?|THAD)|benign)\b", re.I)
 _TREATED_BEFORE = re.compile(r"\b(?:treated|ablated|resected|embolised|embolized|complete(?:\s+metabolic)?\s+response\s+of)\b[^.;,]{0,35}$", re.I)
 _RESECTED_HISTORY = re.compile(r"\b(?:history\s+of|h/o|hx\s+of|s/p|status\s+post|resected|resection|post[- ]?resection|"
                                r"ablated|treated\s+with)\b", re.I)
@@ -56,12 +57,22 @@ _SITE_BLOCK = re.compile(
     r"\b(?:not\s+(?:pathologically\s+)?enlarged|non-?enlarged|normal[- ]sized|normal\s+in\s+size|subcentimet\w*|"
     r"sub-centimet\w*|reactive|non-?pathologic\w*|not\s+pathologic\w*|benign|physiolog\w*|unremarkable|within\s+normal|"
     r"indeterminate|non-?specific|likely\s+(?:inflammatory|atelectasis|infectious|degenerative)|granulom\w*|"
-    r"calcified|degenerative|no\s+(?:suspicious|pathologic\w*|enlarged)|not\s+(?:suspicious|avid))\b", re.I)
+    r"degenerative|no\s+(?:suspicious|pathologic\w*|enlarged)|not\s+(?:suspicious|avid)|adenom\w*|lipid[- ]rich|"
+    r"bone\s+islands?|(?:simple|benign)\s+cysts?|ha?emangiom\w*)\b", re.I)
+#: Words that make a *node or nodule* benign but not a mass ("calcified node" vs "calcified mesenteric mass").
+_WEAK_SITE_BLOCK = re.compile(r"\bcalcified\b", re.I)
+_NEGATED_CUE = re.compile(r"\b(?:no|without|absent|lacks?|not)\s+(?:\w+\s+){0,2}?(?:uptake|avid\w*|enlarg\w*|suspicious|"
+                          r"pathologic\w*)\b", re.I)
 _PHYSIOLOGIC = re.compile(r"\b(?:physiolog\w*|biodistribution|normal\s+(?:uptake|distribution|tracer))\b", re.I)
 _FDG = re.compile(r"\b(?:FDG|fluorodeoxyglucose|18F-FDG)\b", re.I)
 _SSTR = re.compile(r"\b(?:dotatate|dotatoc|dotanoc|dota|somatostatin|sstr|octreo\w*|pentetreotide|ga-?68|68-?ga|cu-?64|64-?cu)\b", re.I)
 _SUV_REFERENCE = re.compile(r"(?:background|reference|blood\s+pool|mediastin\w*|physiolog\w*|normal\s+(?:liver|spleen|hepatic)|"
                             r"spleen|splenic|liver\s+parenchyma|hepatic\s+parenchyma|uncinate)[^.;]{0,25}$", re.I)
+_ABSENCE = re.compile(r"(?:no|without|absent|lack)\b", re.I)
+#: "uptake above background pancreas (SUVmax 3.4)": the SUV is the lesion's, compared with the background.
+_COMPARATIVE = re.compile(r"\b(?:above|than|over|exceeding|relative\s+to|compared\s+(?:to|with))\s+(?:the\s+)?$", re.I)
+#: A change that says tumour seen before is gone (a shrinking ablation zone is not one).
+_RESOLVED = re.compile(r"\b(?:resol\w*|no\s+longer|complete\s+(?:metabolic\s+)?response|disappear\w*)", re.I)
 _OTHER_HILUM = re.compile(r"\b(?:splenic|renal|pulmonary|lung|kidney)\s+$", re.I)
 _REMOTE = re.compile(r"\b(?:remote|away|separate|distant|clear)\s+(?:from|of)\b|\bneither\b|\bdoes\s+not\b|\bdo\s+not\b", re.I)
 _NO_OTHER = re.compile(r"\bno\s+(?:other|additional|further|new)\b|\belsewhere\b", re.I)
@@ -78,6 +89,7 @@ class Target:
     sizes: list[Span] = field(default_factory=list)
     segments: list[Span] = field(default_factory=list)
     lobes: list[Span] = field(default_factory=list)
+    implicit: bool = False  # a list line with no lesion noun, standing for one more lesion of the list
 
 
 @dataclass
@@ -100,6 +112,7 @@ class _Report:
         for span in spans:
             self.by_label.setdefault(span.label_, []).append(span)
         self.targets_by_sent: dict[int, list[Target]] = {}
+        self.accepted_sites: set[int] = set()  # start chars of EXTRAHEPATIC_SITE spans taken as disease
         liver_keys = {(s.start_char, s.end_char) for s in self.get("LIVER_LESION")}
         for span in doc.spans[TARGETS] if TARGETS in doc.spans else []:
             attrs = span._.attrs or {}
@@ -108,7 +121,7 @@ class _Report:
                     continue
                 kind = "benign" if not self.is_counted_liver(span) else "liver"
             else:
-                kind = "other"
+                kind = "benign" if attrs.get("kind") == "benign" else "other"
             self._add_target(Target(span.start_char, span.end_char, kind, span))
         for span in self.get("EXTRAHEPATIC_SITE"):
             if (span._.attrs or {}).get("source") != "lesion":
@@ -164,9 +177,10 @@ class _Report:
         return False
 
     # -- attachment ----------------------------------------------------------------------------
-    def _add_target(self, target: Target) -> None:
+    def _add_target(self, target: Target, key: int | None = None) -> None:
         assert target.span is not None
-        key = self.sent(target.span).start
+        if key is None:
+            key = self.sent(target.span).start
         self.targets_by_sent.setdefault(key, []).append(target)
 
     def _organ_targets(self, sent: Sentence) -> list[Target]:
@@ -179,9 +193,10 @@ class _Report:
 
     def _attach(self) -> None:
         attachables = [(s, "sizes") for s in self.get("SIZE") if s._.value_num is not None]
-        attachables += [(s, "segments") for s in self.get("LIVER_SEGMENT")]
-        attachables += [(s, "lobes") for s in self.get("LIVER_LOBE")]
+        attachables += [(s, "segments") for s in self.get("LIVER_SEGMENT") if not s._.is_negated]
+        attachables += [(s, "lobes") for s in self.get("LIVER_LOBE") if not s._.is_negated]
         organ_cache: dict[int, list[Target]] = {}
+        orphans: dict[int, list[tuple[Span, str]]] = {}  # sentence start -> spans with no target of their own
         for span, slot in attachables:
             if not self.is_current(span):
                 continue
@@ -192,9 +207,30 @@ class _Report:
             organs = organ_cache[sent.start]
             target = best_target(self.text, span, targets + organs, sent.start_char)
             if target is None and not organs:
-                target = self._continued_target(sent)
-            if target is not None:
+                orphans.setdefault(sent.start, []).append((span, slot))
+            elif target is not None:
                 getattr(target, slot).append(span)
+        for start in sorted(orphans):
+            spans = orphans[start]
+            sent = self.sent(spans[0][0])
+            target = self._continued_target(sent)
+            if target is None:
+                continue
+            if self._starts_new_lesion(target, spans):
+                # a list line of its own ("2) S6: 1.2 cm, new.", "Segment 4a: 15 mm") after a lesion that already
+                # has its segment/size is the next lesion of the list, not more of the same one
+                target = Target(sent.start_char, sent.start_char, "liver", target.span, implicit=True)
+                self._add_target(target, sent.start)
+            for span, slot in spans:
+                getattr(target, slot).append(span)
+
+    @staticmethod
+    def _starts_new_lesion(target: Target, spans: list[tuple[Span, str]]) -> bool:
+        assert target.span is not None
+        attrs = target.span._.attrs or {}
+        singular = target.implicit or not attrs.get("plural") or attrs.get("count_value") == 1
+        own = {slot for _, slot in spans}
+        return singular and "segments" in own and bool(target.segments or target.sizes)
 
     def _continued_target(self, sent: Sentence) -> Target | None:
         """The last liver lesion of the 4 sentences before, in the same section ('Segment 7: 2.1 cm.')."""
@@ -244,7 +280,7 @@ def _instances(report: _Report, target: Target) -> list[Instance]:
     attrs = target.span._.attrs or {}
     sizes = [s for s in target.sizes if not (s._.attrs or {}).get("prior") and not (s._.attrs or {}).get("short_axis")]
     point_sizes = [s for s in sizes if (s._.attrs or {}).get("kind") not in {"range", "upto"}]
-    singular = not attrs.get("plural") or attrs.get("count_value") == 1
+    singular = target.implicit or not attrs.get("plural") or attrs.get("count_value") == 1
     if singular:
         segs = {seg for s in target.segments for seg in (s._.attrs or {}).get("segments", [])}
         size = max((s._.value_num for s in point_sizes), default=None)
@@ -296,6 +332,12 @@ def _merge(instances: list[Instance]) -> list[Instance]:
     return merged
 
 
+def _same_lesion(a: Instance, b: Instance) -> bool:
+    if a.segments and b.segments:
+        return bool(a.segments & b.segments)
+    return a.size is not None and b.size is not None and abs(a.size - b.size) <= 1.5
+
+
 def _liver_columns(report: _Report) -> dict[str, Any]:
     targets = report.liver_targets()
     instances: list[Instance] = []
@@ -304,9 +346,12 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
     plural_unknown = False
     largest: float | None = None
     lobes: set[str] = set()
+    base: list[Instance] = []  # instances of every target but the additive ones
+    additive: list[Instance] = []
+    added = 0
     for target in targets:
         assert target.span is not None
-        attrs = target.span._.attrs or {}
+        attrs = {} if target.implicit else (target.span._.attrs or {})
         kind = attrs.get("count_kind")
         if kind == "exact" and attrs.get("count_value"):
             exact.append(int(attrs["count_value"]))
@@ -316,6 +361,11 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         if attrs.get("plural") and not kind and not found:
             plural_unknown = True
         instances.extend(found)
+        if kind == "exact" and attrs.get("additive") and attrs.get("count_value"):
+            added += int(attrs["count_value"])
+            additive.extend(found)
+        else:
+            base.extend(found)
         for size in target.sizes:
             a = size._.attrs or {}
             if not a.get("prior") and not a.get("short_axis") and not a.get("bound"):
@@ -323,6 +373,11 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         lobes.update(s._.value_norm for s in target.lobes)
     merged = _merge(instances) if instances else []
     n = len(merged)
+    if added:
+        # "The 5.2 cm segment 7 mass ... The four smaller lesions (...)": the lesions named apart from the additive
+        # ones, plus the additive count (a restatement of an additive lesion is not counted twice)
+        extra = _merge(additive)
+        n = max(n, len([b for b in _merge(base) if not any(_same_lesion(b, a) for a in extra)]) + added)
     count: int | None
     if exact:
         count = max(max(exact), n)
@@ -375,10 +430,14 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
     sites: set[str] = set()
     addressed = False
     carcinomatosis: bool | None = None
+    benign = [(t.start, t.end) for ts in report.targets_by_sent.values() for t in ts if t.kind == "benign"]
     for span in report.get("EXTRAHEPATIC_SITE"):
         if report.section(span) in PAST_SECTIONS:
             continue
         addressed = True
+        if any(b0 <= span.start_char and span.end_char <= b1 for b0, b1 in benign) and \
+                (span._.attrs or {}).get("source") != "lesion":
+            continue  # the "node" of "Schmorl's node"
         site = span._.value_norm
         attrs = span._.attrs or {}
         if site == "extrahepatic":
@@ -393,11 +452,14 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         if _SITE_BLOCK.search(clause) and not attrs.get("kind") == "metastasis":
             continue
         strong = attrs.get("strong") or attrs.get("kind") in {"metastasis", "primary"} or bool(_STRONG_NOUN.search(span.text))
-        if not strong and not _DISEASE_CUE.search(clause.replace(span.text, " ")):
+        if not _STRONG_NOUN.search(span.text) and _WEAK_SITE_BLOCK.search(clause) and attrs.get("kind") != "metastasis":
             continue
+        if not strong and not _DISEASE_CUE.search(_NEGATED_CUE.sub(" ", clause.replace(span.text, " "))):
+            continue  # "The 6 mm lung nodule shows no uptake": an absent uptake is no disease cue
         if attrs.get("uptake") and _PHYSIOLOGIC.search(clause):
             continue
         sites.add(site)
+        report.accepted_sites.add(span.start_char)
         if site == "peritoneum":
             carcinomatosis = True
     for ts in report.targets_by_sent.values():
@@ -412,8 +474,13 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
 
 # -- PET ---------------------------------------------------------------------------------------
 def _has_lesion_in_sentence(report: _Report, span: Span) -> bool:
+    """The sentence names disease: a counted liver lesion or an accepted extrahepatic site (not a cyst,
+    a Schmorl's node or an indeterminate lung nodule), or the uptake is a Krenning grade."""
+    if re.search(r"\bkrenning\b", span.text, re.I):
+        return True
     sent = report.sent(span)
-    return bool(report.targets_by_sent.get(sent.start)) or bool(re.search(r"\bkrenning\b", span.text, re.I))
+    return any(t.kind == "liver" or (t.kind == "other" and t.start in report.accepted_sites)
+               for t in report.targets_by_sent.get(sent.start, []))
 
 
 def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
@@ -423,22 +490,30 @@ def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
         return None
     seen: set[str] = set()
     for span in report.get("SSTR_UPTAKE"):
-        if not report.is_current(span) or not _has_lesion_in_sentence(report, span):
+        if not report.is_current(span) or span._.is_uncertain or not _has_lesion_in_sentence(report, span):
             continue
         clause = _clause(report, span)
         if _PHYSIOLOGIC.search(clause):
             continue
         value = span._.value_norm
         if span._.is_negated:
-            if value != "avid" or _NO_OTHER.search(clause):
-                continue
-            value = "non_avid"
+            continue  # "No avid nodes", "none shows uptake above liver": no disease there, not non-avid disease
+        if value == "non_avid" and _ABSENCE.match(span.text) and not _lesion_before(report, span):
+            continue  # "No uptake in the pancreatic bed": nothing there; "the mass shows no uptake" is non-avid
         seen.add(value)
     if "heterogeneous" in seen or {"avid", "non_avid"} <= seen:
         return None
     if "avid" in seen:
         return True
     return False if "non_avid" in seen else None
+
+
+def _lesion_before(report: _Report, span: Span) -> bool:
+    """A lesion noun earlier in the span's clause ('The pancreatic tail mass shows no uptake')."""
+    sent = report.sent(span)
+    clause_start = sent.start_char + max(sent.text.rfind(";", 0, span.start_char - sent.start_char), 0)
+    return any(clause_start <= t.start and t.end <= span.start_char and t.kind != "benign"
+               for t in report.targets_by_sent.get(sent.start, []))
 
 
 def _suv_max(report: _Report) -> float | None:
@@ -448,8 +523,13 @@ def _suv_max(report: _Report) -> float | None:
             continue
         sent = report.sent(span)
         before = report.text[max(sent.start_char, span.start_char - 40):span.start_char]
-        if _SUV_REFERENCE.search(before) or _PHYSIOLOGIC.search(before):
+        ref = _SUV_REFERENCE.search(before)
+        if ref and not _COMPARATIVE.search(before[:ref.start()]):
             continue
+        clause = report.text[sent.start_char:span.start_char]
+        clause = clause[clause.rfind(";") + 1:]
+        if _PHYSIOLOGIC.search(clause):
+            continue  # "Physiological uptake in the uncinate process (SUVmax 14.0) and spleen (SUVmax 25.3)"
         values.append(span._.value_num)
     return max(values) if values else None
 
@@ -490,22 +570,27 @@ def _involvement(report: _Report) -> float | None:
 
 
 def _trend(report: _Report, disease: bool) -> str | None:
-    if not disease:
-        return None
     found: dict[str, set[str]] = {}
+    resolved = False
     for span in report.get("DISEASE_TREND"):
         if not report.is_current(span):
             continue
+        if span._.value_norm == "response" and not span._.is_negated and _RESOLVED.search(span.text):
+            resolved = True  # a treated/resolved lesion is benign now, but its response is still the change
         sent = report.sent(span)
         targets = report.targets_by_sent.get(sent.start, [])
-        if targets and all(t.kind == "benign" for t in targets):
-            continue
+        if targets and all(t.kind == "benign" or (t.kind == "other" and t.start not in report.accepted_sites)
+                           for t in targets):
+            continue  # "the simple cyst is unchanged", "the indeterminate lung nodule has resolved"
         value = span._.value_norm
         if span._.is_negated:
             if value != "progression":
                 continue
             value = "stable"
         found.setdefault(report.section(span) or "", set()).add(value)
+    if not disease:
+        # no tumour now: a response (the prior lesions resolved) is the only change a report can state
+        return "response" if resolved else None
     for section in ("impression", "findings", ""):
         values = found.get(section)
         if values:

@@ -20,6 +20,12 @@ _LABEL_BEFORE = re.compile(r"(?:ki[-\s]?67|mib[-\s]?1|prolifera\w+\s+index|label
 _QUAL_BEFORE = re.compile(
     r"(?:approximately|approx\.?|about|around|roughly|~|≈|up\s+to|less\s+than|fewer\s+than|under|below|<\s*=?|≤|"
     r"greater\s+than|more\s+than|over|>\s*=?|≥|at\s+least)\s*$", re.I)
+#: Another immunostain or cell population named between a Ki-67 label and a percentage.
+_OTHER_STAIN = re.compile(
+    r"\b(?:synapto\w*|chromogranin|cga|sstr-?2a?|somatostatin|cd56|insm-?1|cdx-?2|ttf-?1|isl-?1|pax-?8|pdx-?1|"
+    r"(?:cyto)?keratin|p53|rb1?|atrx|daxx|er|pr|her-?2|bcl-?\d|myc|cd\d+|gastrin|serotonin|insulin|glucagon)\b", re.I)
+#: A Ki-67 label somewhere before ('We repeated the Ki-67 immunostain. ... the index is 9%').
+_LABEL_NEAR = re.compile(r"\b(?:ki[-\s]?67|mib[-\s]?1)\b", re.I)
 _AVERAGE = re.compile(r"\b(?:average|overall|global|mean)\b", re.I)
 
 
@@ -39,8 +45,12 @@ class Ki67Extractor(ClaimingExtractor):
     KEYWORDS = ('ki', 'mib', 'prolif', 'label')
 
     def findings(self, doc, match, rule):
-        start, end = match.span()
+        start, end = match.span(rule.span or 0)
         value_text = match.group("value")
+        if rule.id.startswith("ki67.label_") and _OTHER_STAIN.search(doc.text[match.start():match.start("value")]):
+            return []  # 'Ki-67 is low; chromogranin positive in 80%': the value belongs to another stain
+        if rule.attrs.get("needs_label_near") and not _LABEL_NEAR.search(doc.text[max(0, start - 200):start]):
+            return []
         if rule.attrs.get("qualifier_before"):
             qual = _QUAL_BEFORE.search(doc.text[max(0, start - 30):start])
             if qual:

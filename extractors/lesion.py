@@ -21,7 +21,8 @@ from typing import Iterable
 from spacy.tokens import Doc, Span
 
 from ._doc_index import DocIndex, doc_text
-from ._base import ExtractorSpec, Finding, RegexExtractor, register
+from ._base import ExtractorSpec, Finding, register
+from ._imaging_base import ImagingExtractor
 from ._imaging_units import ORGAN_SITE, attribute_organ, parse_count
 
 SPEC = ExtractorSpec(name="lesion", order=40)
@@ -42,6 +43,10 @@ _NO_DEFAULT_LIVER = re.compile(r"^(?:foci|focus|nodules?|implants?)$", re.I)
 _NODAL = re.compile(r"\bnod(?:e|es|al)\b|lymph", re.I)
 _PERITONEAL_NOUN = re.compile(r"implant|deposit|nodule", re.I)
 _LOOKBACK_SENTS = 6
+#: Words that make a count add to the lesions named before it ("four smaller lesions", "two further metastases").
+_ADDITIVE = re.compile(r"\b(?:further|additional|other|another|more|smaller|separate|satellite)\b", re.I)
+#: Tumour-type nouns that name the primary ("pancreatic NET"), never a liver lesion.
+_PRIMARY_TYPE = re.compile(r"^(?:NETs?|neuroendocrine\s+(?:tumou?rs?|neoplasms?|carcinomas?))$", re.I)
 
 
 def count_before(prefix: str) -> tuple[str, int] | None:
@@ -59,14 +64,15 @@ def count_before(prefix: str) -> tuple[str, int] | None:
     return q, cut + 1 + m.start("q")
 
 
-class LesionExtractor(RegexExtractor):
+class LesionExtractor(ImagingExtractor):
     """Lesion nouns with count and organ (see the module docstring)."""
 
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         start, end = match.span()
         noun = match.group(0)
-        attrs: dict = {"kind": rule.norm, "plural": noun.lower().endswith(("s", "foci", "mets")) and
-                       not noun.lower().endswith(("focus", "disease", "mass"))}
+        low = noun.lower()
+        attrs: dict = {"kind": rule.norm, "plural": low.endswith(("s", "foci", "mets")) and
+                       not low.endswith(("focus", "disease", "mass", "sis", "us", "ss"))}
         if rule.norm == "none":
             return [Finding(start, end, "LIVER_LESION", value_num=0.0, value_norm="none", attrs=attrs)]
         count_start = start
@@ -76,6 +82,11 @@ class LesionExtractor(RegexExtractor):
             if count is not None:
                 attrs.update(count_kind=count.kind, count_value=count.value, count_bound=count.bound,
                              count_text=quant[0])
+                q_abs = max(0, start - 90) + quant[1]
+                window = doc_text(doc)[max(0, q_abs - 15):start]
+                window = window[max(window.rfind(c) for c in ".;:\n(") + 1:]
+                if count.kind == "exact" and _ADDITIVE.search(window):
+                    attrs["additive"] = True  # "two further metastases": in addition to those already named
                 if count.kind != "none":  # keep "no" outside the span: ConText must see it as a modifier
                     count_start = max(0, start - 90) + quant[1]
         after = _COUNT_AFTER.match(doc_text(doc), end)
@@ -101,6 +112,8 @@ class LesionExtractor(RegexExtractor):
                 emitted.append(span)
                 continue
             organ = self.organ(doc, span, index)
+            if attrs["kind"] == "primary" and _PRIMARY_TYPE.match(span.text) and organ in {"liver", None}:
+                continue  # "NET liver metastases", "metastatic NET": the tumour type, not a lesion
             attrs["organ"] = organ
             span._.attrs = attrs
             targets.append(span)

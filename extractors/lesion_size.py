@@ -14,7 +14,8 @@ from typing import Iterable
 from spacy.tokens import Doc, Span
 
 from ._doc_index import doc_text
-from ._base import ExtractorSpec, Finding, RegexExtractor, drop_contained, register
+from ._base import ExtractorSpec, Finding, drop_contained, register
+from ._imaging_base import ImagingExtractor
 from ._imaging_units import parse_number, parse_size_mm, to_mm
 
 SPEC = ExtractorSpec(name="lesion_size", order=41)
@@ -50,15 +51,15 @@ def is_prior_size(text: str, start: int, end: int) -> bool:
     return bool(_PRIOR_AFTER.match(text, end))
 
 
-class LesionSizeExtractor(RegexExtractor):
+class LesionSizeExtractor(ImagingExtractor):
     """Sizes in mm; a later rule's match inside an earlier rule's ('2.3 cm' in 'from 1.8 to 2.3 cm') is skipped.
 
     (Span extensions are keyed by offsets and label, so two spans over the same characters would share values.)
     """
 
-    def matches(self, text: str):
+    def rule_matches(self, text: str, rules):
         covered: list[tuple[int, int]] = []
-        for rule in self.rules:
+        for rule in rules:
             mine = []
             for match in rule.regex.finditer(text):
                 s, e = match.span()

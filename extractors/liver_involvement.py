@@ -13,14 +13,15 @@ from typing import Iterable
 from spacy.tokens import Doc
 
 from ._doc_index import doc_text
-from ._base import ExtractorSpec, Finding, RegexExtractor, register
+from ._base import ExtractorSpec, Finding, register
+from ._imaging_base import ImagingExtractor
 from ._imaging_units import parse_number
 
 SPEC = ExtractorSpec(name="liver_involvement", order=46)
 _REMNANT = re.compile(r"\b(?:remnant|flr|future\s+liver)\b", re.I)
 
 
-class LiverInvolvementExtractor(RegexExtractor):
+class LiverInvolvementExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         if _REMNANT.search(doc_text(doc)[max(0, match.start() - 40):match.end()]):
             return []

@@ -14,7 +14,8 @@ from typing import Iterable
 
 from spacy.tokens import Doc
 
-from ._base import ExtractorSpec, Finding, RegexExtractor, register
+from ._base import ExtractorSpec, Finding, register
+from ._imaging_base import ImagingExtractor
 from ._imaging_units import named_segments, segments_in
 
 SPEC = ExtractorSpec(name="liver_segment", order=42)
@@ -26,7 +27,7 @@ def join_segments(segments: list[str]) -> str:
     return ",".join(sorted(set(segments), key=lambda s: _SEGMENT_SORT.get(s, 99)))
 
 
-class LiverSegmentExtractor(RegexExtractor):
+class LiverSegmentExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         start, end = match.span()
         if rule.label == "LIVER_LOBE":

@@ -21,6 +21,19 @@ _VALUE_BEFORE = re.compile(
     r"[Il]|zero|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|single|rare))\s*$", re.I)
 
 
+#: Counts per HPF of things that are not mitoses (a bare 'N/10 HPF' is otherwise a mitotic count).
+_NOT_MITOSES = re.compile(
+    r"\b(?:eosinophil\w*|neutrophil\w*|lymphocyt\w*|plasma\s+cells?|mast\s+cells?|granulocyt\w*|igg4|"
+    r"organisms?|bacteria|apoptotic|apoptos[ie]s|ki-?\s?67|mib-?1)\b", re.I)
+
+
+def _clause_before(text: str, pos: int, window: int = 80) -> str:
+    """Text before ``pos`` back to the sentence or line start (at most ``window`` characters)."""
+    chunk = text[max(0, pos - window):pos]
+    cut = max(chunk.rfind(". "), chunk.rfind("\n"), chunk.rfind(";"))
+    return chunk[cut + 1:]
+
+
 def _bound(text: str) -> str | None:
     t = text.lower()
     if re.search(r"≤|<\s*=|up\s+to", t):
@@ -33,7 +46,7 @@ def _bound(text: str) -> str | None:
 
 
 class MitosesExtractor(ClaimingExtractor):
-    KEYWORDS = ('mitos', 'mitotic', 'mf')
+    KEYWORDS = ('mitos', 'mitotic', 'mf', 'hpf', 'high power', 'high-power')
 
     def findings(self, doc, match, rule):
         start, end = match.span()
@@ -41,6 +54,8 @@ class MitosesExtractor(ClaimingExtractor):
             return [Finding(start, end, rule.label, value_num=0.0, value_unit="per_2mm2",
                             attrs={"absent": True})]
         groups = match.groupdict()
+        if rule.attrs.get("bare") and _NOT_MITOSES.search(_clause_before(doc.text, start)):
+            return []  # 'eosinophils 30/10 HPF': a count of another cell
         if rule.attrs.get("value_before"):
             before = _VALUE_BEFORE.search(doc.text[max(0, start - 40):start])
             if not before:

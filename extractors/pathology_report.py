@@ -39,7 +39,20 @@ _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "but", "however", "and"})
 _OTHER_SPECIMEN = re.compile(
     r"\b(?:in|from|of|on|dated)\s+(?:\d{1,2}/)?(?:19|20)\d\d\b|\((?:\d{1,2}/)?(?:19|20)\d\d\)|"
     r"\b(?:prior|previous|earlier|original|outside|initial)\s+(?:biops\w*|resection|specimen|report|excision)\b|"
-    r"\bprimary\b[^.;\n]{0,40}\b(?:was|were|had|showed)\b", re.I)
+    r"\bprimary\b[^.;\n]{0,40}\b(?:was|were|had|showed)\b|"
+    # values quoted for a dated or compared specimen: 'the 2019 ileal primary (Ki-67 4%, G2)',
+    # 'compared with the primary (G2)'
+    r"\b(?:19|20)\d\d\s+(?:[a-z-]+\s+){0,2}(?:primary|resection|biops\w*|specimen|excision|report)\b[^;]{0,50}$|"
+    r"\b(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|similar\s+to|unlike|as\s+in)\s+(?:the\s+|a\s+)?"
+    r"(?:[a-z-]+\s+){0,3}(?:primary|resection|biops\w*|specimen|excision|report|tumou?r)\s*\([^)]*$", re.I)
+#: Another pathologist's opinion quoted in a consult or second-opinion report: 'Outside diagnosis: NET G1
+#: (Ki-67 2%)', 'Submitted diagnosis: ... grade 3', '(revised from the outside grade 1)'. Read on the
+#: sentence up to the mention; applies to every tumour value (type and differentiation too).
+_OTHER_OPINION = re.compile(
+    r"\b(?:outside|referring|referral|submitted|contributor'?s?|original|initial|previous|prior|external)\s+"
+    r"(?:(?:institution|hospital|pathologist|lab(?:oratory)?)(?:'s)?\s+)?"
+    r"(?:diagnosis|diagnoses|opinion|interpretation|report(?:ed)?\s+(?:as|diagnosis)|grade|grading|ki-?\s?67(?:\s+\w+)?\s+(?:of|was|is|=|:))\b|"
+    r"\b(?:revised|upgraded|downgraded|changed|amended)\s+from\b", re.I)
 
 
 @dataclass
@@ -96,15 +109,18 @@ def _near_negation(span: Span, max_gap: int = 6) -> bool:
     return False
 
 
-_NEW_BLOCK = re.compile(r"\n[ \t]*\n|\n[ \t]*(?:[A-H0-9]{1,2}[.)][ \t]+\S|[A-Z][A-Za-z /()-]{2,40}:)")
+_NEW_BLOCK = re.compile(r"\n[ \t]*\n|\n[ \t]*(?:[A-H0-9]{1,2}[.)][ \t]+\S|(?i:part)[ \t]+[A-H0-9]{1,2}\b|[A-Z][A-Za-z0-9 /()-]{2,40}:)")
+#: Sections whose content stops at the next block: a history paragraph, a gross description followed by
+#: a synoptic list ('Macroscopic: ...' then 'Tumour site: ...', 'Margins: clear').
+_BOUNDED_SECTIONS = HISTORY_SECTIONS | {"gross"}
 
 
 def _section(span: Span) -> str | None:
-    """The span's section; a history section ends at a blank line or a new labelled/part line
+    """The span's section; a history or gross section ends at a blank line or a new labelled/part line
     ('Clinical: pernicious anaemia.' then 'A. Gastric body polyps, biopsy:')."""
     token = span.doc[span.start]
     section = token._.section_category if token.has_extension("section_category") else None
-    if section in HISTORY_SECTIONS and token.has_extension("section_span") and token._.section_span is not None:
+    if section in _BOUNDED_SECTIONS and token.has_extension("section_span") and token._.section_span is not None:
         start = token._.section_span.start_char
         if _NEW_BLOCK.search(span.doc.text, start + 1, span.start_char):
             return None
@@ -114,6 +130,7 @@ def _section(span: Span) -> str | None:
 USED_LABELS = frozenset({"KI67", "MITOSES", "GRADE", "DIFFERENTIATION", "TUMOR_TYPE", "MARGIN", "SPECIMEN_SITE",
                          "PROCEDURE", "PRIMARY_SITE", "PROCEDURE_HISTORY"})
 SPECIMEN_VALUES = frozenset({"KI67", "MITOSES", "GRADE"})
+TUMOUR_VALUES = SPECIMEN_VALUES | {"DIFFERENTIATION", "TUMOR_TYPE"}
 
 
 def _sentence_before(span: Span) -> str:
@@ -126,7 +143,11 @@ def _sentence_before(span: Span) -> str:
 
 def _mention(span: Span) -> Mention:
     section = _section(span)
-    other = span.label_ in SPECIMEN_VALUES and bool(_OTHER_SPECIMEN.search(_sentence_before(span)))
+    other = False
+    if span.label_ in TUMOUR_VALUES:
+        before = _sentence_before(span)
+        other = bool(_OTHER_OPINION.search(before)) or (
+            span.label_ in SPECIMEN_VALUES and bool(_OTHER_SPECIMEN.search(before)))
     return Mention(
         label=span.label_, start=span.start_char, norm=span._.value_norm, num=span._.value_num,
         attrs=dict(span._.attrs or {}), section=section,
@@ -227,18 +248,40 @@ def margin_status(ms: list[Mention]) -> str | None:
 _RESECTIONS = frozenset({"pancreatoduodenectomy", "primary_resection", "hepatectomy"})
 
 
-def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention]) -> tuple[str | None, str | None, Mention | None]:
+def _tumour_part(sites: list[Mention], first: Mention | None, tumour_at: list[int]) -> Mention | None:
+    """In a multi-part report ('Part A: Gallbladder ... Part B: Jejunum, resection: NET'), the first part
+    designation whose text (up to the next designation) holds a current tumour mention; else ``first``.
+    The chosen mention gets attrs part=True so its own procedure is used."""
+    heads = sorted((m for m in sites if m.rank == 1), key=lambda m: m.start)
+    if first is None or len(heads) < 2 or not tumour_at:
+        return first
+    for i, head in enumerate(heads):
+        end = heads[i + 1].start if i + 1 < len(heads) else float("inf")
+        if any(head.start <= pos < end for pos in tumour_at):
+            if head is first:
+                return first
+            head.attrs["part"] = True
+            return head
+    return first
+
+
+def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
+             tumour_at: list[int] = ()) -> tuple[str | None, str | None, Mention | None]:
     """(specimen_site, procedure, the site mention): the specimen designation first, then phrases;
-    a current operation named in the report ('DISTAL PANCREATECTOMY', PROCEDURE_HISTORY) is a resection."""
+    a current operation named in the report ('DISTAL PANCREATECTOMY', PROCEDURE_HISTORY) is a resection.
+    ``tumour_at``: offsets of current tumour mentions, to pick the tumour part of a multi-part report."""
     sites = [m for m in ms if m.current() and m.rank <= 2]
     site = min(sites, key=lambda m: (m.rank, m.start), default=None)
+    site = _tumour_part(sites, site, tumour_at)
     operations = [Mention("PROCEDURE", m.start, "resection", None, {"rank": 3}, m.section, m.negated, m.near_negated,
                           m.uncertain, m.historical, m.hypothetical, m.other_specimen)
                   for m in history if m.norm in _RESECTIONS]
     usable_procs = [m for m in procs + operations if m.current()]
     proc = min(usable_procs, key=lambda m: (m.rank, m.start), default=None)
     procedure = None
-    if proc is not None and proc.rank == 1:
+    if site is not None and site.attrs.get("part") and site.attrs.get("procedure"):
+        procedure = site.attrs["procedure"]
+    elif proc is not None and proc.rank == 1:
         procedure = proc.norm
     elif site is not None and site.attrs.get("procedure"):
         procedure = site.attrs["procedure"]
@@ -280,7 +323,10 @@ def summarize(doc: Doc) -> dict[str, Any]:
             _grading_value(ki67, ki67_attrs), _grading_value(mitoses, mit_attrs))
     if grade is None and ttype == "NEC":
         grade, source = "G3", "stated"
-    site, procedure, site_mention = specimen(get("SPECIMEN_SITE"), get("PROCEDURE"), get("PROCEDURE_HISTORY"))
+    tumour_at = [m.start for m in get("TUMOR_TYPE") if m.current() and not m.uncertain
+                 and (m.norm in NE_TYPES or ttype == "other")]
+    site, procedure, site_mention = specimen(get("SPECIMEN_SITE"), get("PROCEDURE"), get("PROCEDURE_HISTORY"),
+                                             tumour_at)
     return {
         "specimen_site": site,
         "procedure": procedure,

@@ -14,23 +14,28 @@ from typing import Iterable
 from spacy.tokens import Doc, Span
 
 from ._doc_index import doc_text
-from ._base import ExtractorSpec, Finding, RegexExtractor, register
+from ._base import ExtractorSpec, Finding, register
+from ._imaging_base import ImagingExtractor
 from ._imaging_units import parse_number
 
 SPEC = ExtractorSpec(name="sstr_uptake", order=44)
 _TRACER_BEFORE = re.compile(r"\b(?:(?:ga|cu)?-?\s?6[48]\s?-?\s?)?(?:dotatate|dotatoc|dotanoc|dota|somatostatin[- ]receptor|sstr|"
                             r"octreotide|tracer|radiotracer)[- ]?$", re.I)
 _PRIOR = re.compile(r"\b(?:previously|prior|previous|was|from|baseline|compared\s+(?:to|with)|versus|vs)\b[^.;\d]{0,15}$", re.I)
+#: "(segment 6: 1.8 cm, SUVmax 11.3, previously 2.6 cm, SUVmax 19.5)": every value after "previously" in the list.
+_PRIOR_LIST = re.compile(r"\b(?:previously|prior|previous|baseline)\b(?!(?:[^.;()]|\.\d)*\b(?:now|currently|today|current)\b)"
+                         r"(?:[^.;()]|\.(?=\d)){0,35}$", re.I)
 _PRIOR_AFTER = re.compile(r"\s*\)?\s*(?:previously|on\s+(?:the\s+)?(?:prior|previous|baseline))\b", re.I)
 
 
-class SstrUptakeExtractor(RegexExtractor):
+class SstrUptakeExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         start, end = match.span()
         if rule.label == "SUV":
             value = parse_number(match.group("value"))
             before = doc_text(doc)[max(0, start - 30):start]
-            prior = bool(_PRIOR.search(before) or _PRIOR_AFTER.match(doc_text(doc), end))
+            wide = doc_text(doc)[max(0, start - 45):start]
+            prior = bool(_PRIOR.search(before) or _PRIOR_AFTER.match(doc_text(doc), end) or _PRIOR_LIST.search(wide))
             return [Finding(start, end, "SUV", value_num=value, attrs={"prior": prior})]
         if "score" in (rule.regex.groupindex or {}):
             score = int(match.group("score"))

@@ -15,7 +15,8 @@ from typing import Iterable
 from spacy.tokens import Doc
 
 from ._doc_index import doc_text
-from ._base import ExtractorSpec, Finding, RegexExtractor, register
+from ._base import ExtractorSpec, Finding, register
+from ._imaging_base import ImagingExtractor
 
 SPEC = ExtractorSpec(name="vessel_proximity", order=45)
 _REMOTE = re.compile(r"\b(?:remote|away|separate|distant|clear)\s+(?:from|of)\b|\b(?:[2-9]\d|1\d)\s*mm\s+from\b", re.I)
@@ -30,7 +31,7 @@ _PROX_AFTER = re.compile(r"\s+(?:is|are|appears?)\s+(?:\w+\s+)?(?:abutted|encase
                          r"involved|splayed|infiltrated)\b", re.I)
 
 
-class VesselProximityExtractor(RegexExtractor):
+class VesselProximityExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         start, end = match.span()
         text = doc_text(doc)

@@ -71,7 +71,7 @@ def test_largest_current_liver_lesion(extract, text, largest):
     (F + "Two metastases in the left lateral segment.", ["2", "3"], False),
     (F + "Innumerable metastases throughout both lobes of the liver.", [], True),             # both lobes
     (F + "Bilobar liver metastases.", [], True),
-    (F + "A liver metastasis at the hepatic dome.", [], None),                               # dome: no side
+    (F + "A liver metastasis at the hepatic dome.", [], False),                              # dome: no segment; one lesion is one side
     (F + "The liver is normal.", [], None),                                                  # negative: no lesion
 ])
 def test_location(extract, text, segments, bilobar):
@@ -155,3 +155,67 @@ def test_trend(extract, text, trend):
 ])
 def test_context(extract, text, count):
     assert row(extract, text)["liver_lesion_count"] == count
+
+
+# -- phenomena fixed in the second pass (each with a negative row) -----------------------------------
+P = "FINDINGS:\n"
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # OCR noise "rn" for "m", "l" for "I" is read through (same-length repair)
+    ("CT ABDOMEN AND PELVlS\n" + P + "Liver: 2 rnetastases, segrnent 7 (2.4 crn) and segment 8 (1.7 cm).", "CT",
+     "largest_liver_lesion_mm", 24.0),
+    (P + "The sternum is normal. Liver: 1.2 cm metastasis in segment 6.", "CT", "largest_liver_lesion_mm", 12.0),
+    # a one-line COMPARISON section ends at its line: the body after it is the current study
+    ("COMPARISON: MRI 2024-01-17.\nInnumerable metastases throughout the liver.", "MRI", "liver_lesion_count_category", "multiple"),
+    ("COMPARISON: MRI 2024-01-17, innumerable liver metastases.\n" + P + "The liver is unremarkable.", "MRI",
+     "liver_lesion_count", 0),
+    # PET: "no abnormal uptake in the liver" says the liver has no lesion
+    (P + "No abnormal uptake in the liver. Intense uptake in the terminal ileum.", "PET", "liver_lesion_count", 0),
+    (P + "Intense uptake in a liver metastasis in segment 7.", "PET", "liver_lesion_count", 1),
+    # additive counts: "four smaller / two further lesions" add to the lesion named before
+    (P + "The 5.2 cm segment 7 liver mass is avid. The four smaller lesions show no uptake.", "PET", "liver_lesion_count", 5),
+    (P + "Four liver metastases, the largest 3 cm in segment 7.", "CT", "liver_lesion_count", 4),
+    # list lines with their own segment and size are the next lesions of the list
+    (P + "Liver lesions:\n1) Segment VII: 3.1 cm lesion.\n2) S6: 1.2 cm, new.\n3) Segment 4A: 1.5 cm, new.", "MRI",
+     "liver_lesion_count", 3),
+    (P + "A liver metastasis is seen.\nSegment 7: 2.1 cm.", "MRI", "liver_lesion_count", 1),
+    # "X and Y are clear": negated parts of the liver give no segment and no side
+    (P + "Three metastases in the right posterior section. The left lobe and the right anterior section are clear.", "MRI",
+     "liver_segments", ["6", "7"]),
+    (P + "Metastases in the right posterior section and in the left lateral segment.", "MRI", "bilobar", True),
+    # a lesion that "is a simple cyst" is benign
+    (P + "A 4 mm lesion in segment 2 is a simple cyst. A 2 cm metastasis in segment 6.", "MRI", "liver_segments", ["6"]),
+    (P + "A 2 cm lesion in segment 2 is a metastasis.", "MRI", "liver_segments", ["2"]),
+    # "NET" with an organ is the visible primary; "NET liver metastases" is not an extrahepatic site
+    (P + "Pancreas: known 2.5 cm NET in the uncinate process.", "CT", "extrahepatic_sites", ["pancreas"]),
+    (P + "NET liver metastases in segments 2 and 6.", "CT", "extrahepatic_sites", []),
+    # "soft tissue" describes the nodule; the organ after it places it
+    (P + "Intense uptake in a 2.1 cm soft tissue nodule in the distal ileum, consistent with the primary tumour.", "PET",
+     "extrahepatic_sites", ["bowel"]),
+    (P + "A 2 cm soft tissue nodule in the left breast, suspicious for metastasis.", "CT", "extrahepatic_sites", ["other"]),
+    # "No avid nodes" is no disease there, not non-avid disease
+    (P + "Liver: intensely avid metastasis in segment 7. No avid nodes. No uptake in the pancreatic bed.", "PET",
+     "sstr_avid", True),
+    (P + "The liver metastasis in segment 7 shows no uptake above background liver. No avid nodes.", "PET", "sstr_avid", False),
+    # "no peritoneal uptake" addresses the peritoneum
+    (P + "Avid liver metastasis in segment 7. No peritoneal uptake.", "PET", "peritoneal_carcinomatosis", False),
+    (P + "Intense peritoneal uptake and omental caking.", "PET", "peritoneal_carcinomatosis", True),
+    # "No new liver lesions" is not progression
+    ("COMPARISON: CT 2023.\n" + P + "No new liver lesions. The segment 6 metastasis has decreased in size.", "CT",
+     "disease_trend", "response"),
+    ("COMPARISON: CT 2023.\n" + P + "New 28 x 24 mm arterially enhancing lesion in segment 7.", "CT", "disease_trend", "progression"),
+    # an indeterminate nodule that resolved is no response of the tumour
+    ("COMPARISON: CT 2023.\n" + P + "Segment 3 metastasis unchanged. The previously seen indeterminate 5 mm lung nodule has resolved.",
+     "CT", "disease_trend", "stable"),
+    # SUVs of physiological uptake, and priors listed after "previously", are not the SUVmax
+    (P + "Physiological uptake in the uncinate process (SUVmax 14.0) and spleen (SUVmax 25.3). Avid liver metastasis in "
+     "segment 7 (SUVmax 12.1).", "PET", "suv_max", 12.1),
+    (P + "Avid liver metastasis (segment 6: 1.8 cm, SUVmax 11.3, previously 2.6 cm, SUVmax 19.5).", "PET", "suv_max", 11.3),
+    (P + "The liver metastasis shows uptake above background pancreas (SUVmax 3.4).", "PET", "suv_max", 3.4),
+])
+def test_second_pass_phenomena(extract, text, kind, column, expected):
+    value = row(extract, text, kind)[column]
+    if isinstance(expected, list):
+        value = sorted(value or [])
+    assert value == expected

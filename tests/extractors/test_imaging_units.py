@@ -106,3 +106,14 @@ def test_attribute_organ(sentence, noun, organ):
                                         ("spleen", "other"), ("small", None)])  # negative: "small" is not SMA
 def test_organ_of(word, organ):
     assert organ_of(word) == organ
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2 rnetastases, segrnent 7 (2.4 crn)", "2 metastases , segment  7 (2.4 cm )"),
+    ("PELVlS WlTH hypervascuIar", "PELVIS WITH hypervascular"),
+    ("the sternum, concerning pattern; internal hernia", "the sternum, concerning pattern; internal hernia"),  # real words kept
+])
+def test_ocr_clean_keeps_length(text, expected):
+    from extractors._imaging_units import ocr_clean
+
+    assert ocr_clean(text) == expected and len(ocr_clean(text)) == len(text)
