@@ -25,8 +25,16 @@ def section_of(span: Span) -> str | None:
     return token._.section_category if token.has_extension("section_category") else None
 
 
-def _flag(span: Span, name: str) -> bool:
-    return bool(getattr(span._, name, False)) if span.has_extension(name) else False
+def section_bounds(doc: Doc) -> tuple[list[int], list[str | None]]:
+    """Start character and category of every medspaCy section, in order (one pass)."""
+    starts: list[int] = []
+    categories: list[str | None] = []
+    sections = doc._.sections if Doc.has_extension("sections") else []
+    for section in sections:
+        start = section.section_span[0] if isinstance(section.section_span, tuple) else section.section_span.start
+        starts.append(doc[start].idx if start < len(doc) else len(doc.text))
+        categories.append(section.category)
+    return starts, categories
 
 
 def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
@@ -38,34 +46,44 @@ def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
+_FLAGS = ("is_negated", "is_uncertain", "is_historical", "is_hypothetical")
+
+
 def mention_rows(doc: Doc, record: Record) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     spans = doc.spans[FINDINGS] if FINDINGS in doc.spans else []
     if not len(spans):
         return rows
     starts, ends = sentence_bounds(doc)
+    section_starts, categories = section_bounds(doc)
+    flags_known = [Span.has_extension(name) for name in _FLAGS]
     for span in spans:
-        i = max(0, bisect_right(starts, span.start_char) - 1)
-        section = section_of(span)
+        start_char, end_char = span.start_char, span.end_char
+        i = max(0, bisect_right(starts, start_char) - 1)
+        j = bisect_right(section_starts, start_char) - 1
+        section = categories[j] if j >= 0 else None
+        underscore = span._
+        negated, uncertain, historical, hypothetical = (
+            bool(getattr(underscore, name)) if known else False for name, known in zip(_FLAGS, flags_known))
         rows.append({
             "report_id": record.report_id,
             "patient_id": record.patient_id,
             "label": span.label_,
             "text": span.text,
-            "start_char": span.start_char,
-            "end_char": span.end_char,
+            "start_char": start_char,
+            "end_char": end_char,
             "section": section,
             "sentence_start": starts[i],
-            "sentence_end": max(ends[i], span.end_char),
-            "is_negated": _flag(span, "is_negated"),
-            "is_uncertain": _flag(span, "is_uncertain"),
-            "is_historical": _flag(span, "is_historical") or section in HISTORICAL_SECTIONS,
-            "is_hypothetical": _flag(span, "is_hypothetical"),
-            "value_num": span._.value_num,
-            "value_unit": span._.value_unit,
-            "value_norm": span._.value_norm,
-            "extractor": span._.extractor or "unknown",
-            "rule_id": span._.rule_id,
+            "sentence_end": max(ends[i], end_char),
+            "is_negated": negated,
+            "is_uncertain": uncertain,
+            "is_historical": historical or section in HISTORICAL_SECTIONS,
+            "is_hypothetical": hypothetical,
+            "value_num": underscore.value_num,
+            "value_unit": underscore.value_unit,
+            "value_norm": underscore.value_norm,
+            "extractor": underscore.extractor or "unknown",
+            "rule_id": underscore.rule_id,
         })
     return rows
 

@@ -1,81 +1,76 @@
 """A fast rule-based sentence splitter for report text (replaces PyRuSH).
 
-Boundaries: the start of the text; after ``.``/``!``/``?`` when the next token starts with a
-capital, a digit or a bullet (not after abbreviations such as "approx." or "Dr."); at a line
-break when the next line starts with a capital, digit or bullet, or the line before ended in
-punctuation or a colon; always at a blank line. A line that continues in lower case stays in the
-sentence (wrapped text). Sentences are what ConText scopes over, so splitting a little too often
-is safer than too rarely.
+Boundaries are found with regular expressions over the text, then set on the tokens in one
+array write (no Python loop over tokens):
+
+* always at a blank line;
+* at a line break when the next line opens with a capital, a digit or a bullet, or the line
+  before ended in ``. ! ? : ;`` (a line continuing in lower case is wrapped text, same sentence);
+* after ``.``/``!``/``?`` plus spaces when the next word opens with a capital, digit or bullet,
+  except after abbreviations ("approx.", "Dr.", "e.g.", single initials) and numbered-list
+  markers ("IMPRESSION: 1. Liver ...").
+
+Sentences are what ConText scopes over, so splitting a little too often is safer than too rarely.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 ABBREVIATIONS = frozenset({
     "dr", "mr", "mrs", "ms", "vs", "approx", "e.g", "i.e", "eg", "ie", "fig", "st", "no", "nos",
-    "cf", "ca", "incl", "max", "min", "resp", "sig", "prof", "etc",
+    "cf", "ca", "incl", "max", "min", "resp", "sig", "prof", "etc", "ref", "seg", "segs",
 })
-END_PUNCT = frozenset({".", "!", "?"})
-LINE_END_PUNCT = frozenset({".", "!", "?", ":", ";"})
-BULLETS = frozenset({"-", "*", "•", "·", "(", "#", "–", "—", "["})
-MAX_SENTENCE_TOKENS = 250
+_OPENER = r"[A-Z0-9\u2022\u00b7\-\*\(\[#\u2013\u2014]"
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*(?=\S)")
+_LINE_AFTER_PUNCT = re.compile(r"(?<=[.!?:;])[ \t\r]*\n\s*(?=\S)")
+_LINE_OPENER = re.compile(r"\n\s*(?=" + _OPENER + ")")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[ \t]+(?=" + _OPENER + ")")
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+|\d{1,2})\.$")
 
 
-def _opens(text: str) -> bool:
-    first = text[0]
-    return first.isupper() or first.isdigit() or first in BULLETS
+def _after_abbreviation_or_marker(text: str, dot: int) -> bool:
+    """True when the full stop ending at ``dot`` closes an abbreviation or a list marker."""
+    if text[dot] != ".":
+        return False
+    line_start = text.rfind("\n", 0, dot) + 1
+    m = _WORD_BEFORE.search(text, max(line_start, dot - 12), dot + 1)
+    if not m:
+        return False
+    word = m.group(1).lower()
+    if word.isdigit():  # "1." opening a line, or after a header colon/comma: a numbered item
+        before = text[line_start:m.start()].strip()
+        return before == "" or before.endswith((":", ","))
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def boundary_offsets(text: str) -> set[int]:
+    """Character offsets where a new sentence starts (besides offset 0)."""
+    starts = {m.end() for m in _BLANK_LINE.finditer(text)}
+    starts.update(m.end() for m in _LINE_AFTER_PUNCT.finditer(text))
+    starts.update(m.end() for m in _LINE_OPENER.finditer(text))
+    for m in _SENTENCE_END.finditer(text):
+        if not _after_abbreviation_or_marker(text, m.start() - 1):
+            starts.add(m.end())
+    return starts
 
 
 @Language.component("nelm_sentences")
 def split_sentences(doc: Doc) -> Doc:
-    prev = None  # last non-space token
-    newline_gap = 0  # newlines seen since prev
-    run = 0
-    for token in doc:
-        if token.i == 0:
-            token.is_sent_start = True
-            run = 0
-            prev = None if token.is_space else token
-            newline_gap = token.text.count("\n") if token.is_space else 0
-            continue
-        if token.is_space:
-            token.is_sent_start = False
-            newline_gap += token.text.count("\n")
-            continue
-        newline_gap += doc[token.i - 1].whitespace_.count("\n")
-        start = False
-        if prev is not None:
-            ptext = prev.text
-            if newline_gap >= 2:
-                start = True
-            elif newline_gap == 1:
-                start = _opens(token.text) or ptext in LINE_END_PUNCT or ptext.endswith(":")
-            elif ptext in END_PUNCT and _opens(token.text):
-                before = doc[prev.i - 1].lower_ if prev.i > 0 else ""
-                start = not (before in ABBREVIATIONS or (len(before) == 1 and before.isalpha())
-                             or _is_list_marker(doc, prev.i - 1))
-        run += 1
-        if run >= MAX_SENTENCE_TOKENS and ptext_ends_clause(prev):
-            start = True
-        token.is_sent_start = start
-        if start:
-            run = 0
-        prev = token
-        newline_gap = 0
+    n = len(doc)
+    if n == 0:
+        return doc
+    idx = doc.to_array("IDX").tolist()
+    flags = numpy.full((n, 1), -1, dtype="int32")
+    flags[0, 0] = 1
+    for offset in boundary_offsets(doc.text):
+        i = bisect_left(idx, offset)
+        if 0 < i < n and idx[i] == offset:
+            flags[i, 0] = 1
+    doc.from_array([SENT_START], flags.astype("uint64"))
     return doc
-
-
-def _is_list_marker(doc: Doc, i: int) -> bool:
-    """'1.' opening a line (numbered impression item) is not a sentence end."""
-    if i < 0 or not doc[i].text.isdigit() or len(doc[i].text) > 2:
-        return False
-    if i == 0:
-        return True
-    before = doc[i - 1]
-    return "\n" in before.text or "\n" in before.whitespace_ or before.text in {":", ","}
-
-
-def ptext_ends_clause(token: object) -> bool:
-    text = getattr(token, "text", "")
-    return text in {",", ";", ":", "."}
