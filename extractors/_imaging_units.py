@@ -90,6 +90,9 @@ def segments_in(text: str) -> list[str]:
     """Every segment named in a list: 'segments 5/6' -> ['5','6']; '4a/4b' -> ['4a','4b'];
     'segments II, III and IVb' -> ['2','3','4b']; 'segments 5 to 7'/'5-7' -> ['5','6','7']."""
     body = re.sub(r"^\s*(?:couinaud\s+)?(?:segments?|segs?\.?|s(?=\d))\s*", "", text, flags=re.I)
+    body = re.sub(r"\b(?:segments?|segs?\.?|s(?=[1-8]))\s*", " ", body, flags=re.I)  # "S8, S4b", "seg 6 and seg 7"
+    body = re.sub(r"\b(4|iv)\s?a\s?/\s?b\b", r"\1a/\1b", body, flags=re.I)  # "IVa/b" -> IVa, IVb
+    body = re.sub(r"\d+(?:\.\d+|,\d+(?=\s*(?:mm|cm))|,\d{2,})", " ", body)  # "segment 5, 1.6 cm": the size's digits are not segments
     found = [normalize_segment(m.group(0)) for m in _SEG_TOKEN.finditer(body)]
     segs = [s for s in found if s]
     span_range = re.search(r"([1-8])\s*(?:-|to|through)\s*([1-8])\b", body)
@@ -199,7 +202,7 @@ _ORGAN_PATTERNS: list[tuple[str, str]] = [
     ("bone", r"bones?|osseous|skeletal|skeleton|vertebra\w*|spine|spinal|sacr(?:um|al)|ilium|iliac\s+(?:bone|crest|wing)|"
              r"ischi\w*|pubic|acetabul\w*|femur|femoral\s+(?:head|neck|shaft)|humer\w*|ribs?|stern(?:um|al)|scapula\w*|"
              r"clavic\w*|calvari\w*|skull|[tlc]\d{1,2}\s+(?:vertebra\w*|body|level|spinous|pedicle|lamina)"),
-    ("bowel", r"bowel|intestin\w*|ileum|ileal|ileoc(?:a)?ec\w*|jejun\w*|duoden\w*|colon|colonic|rectum|rectal|sigmoid|"
+    ("bowel", r"bowel|intestin\w*|ileum|ileal|ileoc(?:a)?ec\w*|ileo-?colic|colorectal|jejun\w*|duoden\w*|colon|colonic|rectum|rectal|sigmoid|"
               r"c(?:a)?ecum|c(?:a)?ecal|append\w*|anastomo\w*"),
     ("adrenal", r"adrenals?|suprarenal"),
     ("other", r"spleen|splenic|kidneys?|renal|ovar\w*|adnex\w*|uter\w*|cervix|endometri\w*|breasts?|thyroid|prostat\w*|"
@@ -264,7 +267,11 @@ WEAK_ORGANS = {"soft_tissue": 3.0}
 #: "mass in the pancreatic tail", "lesion of segment 7". Not "adjacent to"/"near": a nodule next to the
 #: liver is not in it.
 _PP_AFTER = re.compile(r"^[\s,]*(?:\w+\s+){0,2}?(?:in|of|within|involving|at|throughout|along|from|on|arising\s+from)"
-                       r"\s+(?:the\s+|both\s+|a\s+|an\s+)?(?:(?:distal|proximal|mid|terminal|lower|upper|small)\s+)?", re.I)
+                       r"\s+(?:the\s+|both\s+|a\s+|an\s+)?(?:(?:distal|proximal|mid|terminal|lower|upper|small|right|left|"
+                       r"anterior|posterior|lateral|medial|\d{1,2}(?:st|nd|rd|th))\s+){0,3}", re.I)
+#: An organ word after the noun but past a new negated statement ("... the known primary no lymphadenopathy"):
+#: dictated run-on text without full stops.
+_NEW_STATEMENT = re.compile(r"\b(?:no|without|there|impression)\b", re.I)
 _NP_GAP = re.compile(r"^[\s\w/+-]{0,40}$")
 _GAP_STOP = re.compile(r"\b(?:in|of|within|at|and|or|with|is|are|was|were|has|have|measuring|measures|the|to|"
                        r"from|which|that|seen|noted|identified|by|on)\b", re.I)
@@ -285,6 +292,8 @@ def attribute_organ(text: str, start: int, end: int,
     """
     best: tuple[float, str] | None = None
     for o_start, o_end, organ in organ_matches(text) if organs is None else organs:
+        if organ == "vessel":
+            continue  # a lesion abuts a vessel, it is not in one ("Lesion 3 is in contact with the right hepatic vein")
         if o_end <= start:
             gap = text[o_end:start]
             score = 0.0 if is_premodifier_gap(gap) else (start - o_end) + 5
@@ -292,6 +301,8 @@ def attribute_organ(text: str, start: int, end: int,
             after = text[end:o_start]
             pp = _PP_AFTER.match(after)
             score = 1.0 if pp and pp.end() == len(after) else (o_start - end) * 1.5 + 10
+            if _NEW_STATEMENT.search(after):
+                score += 100
         else:
             score = 0.0  # organ word inside the span ('liver metastasis')
         if re.search(r"[;]", text[min(o_end, start):max(o_start, end)]):

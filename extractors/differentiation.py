@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import ExtractorSpec, Finding, register
+from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_common import FOREIGN_CUES, NE_CUES
 
@@ -39,7 +39,7 @@ class DifferentiationExtractor(ClaimingExtractor):
         norm = _NORM.get(match.group("d").lower())
         if norm is None:
             return []
-        attrs = {"foreign": True} if _describes_other_tumour(doc.text, end) else {}
+        attrs = {"foreign": True} if _describes_other_tumour(doc_text(doc), end) else {}
         return [Finding(start, end, rule.label, value_norm=norm, attrs=attrs)]
 
 

@@ -7,7 +7,7 @@ differentiated", cassette names "G1") are kept as mentions with attrs foreign=Tr
 """
 from __future__ import annotations
 
-from ._base import ExtractorSpec, Finding, register
+from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_common import nearest_cue_is_foreign
 from ._pathology_units import normalize_grade
@@ -25,7 +25,7 @@ class GradeExtractor(ClaimingExtractor):
         if norm is None:
             return []
         attrs = {}
-        if nearest_cue_is_foreign(doc.text, start):
+        if nearest_cue_is_foreign(doc_text(doc), start):
             attrs["foreign"] = True
         return [Finding(start, end, rule.label, value_norm=norm, attrs=attrs)]
 

@@ -40,7 +40,22 @@ _BENIGN_CLAUSE = re.compile(
     r"simple|small|benign|tiny)\b))\s+(?:(?:represents?|representing|reflects?|to\s+be|be)\s+)?(?:(?:small|simple|"
     r"benign|tiny|a|an|hepatic|liver|biliary|lipid[- ]rich|typical|incidental)\s+)*(?:benign|cysts?|ha?emangiom\w*|FNH|"
     r"focal\s+nodular|hamartom\w*|adenom\w*|perfusion|focal\s+fat|fatty|shunts?|THAD)|benign)\b", re.I)
-_TREATED_BEFORE = re.compile(r"\b(?:treated|ablated|resected|embolised|embolized|complete(?:\s+metabolic)?\s+response\s+of)\b[^.;,]{0,35}$", re.I)
+#: "A 9 mm lesion in S5 is T2 bright and follows blood pool, a haemangioma.": the benign diagnosis in apposition.
+_BENIGN_APPOSITION = re.compile(
+    r",\s*(?:(?:a|an|likely|probably|presumably|in\s+keeping\s+with|typical\s+of|i\.e\.)\s+)*(?:(?:small|simple|benign|"
+    r"typical|flash[- ]filling|tiny|hepatic)\s+)*(?:cysts?|ha?emangiom\w*|FNH|focal\s+nodular\s+hyperplasia|"
+    r"hamartom\w*|perfusion\s+\w+|focal\s+fat\w*)\s*[.]?\s*$", re.I)
+#: A lesion that is gone or has no viable tumour left ("has resolved", "no longer visible", "completely necrotic
+#: ... no arterial enhancement", "non-enhancing and necrotic ... no viable tumour"); not "largely necrotic but retains
+#: a residual enhancing component".
+_NOT_VIABLE = re.compile(
+    r"\b(?:(?:has|have)\s+(?:now\s+)?(?:completely\s+)?(?:resolved|disappeared)|no\s+longer\s+(?:\w+\s+){0,1}(?:seen|"
+    r"visible|identified|evident|demonstrated|avid|apparent)|(?:completely|entirely|fully|totally)\s+necrotic|"
+    r"non-?enhancing\s+and\s+necrotic|necrotic\s+and\s+non-?enhancing|no\s+(?:residual\s+)?viable\s+(?:tumou?r|disease)|"
+    r"no\s+residual\s+(?:enhanc\w*|tumou?r|disease))", re.I)
+_VIABLE = re.compile(r"\b(?:residual\s+(?:\w+\s+){0,2}(?:enhanc\w*|viable|tumou?r|disease)|viable|"
+                     r"recurren\w*|(?:arterial(?:ly)?\s+)?enhancing\s+component)\b", re.I)
+_TREATED_BEFORE = re.compile(r"\b(?:treated|ablated|resected|embolised|embolized|complete(?:\s+metabolic)?\s+response\s+of|(?:complete|total)\s+(?:necrosis|resolution)\s+of)\b[^.;,]{0,35}$", re.I)
 _RESECTED_HISTORY = re.compile(r"\b(?:history\s+of|h/o|hx\s+of|s/p|status\s+post|resected|resection|post[- ]?resection|"
                                r"ablated|treated\s+with)\b", re.I)
 _NOT_ZERO = re.compile(r"\b(?:new|other|additional|further|more|enlarging|growing|suspicious\s+new|residual\s+new)\b", re.I)
@@ -57,9 +72,13 @@ _SITE_BLOCK = re.compile(
     r"\b(?:not\s+(?:pathologically\s+)?enlarged|non-?enlarged|normal[- ]sized|normal\s+in\s+size|subcentimet\w*|"
     r"sub-centimet\w*|reactive|non-?pathologic\w*|not\s+pathologic\w*|benign|physiolog\w*|unremarkable|within\s+normal|"
     r"indeterminate|non-?specific|likely\s+(?:inflammatory|atelectasis|infectious|degenerative)|granulom\w*|"
-    r"degenerative|no\s+(?:suspicious|pathologic\w*|enlarged)|not\s+(?:suspicious|avid)|adenom\w*|lipid[- ]rich|"
+    r"degenerative|no(?:ne)?\s+(?:suspicious|pathologic\w*|enlarged)|not\s+(?:suspicious|avid)|adenom\w*|lipid[- ]rich|"
     r"bone\s+islands?|(?:simple|benign)\s+cysts?|ha?emangiom\w*)\b", re.I)
 #: Words that make a *node or nodule* benign but not a mass ("calcified node" vs "calcified mesenteric mass").
+#: An organ heading followed by a negative ("Nodes: none enlarged.", "Peritoneum: No ascites or nodularity.",
+#: "Lymph nodes: No nodal disease."): the site was addressed and is free; never a site by itself.
+_HEADING_NEGATIVE = re.compile(r"\s*:\s*(?:no|none|nil|not|normal|unremarkable|negative|clear|free|within\s+normal)\b", re.I)
+_ONLY_FLUID = re.compile(r"\s*:\s*no\s+(?:(?:free\s+)?fluid|ascites)\s*[.]?\s*$", re.I)
 _WEAK_SITE_BLOCK = re.compile(r"\bcalcified\b", re.I)
 _NEGATED_CUE = re.compile(r"\b(?:no|without|absent|lacks?|not)\s+(?:\w+\s+){0,2}?(?:uptake|avid\w*|enlarg\w*|suspicious|"
                           r"pathologic\w*)\b", re.I)
@@ -74,8 +93,14 @@ _COMPARATIVE = re.compile(r"\b(?:above|than|over|exceeding|relative\s+to|compare
 #: A change that says tumour seen before is gone (a shrinking ablation zone is not one).
 _RESOLVED = re.compile(r"\b(?:resol\w*|no\s+longer|complete\s+(?:metabolic\s+)?response|disappear\w*)", re.I)
 _OTHER_HILUM = re.compile(r"\b(?:splenic|renal|pulmonary|lung|kidney)\s+$", re.I)
-_REMOTE = re.compile(r"\b(?:remote|away|separate|distant|clear)\s+(?:from|of)\b|\bneither\b|\bdoes\s+not\b|\bdo\s+not\b", re.I)
+_REMOTE = re.compile(r"\b(?:remote|away|separate|distant|clear)\s+(?:from|of)\b|\bneither\b|\bnone\s+of\b|\bdoes\s+not\b|"
+                     r"\bdo\s+not\b|\bwithout\s+(?:\w+\s+){0,2}?(?:contact|abutment|involvement|encasement|invasion)\b", re.I)
 _NO_OTHER = re.compile(r"\bno\s+(?:other|additional|further|new)\b|\belsewhere\b", re.I)
+
+
+def _negation_free(text: str) -> str:
+    """Text with negated phrases blanked ('no nodular enhancement' is not a viability cue)."""
+    return re.sub(r"\b(?:no|without|nor)\s+(?:\w+[\s-]+){0,2}\w+", " ", text, flags=re.I)
 
 
 @dataclass
@@ -146,10 +171,13 @@ class _Report:
             return True
         sent = self.sent(span)
         before = self.text[max(sent.start_char, span.start_char - 50):span.start_char]
-        if _TREATED_BEFORE.search(before):
-            return True
         after = self.text[span.start_char:min(sent.end_char, span.end_char + 250)]
-        return bool(_BENIGN_CLAUSE.search(before[-25:] + _CONTRAST.split(after)[0]))
+        viable = bool(_VIABLE.search(_negation_free(after))) and not _NOT_VIABLE.search(after)
+        # "the treated segment 8 lesion ... shows a residual enhancing component" is viable tumour
+        if not viable and (_TREATED_BEFORE.search(before) or _NOT_VIABLE.search(after)):
+            return True
+        clause = _CONTRAST.split(after)[0]
+        return bool(_BENIGN_CLAUSE.search(before[-25:] + clause) or _BENIGN_APPOSITION.search(clause))
 
     def is_counted_liver(self, span: Span) -> bool:
         """A current, non-negated, non-benign liver lesion (indeterminate ones count)."""
@@ -344,6 +372,8 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
     exact: list[int] = []
     vague: list[str] = []
     plural_unknown = False
+    named: list[int] = []  # exact counts that are not "further/another" additions
+    pronouns = 0  # "and one in the left lobe": adds to the count named before it
     largest: float | None = None
     lobes: set[str] = set()
     base: list[Instance] = []  # instances of every target but the additive ones
@@ -355,6 +385,8 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         kind = attrs.get("count_kind")
         if kind == "exact" and attrs.get("count_value"):
             exact.append(int(attrs["count_value"]))
+            if not attrs.get("additive"):
+                named.append(int(attrs["count_value"]))
         elif kind in {"few", "multiple", "innumerable", "at_least"}:
             vague.append("few" if kind == "few" or (kind == "at_least" and (attrs.get("count_bound") or 9) <= 3) else "multiple")
         found = _instances(report, target)
@@ -363,6 +395,7 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         instances.extend(found)
         if kind == "exact" and attrs.get("additive") and attrs.get("count_value"):
             added += int(attrs["count_value"])
+            pronouns += 1 if attrs.get("pronoun") else 0
             additive.extend(found)
         else:
             base.extend(found)
@@ -378,7 +411,11 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         # ones, plus the additive count (a restatement of an additive lesion is not counted twice)
         extra = _merge(additive)
         n = max(n, len([b for b in _merge(base) if not any(_same_lesion(b, a) for a in extra)]) + added)
+        if pronouns and named:
+            n = max(n, max(named) + added)  # "Two metastases in the right lobe and one in the left lobe": 3
     count: int | None
+    if vague and not named:
+        exact = []  # "Numerous masses ... another in segment 3": the additions do not make the count exact
     if exact:
         count = max(max(exact), n)
     elif vague:
@@ -442,6 +479,14 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         attrs = span._.attrs or {}
         if site == "extrahepatic":
             continue
+        if attrs.get("heading") or (attrs.get("source") != "lesion" and not attrs.get("strong")
+                                     and report.text.startswith(":", span.end_char)):
+            sent = report.sent(span)
+            rest = report.text[span.end_char:sent.end_char]
+            if site == "peritoneum" and _HEADING_NEGATIVE.match(rest) and not _ONLY_FLUID.match(rest) \
+                    and carcinomatosis is None:
+                carcinomatosis = False
+            continue  # "Nodes:" / "Peritoneum:" heading: its content's own mentions decide
         if span._.is_negated or attrs.get("count_kind") == "none":
             if site == "peritoneum" and carcinomatosis is None:
                 carcinomatosis = False

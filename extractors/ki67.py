@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import ExtractorSpec, Finding, register
+from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_units import no_value, parse_percent
 
@@ -42,24 +42,24 @@ def _bound(text: str) -> str | None:
 
 
 class Ki67Extractor(ClaimingExtractor):
-    KEYWORDS = ('ki', 'mib', 'prolif', 'label')
+    KEYWORDS = ('67', 'mib', 'prolif', 'label')  # every rule needs a Ki-67 label ('ki' alone matched 'kidney')
 
     def findings(self, doc, match, rule):
         start, end = match.span(rule.span or 0)
         value_text = match.group("value")
-        if rule.id.startswith("ki67.label_") and _OTHER_STAIN.search(doc.text[match.start():match.start("value")]):
+        if rule.id.startswith("ki67.label_") and _OTHER_STAIN.search(doc_text(doc)[match.start():match.start("value")]):
             return []  # 'Ki-67 is low; chromogranin positive in 80%': the value belongs to another stain
-        if rule.attrs.get("needs_label_near") and not _LABEL_NEAR.search(doc.text[max(0, start - 200):start]):
+        if rule.attrs.get("needs_label_near") and not _LABEL_NEAR.search(doc_text(doc)[max(0, start - 200):start]):
             return []
         if rule.attrs.get("qualifier_before"):
-            qual = _QUAL_BEFORE.search(doc.text[max(0, start - 30):start])
+            qual = _QUAL_BEFORE.search(doc_text(doc)[max(0, start - 30):start])
             if qual:
                 start, value_text = start - len(qual.group(0)), qual.group(0) + value_text
-        tail = doc.text[end:end + 40]
+        tail = doc_text(doc)[end:end + 40]
         if rule.id.startswith("ki67.label_none"):
             return [Finding(start, end, rule.label, value_norm=no_value(value_text) or "not_performed",
                             attrs={"no_value": True})]
-        if rule.attrs.get("needs_label_before") and not _LABEL_BEFORE.search(doc.text[max(0, start - 120):start]):
+        if rule.attrs.get("needs_label_before") and not _LABEL_BEFORE.search(doc_text(doc)[max(0, start - 120):start]):
             return []
         value, attrs = parse_percent(value_text)
         if value is None and not attrs.get("invalid"):
@@ -67,9 +67,9 @@ class Ki67Extractor(ClaimingExtractor):
         bound = _bound(value_text)
         if bound:
             attrs["bound"] = bound
-        if _HOT.search(doc.text[start:end] + tail.split("\n")[0]):
+        if _HOT.search(doc_text(doc)[start:end] + tail.split("\n")[0]):
             attrs["hot_spot"] = True
-        elif _AVERAGE.search(doc.text[start:end] + tail.split("\n")[0]):
+        elif _AVERAGE.search(doc_text(doc)[start:end] + tail.split("\n")[0]):
             attrs["average"] = True
         return [Finding(start, end, rule.label, value_num=value, value_unit="%", attrs=attrs)]
 

@@ -36,8 +36,12 @@ _QUANT = (r"at\s+least\s+\w+|more\s+than\s+\w+|too\s+numerous\s+to\s+count|a\s+f
 _COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*){{0,5}})[\s,]*$", re.I)
 _COUNT_AFTER = re.compile(r"[^.;:\n]{0,60}?\b(?:(?P<tntc>too\s+numerous\s+to\s+count|innumerable|countless)|"
                           r"numbering\s+(?P<q>at\s+least\s+\w+|\w+))\b", re.I)
+#: "Lesions x3", "liver mets x 3": a multiplication-sign count after the noun (not "x 2.1 cm").
+_TIMES_AFTER = re.compile(r"\s*[x×]\s?(?P<n>\d{1,2})\b(?![.,]\d|\s*(?:mm|cm|x|×))", re.I)
+#: Pronoun lesions: "... and one in the left lobe", "another in segment 3 measures 3.0 cm".
+_PRONOUN = re.compile(r"^(?:one|another)$", re.I)
 _UNIT_WORD = re.compile(r"^\s*(?:mm|cm|%|x)\b", re.I)
-_SEG_BEFORE = re.compile(r"(?:segments?|segs?|s|x|×|[\d.,/-])\s*$", re.I)
+_SEG_BEFORE = re.compile(r"(?:segments?|segs?\.?|s|x|×|[\d.,/-])\s*$", re.I)
 _CLAUSE_CUT = re.compile(r"[.;:\n(]")
 _NO_DEFAULT_LIVER = re.compile(r"^(?:foci|focus|nodules?|implants?)$", re.I)
 _NODAL = re.compile(r"\bnod(?:e|es|al)\b|lymph", re.I)
@@ -57,8 +61,8 @@ def count_before(prefix: str) -> tuple[str, int] | None:
     if not m:
         return None
     q = m.group("q")
-    if q.isdigit():  # "2 lesions" is a count; "3 cm lesion" and "segment 2 lesion" are not
-        before = window[: m.start("q")]
+    if q.isdigit():  # "2 lesions" is a count; "3 cm lesion", "segment 2 lesion" and "Seg. 7 lesion" are not
+        before = prefix[: cut + 1 + m.start("q")]
         if _UNIT_WORD.match(m.group("mid") or "") or _SEG_BEFORE.search(before):
             return None
     return q, cut + 1 + m.start("q")
@@ -89,6 +93,16 @@ class LesionExtractor(ImagingExtractor):
                     attrs["additive"] = True  # "two further metastases": in addition to those already named
                 if count.kind != "none":  # keep "no" outside the span: ConText must see it as a modifier
                     count_start = max(0, start - 90) + quant[1]
+        if _PRONOUN.match(noun):
+            # "and one in the left lobe": one more lesion, in addition to those just named
+            window = doc_text(doc)[max(0, start - 120):start]
+            window = window[max(window.rfind(". "), window.rfind("\n")) + 1:]
+            if ":" not in window:  # "Three metastases: two in segment 7 and one in segment 3" enumerates, adds nothing
+                attrs.update(count_kind="exact", count_value=1, count_text=noun, additive=True, pronoun=True)
+            attrs["plural"] = False
+        times = _TIMES_AFTER.match(doc_text(doc), end)
+        if times and "count_kind" not in attrs:
+            attrs.update(count_kind="exact", count_value=int(times.group("n")), count_text=times.group(0).strip())
         after = _COUNT_AFTER.match(doc_text(doc), end)
         if after and "count_kind" not in attrs:
             if after.group("tntc"):
@@ -144,7 +158,7 @@ class LesionExtractor(ImagingExtractor):
         for prev in index.sentences[max(0, number - _LOOKBACK_SENTS):number][::-1]:
             if prev.section != sent.section:
                 break
-            found = index.organs_in(prev)
+            found = [o for o in index.organs_in(prev) if o[2] != "vessel"]
             if found:
                 return found[-1][2]
         noun = doc[span.end - 1].text

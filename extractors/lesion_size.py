@@ -45,7 +45,8 @@ def is_prior_size(text: str, start: int, end: int) -> bool:
         last_prior = m
     if last_prior is not None:
         between = window[last_prior.end():]
-        if not _CURRENT_CUE.search(between) and not re.search(r"\d\s*(?:mm|cm)", between, re.I):
+        closed = ")" in between and "(" not in between  # "SUVmax 11.2 (previously 26.5), 1.6 cm": the aside has ended
+        if not closed and not _CURRENT_CUE.search(between) and not re.search(r"\d\s*(?:mm|cm)", between, re.I):
             if not (last_prior.group(0).lower() in {"is", "are"}):
                 return True
     return bool(_PRIOR_AFTER.match(text, end))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import ExtractorSpec, Finding, register
+from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 
 SPEC = ExtractorSpec(name="margin", order=65)
@@ -37,14 +37,14 @@ class MarginExtractor(ClaimingExtractor):
         if rule.norm:
             norm = rule.norm
         elif groups.get("r") is not None:
-            if doc.text[max(0, start - 12):start].lower().rstrip().endswith(("section", "cassette", "block")):
+            if doc_text(doc)[max(0, start - 12):start].lower().rstrip().endswith(("section", "cassette", "block")):
                 return []
             norm = f"R{groups['r']}"
         elif "neg" in groups:
             norm = "R0" if groups.get("neg") else "R1"
         else:
             norm = status_to_r(groups["st"])
-            if norm and re.search(r"\b(?:no|not)\s+(?:\w+\s+)?$", doc.text[max(0, match.start('st') - 12):match.start('st')], re.I) \
+            if norm and re.search(r"\b(?:no|not)\s+(?:\w+\s+)?$", doc_text(doc)[max(0, match.start('st') - 12):match.start('st')], re.I) \
                     and norm == "R1" and not groups["st"].lower().startswith("not"):
                 norm = "R0"
         if norm is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import ExtractorSpec, Finding, register
+from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_units import parse_mitoses
 
@@ -54,10 +54,10 @@ class MitosesExtractor(ClaimingExtractor):
             return [Finding(start, end, rule.label, value_num=0.0, value_unit="per_2mm2",
                             attrs={"absent": True})]
         groups = match.groupdict()
-        if rule.attrs.get("bare") and _NOT_MITOSES.search(_clause_before(doc.text, start)):
+        if rule.attrs.get("bare") and _NOT_MITOSES.search(_clause_before(doc_text(doc), start)):
             return []  # 'eosinophils 30/10 HPF': a count of another cell
         if rule.attrs.get("value_before"):
-            before = _VALUE_BEFORE.search(doc.text[max(0, start - 40):start])
+            before = _VALUE_BEFORE.search(doc_text(doc)[max(0, start - 40):start])
             if not before:
                 return []
             start = start - len(before.group(0))
@@ -65,9 +65,9 @@ class MitosesExtractor(ClaimingExtractor):
         area = groups.get("area")
         if not area:
             # "Mitotic count: 3" / "mitoses: <2 mitoses": a bare count after a label colon
-            if not (groups.get("word") or ":" in doc.text[start:match.start("value")]):
+            if not (groups.get("word") or ":" in doc_text(doc)[start:match.start("value")]):
                 return []
-            if re.match(r"\s*(?:%|cm|mm|x\b|\.\d)", doc.text[end:end + 4]):
+            if re.match(r"\s*(?:%|cm|mm|x\b|\.\d)", doc_text(doc)[end:end + 4]):
                 return []
             area = "2 mm2"
         value_text = groups["value"]

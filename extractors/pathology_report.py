@@ -25,6 +25,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from ._base import doc_text
 from ._pathology_units import GRADES, derive_grade
 
 FINDINGS = "findings"
@@ -122,7 +123,10 @@ def _section(span: Span) -> str | None:
     section = token._.section_category if token.has_extension("section_category") else None
     if section in _BOUNDED_SECTIONS and token.has_extension("section_span") and token._.section_span is not None:
         start = token._.section_span.start_char
-        if _NEW_BLOCK.search(span.doc.text, start + 1, span.start_char):
+        text = doc_text(span.doc)
+        # the labelled line may start with the mention itself ('Margins: clear'): look a little past it
+        block = _NEW_BLOCK.search(text, start + 1, min(len(text), span.start_char + 45))
+        if block is not None and block.start() < span.start_char:
             return None
     return section
 
@@ -138,7 +142,7 @@ def _sentence_before(span: Span) -> str:
     doc, i = span.doc, span.start
     while i > 0 and not doc[i].is_sent_start and span.start - i < 120:
         i -= 1
-    return doc.text[doc[i].idx:span.end_char]
+    return doc_text(doc)[doc[i].idx:span.end_char]
 
 
 def _mention(span: Span) -> Mention:

@@ -8,6 +8,8 @@ History sections count here: the primary is usually named there.
 """
 from __future__ import annotations
 
+import re
+
 from ._base import ExtractorSpec, Finding, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_common import primary_organ
@@ -16,7 +18,9 @@ SPEC = ExtractorSpec(name="primary_site", order=67)
 
 
 class PrimarySiteExtractor(ClaimingExtractor):
-    KEYWORDS = ('primary', 'origin', 'site', 'location', 'endocrine', 'net', 'nec', 'nen', 'carcinoid', 'cup')
+    KEYWORDS = ('primary', 'origin', 'site', 'location', 'endocrine', 'carcinoid')
+    PREFILTER = re.compile(r"\b(?:p?nets?|nec|nen|minen|manec|cup)\b")  # word-bounded: not 'magnetic'
+
 
     def findings(self, doc, match, rule):
         start, end = match.span()

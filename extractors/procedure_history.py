@@ -29,6 +29,7 @@ def is_planned(text: str, start: int, end: int) -> bool:
 
 
 class ProcedureHistoryExtractor(ClaimingExtractor):
+    KEYWORDS = ('ectomy', 'resect', 'ablat', 'rfa', 'mwa', 'whipple', 'stomy', 'pppd', 'enucleat', 'primary', 'anastomos', 'pj', 'hj')
     def findings(self, doc, match, rule):
         start, end = match.span()
         if is_planned(doc.text, start, end):

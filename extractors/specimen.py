@@ -39,6 +39,10 @@ def _organ(body: str):
 
 
 class SpecimenExtractor(ClaimingExtractor):
+    #: every rule needs a procedure word or a specimen label ('Specimen:', 'Source:', 'Site:', 'Material:')
+    KEYWORDS = ('biops', 'bx', 'resect', 'ectomy', 'excision', 'specimen', 'source', 'tissue', 'procedure', 'site',
+                'material', 'fna', 'fnb', 'needle', 'core', 'cytolog', 'curett', 'punch', 'brush', 'aspirat', 'block',
+                'whipple', 'enucleat', 'explant', 'emr', 'esd')
     def findings(self, doc, match, rule):
         if "body" in match.groupdict():
             return self._header(doc, match, rule)

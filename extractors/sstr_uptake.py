@@ -28,9 +28,43 @@ _PRIOR_LIST = re.compile(r"\b(?:previously|prior|previous|baseline)\b(?!(?:[^.;(
 _PRIOR_AFTER = re.compile(r"\s*\)?\s*(?:previously|on\s+(?:the\s+)?(?:prior|previous|baseline))\b", re.I)
 
 
+_CELL_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d+)?")
+
+
+def _table_suv(text: str, start: int, end: int) -> list[Finding]:
+    """The SUV cell of a pipe-table row: the column whose header (the first row of the table) names SUV.
+
+    'Site | Size | SUVmax' then 'Liver segment 7 | 3.1 cm | 28.4' -> 28.4; the header row itself gives nothing.
+    """
+    header_start = start
+    while header_start > 0:
+        prev_end = header_start - 1  # the newline before this line
+        prev_start = text.rfind("\n", 0, prev_end) + 1
+        if "|" not in text[prev_start:prev_end]:
+            break
+        header_start = prev_start
+    if header_start == start:
+        return []
+    header_end = text.find("\n", header_start)
+    cells = text[header_start:header_end].split("|")
+    column = next((i for i, c in enumerate(cells) if re.search(r"\bsuv", c, re.I)), None)
+    if column is None:
+        return []
+    row = text[start:end].split("|")
+    if column >= len(row):
+        return []
+    offset = start + sum(len(c) + 1 for c in row[:column])
+    m = _CELL_NUMBER.search(row[column])
+    if m is None or re.search(r"\d\s*(?:mm|cm|%)", row[column], re.I):
+        return []
+    return [Finding(offset + m.start(), offset + m.end(), "SUV", value_num=parse_number(m.group(0)), attrs={"prior": False})]
+
+
 class SstrUptakeExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         start, end = match.span()
+        if rule.id.startswith("suv.table"):
+            return _table_suv(doc_text(doc), start, end)
         if rule.label == "SUV":
             value = parse_number(match.group("value"))
             before = doc_text(doc)[max(0, start - 30):start]

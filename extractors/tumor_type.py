@@ -8,6 +8,8 @@ GIST... (other).
 """
 from __future__ import annotations
 
+import re
+
 from ._base import ExtractorSpec, register
 from ._pathology_base import ClaimingExtractor
 
@@ -17,7 +19,7 @@ SPEC = ExtractorSpec(name="tumor_type", order=64)
 class TumorTypeExtractor(ClaimingExtractor):
     """Rule norms carry the type; the base interpreter is enough."""
 
-    KEYWORDS = ('endocrine', 'net', 'nec', 'nen', 'carcin', 'oma', 'gist', 'manec')
+    PREFILTER = re.compile(r"endocrine|carcin|oma\b|omas\b|neoplas|islet|stromal|\b(?:p?nets?|si-net|nec|nen|mi-?nen|manec|gist)\b")
 
 
 register(SPEC, TumorTypeExtractor)

@@ -35,6 +35,8 @@ class VesselProximityExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         start, end = match.span()
         text = doc_text(doc)
+        if rule.id.startswith("vessel_proximity.vascular"):
+            return [Finding(start, end, "VESSEL_PROXIMITY", value_norm="vessel", attrs={"remote": bool(match.group("neg"))})]
         if rule.norm == "vessel":
             before = _PROX_BEFORE.search(text, max(0, start - 70), start)
             after = _PROX_AFTER.match(text, end)

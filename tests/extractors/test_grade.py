@@ -39,3 +39,18 @@ def test_rejected_differential_grade(extract):
     text = "Poorly differentiated neuroendocrine carcinoma. Ki-67 70%. The findings favour a NEC over a NET G3."
     row = extract(text, "PATHOLOGY").row
     assert (row["who_grade"], row["who_grade_source"]) == ("G3", "ki67")
+
+
+@pytest.mark.parametrize("text,grade,source", [
+    ("Well differentiated neuroendocrine tumour; grade G2 on the cell block Ki-67. Ki-67 5%.", "G2", "stated"),  # 'cell block' is not a cassette
+    ("Well differentiated NET. Ki-67 5%. Block A3 (G1 cassette) shows tumour.", "G2", "ki67"),                     # NEG: cassette name
+    ("Macroscopic: Appendix 72 mm, tip nodule 9 mm.\nTumour type: Well differentiated NET\nWHO 2019 grade: Grade 1\n"
+     "Ki-67 index: <2%", "G1", "stated"),                                                                          # synoptic after gross
+    ("Macroscopic: nodule labelled G3 by the surgeon.\n\nDiagnosis: Well differentiated NET. Ki-67 5%.", "G2", "ki67"),  # NEG: inside gross
+    ("Outside diagnosis: NET, G3.\nOur review: well-differentiated NET. Ki-67 8%.", "G2", "ki67"),                  # NEG: outside grade
+    ("Metastatic NET, WHO grade 2 (revised from the outside grade 1).", "G2", "stated"),                           # revision
+    ("Metastatic NET. Ki-67 14%. Compared with the 2019 primary (Ki-67 4%, G3), it has increased.", "G2", "ki67"), # prior in diagnosis
+])
+def test_grade_other_styles(extract, text, grade, source):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["who_grade"], row["who_grade_source"]) == (grade, source)

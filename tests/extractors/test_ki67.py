@@ -53,3 +53,30 @@ def test_ki67_pending_is_traceable(extract):
 ])
 def test_ki67_policy(extract, text, expected):
     assert extract(text, "PATHOLOGY").row["ki67_percent"] == expected
+
+
+# Phenomena from fixtures/pathology_dev (reports written in other styles): each row has a negative twin.
+@pytest.mark.parametrize("text,expected", [
+    ("NET. Ki-67: 28% (global) / 41% (hot-spot).", 41.0),                              # second value after a slash
+    ("NET. Ki-67: 5% / chromogranin 80%.", 5.0),                                       # NEG: a slash then another stain
+    ("NET. We repeated the Ki-67 immunostain. In a hot-spot count of 1000 tumour cells the index is 9%.", 9.0),  # 'the index is'
+    ("NET. In a hot-spot count of 1000 tumour cells the index is 9%.", None),           # NEG: no Ki-67 label near
+    ("NET. Our repeat Ki-67 (MIB-1) on block B2, counted in the hot-spot after excluding lymphocytes, is 16%.", 16.0),  # long gap
+    ("NET. Ki-67 staining was weak and chromogranin was positive in 80% of cells.", None),  # NEG: another stain in the gap
+])
+def test_ki67_other_styles(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["ki67_percent"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # consult: the reviewing pathologist's value, not the outside one
+    ("Outside diagnosis: well-differentiated NET, grade 3 (Ki-67 24%).\nOur repeat Ki-67 is 16%.\n"
+     "Consult diagnosis: well-differentiated NET, WHO grade 2.", (16.0, "G2")),
+    ("Diagnosis: well-differentiated NET, grade 3 (Ki-67 24%).", (24.0, "G3")),                    # NEG: own diagnosis
+    # a prior specimen quoted inside the diagnosis
+    ("Lymph node: metastatic NET. Ki-67 2%.\nComment: similar to the 2019 ileal primary (Ki-67 4%, G2).", (2.0, "G1")),
+    ("Lymph node: metastatic NET. Compared with the primary, Ki-67 is higher at 12%.", (12.0, "G2")),  # NEG: no parenthesis
+])
+def test_other_opinion_and_prior_specimen(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["ki67_percent"], row["who_grade"]) == expected

@@ -18,3 +18,13 @@ import pytest
 ])
 def test_margin(extract, text, expected):
     assert extract("Pancreas, distal pancreatectomy: neuroendocrine tumour.\n" + text, "PATHOLOGY").row["margin_status"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Margins clear (closest 2 mm, mesenteric).", "R0"),                                   # clear with distance
+    ("The tumour extends to the inked mesenteric margin. Bowel ends are clear.", "R1"),     # inked margin, worst wins
+    ("Macroscopic: Gastrectomy with an antral tumour.\nMargins: proximal and distal margins clear", "R0"),  # synoptic after gross
+    ("Macroscopic: the margin was inked blue; tumour appears 5 mm from it and grossly clear.", None),    # NEG: gross only
+])
+def test_margin_other_styles(extract, text, expected):
+    assert extract("Stomach, distal gastrectomy: neuroendocrine tumour.\n" + text, "PATHOLOGY").row["margin_status"] == expected

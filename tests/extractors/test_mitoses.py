@@ -34,3 +34,13 @@ def test_mitoses_hpf_conversion_noted(extract):
     ex = extract("Mitoses: 3/10 HPF.", "PATHOLOGY")
     (m,) = mentions(ex, "MITOSES")
     assert m["value_unit"] == "per_2mm2" and m["value_num"] == 3.0
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Well differentiated neuroendocrine tumour with insular growth, 4/10 HPF.", 4.0),  # bare count per 10 HPF
+    ("Mitoses <1 per 10 HPF.", 1.0),                                                   # bound below one
+    ("Mitotic count: 1 per 2 mm2.", 1.0),                                              # one per 2 mm2
+    ("Neuroendocrine tumour. Eosinophils up to 30/10 HPF in the lamina propria.", None),  # NEG: another cell's count
+])
+def test_mitoses_other_styles(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["mitoses_per_2mm2"] == expected

@@ -14,3 +14,13 @@ import pytest
 ])
 def test_primary_site(extract, text, expected):
     assert extract(text, "PATHOLOGY").row["primary_site"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Liver, core biopsy: metastatic NET; the profile favours a midgut (ileal) primary.", "ileum"),   # parenthesised adjective
+    ("Pancreas, EUS-FNA: features of a primary pancreatic ductal adenocarcinoma.", "pancreas"),     # 'primary <organ> <tumour>'
+    ("Ileocaecal resection: multifocal well differentiated neuroendocrine tumours of the terminal ileum.", "ileum"),  # plural
+    ("Liver, core biopsy: metastatic NET. Staging for a primary pancreatic resection.", None),       # NEG: no tumour noun
+])
+def test_primary_site_other_styles(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["primary_site"] == expected

@@ -22,3 +22,15 @@ def test_tumor_type(extract, text, expected):
 def test_not_a_carcinoma(extract):
     text = "Well-differentiated neuroendocrine tumour, G3. This is not a neuroendocrine carcinoma."
     assert extract(text, "PATHOLOGY").row["tumor_type"] == "NET"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Outside diagnosis: poorly differentiated neuroendocrine carcinoma.\n"
+     "Diagnosis: well-differentiated neuroendocrine tumour, G3.", ("NET", "well")),           # consult revises the type
+    ("The tumour lacks the cytology of a small or large cell carcinoma. Diagnosis: well-differentiated NET, G3.",
+     ("NET", "well")),                                                                      # rejected differential
+    ("Diagnosis: poorly differentiated neuroendocrine carcinoma.", ("NEC", "poorly")),       # NEG: own diagnosis
+])
+def test_tumor_type_other_styles(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["tumor_type"], row["differentiation"]) == expected
