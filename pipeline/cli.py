@@ -24,6 +24,8 @@ EXIT_OK, EXIT_ERROR, EXIT_LOCKED, EXIT_USAGE = 0, 1, 3, 2
 
 def _setup_logging(verbose: bool) -> None:
     os.environ.setdefault("LOGURU_LEVEL", "WARNING")
+    # Prefect's own INFO lines (server start, each task state) would bury the progress bar.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -33,6 +33,7 @@ class NlpConfig(_Strict):
     sections_dir: str = "sections"
     context_dir: str = "context"
     disabled_extractors: list[str] = Field(default_factory=list)
+    extractor_scope: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class DecisionConfig(_Strict):

@@ -8,6 +8,7 @@ from spacy.language import Language
 
 from .harvest import mention_rows, report_row
 from .ingest import Record
+from .nlp import run_pipeline
 
 
 @dataclass
@@ -20,7 +21,7 @@ class Extraction:
 
 def extract_record(nlp: Language, record: Record) -> Extraction:
     assert record.text is not None, "quarantined records are never extracted"
-    doc = nlp(record.text)
+    doc = run_pipeline(nlp, record.text, record.report_type)
     return _harvest(doc, record)
 
 

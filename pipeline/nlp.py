@@ -15,6 +15,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .config import Config
 from .errors import RuleFileError
@@ -50,21 +51,58 @@ def extractor_specs(config: Config) -> list:
     return sorted(specs, key=lambda s: (s.order, s.name))
 
 
+#: pipeline modules whose code shapes extraction output (the rest — CLI, bench, decision — do not).
+EXTRACTION_MODULES = ("nlp.py", "sentences.py", "context.py", "harvest.py", "extract.py", "schema.py",
+                      "report_types.py")
+
+
 def nlp_fingerprint(config: Config) -> str:
-    """A hash of every file the pipeline is built from plus extractor code: the extractor version."""
-    digest = hashlib.sha256()
+    """A hash of every file extraction depends on: the extractor version.
+
+    Rule, section and ConText files, extractor code and the pipeline modules in
+    EXTRACTION_MODULES. A change to any of them re-extracts on the next run; a change elsewhere
+    (decision rules, CLI) does not.
+    """
     import extractors
 
-    folders = [config.resolve(config.nlp.rules_dir), config.resolve(config.nlp.sections_dir),
-               config.resolve(config.nlp.context_dir), Path(extractors.__file__).parent,
-               Path(__file__).parent]
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".json", ".jsonl", ".yaml"}:
-                digest.update(path.name.encode())
-                digest.update(path.read_bytes())
-    digest.update(json.dumps(sorted(config.nlp.disabled_extractors)).encode())
+    digest = hashlib.sha256()
+    files: list[Path] = []
+    for folder in (config.resolve(config.nlp.rules_dir), config.resolve(config.nlp.sections_dir),
+                   config.resolve(config.nlp.context_dir), Path(extractors.__file__).parent):
+        files.extend(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".json", ".jsonl"})
+    files.extend(Path(__file__).parent / name for name in EXTRACTION_MODULES)
+    for path in sorted(files, key=lambda p: (p.parent.name, p.name)):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(f"{path.parent.name}/{path.name}".encode())
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(config.nlp.model_dump(), sort_keys=True).encode())
     return digest.hexdigest()[:16]
+
+
+def _skip_table(config: Config, names: list[str]) -> dict[str, list[str]]:
+    """Report type -> extractor components that do not run on it (``nlp.extractor_scope``)."""
+    scope = config.nlp.extractor_scope
+    unknown = set(scope) - set(names) - set(config.nlp.disabled_extractors)
+    if unknown:
+        raise RuleFileError(f"[T004] nlp.extractor_scope names unknown extractors {sorted(unknown)}")
+    from .report_types import TYPES
+
+    for name, types in scope.items():
+        bad = set(types) - set(TYPES)
+        if bad:
+            raise RuleFileError(f"[T005] nlp.extractor_scope.{name} names unknown report types {sorted(bad)}")
+    return {t: sorted(f"nelm_{n}" for n, types in scope.items() if n in names and t not in types) for t in TYPES}
+
+
+def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
+    """``nlp(text)``, skipping the extractors whose scope excludes ``report_type``."""
+    skip = set(nlp.meta.get("nelm_skip", {}).get(report_type or "OTHER", ()))
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name not in skip:
+            doc = proc(doc)
+    return doc
 
 
 def build_nlp(config: Config) -> Language:
@@ -87,5 +125,6 @@ def _build_cached(config_json: str) -> Language:
             raise RuleFileError(f"[T003] extractor '{spec.name}' has no rule file {path}")
         nlp.add_pipe(spec.factory, name=spec.factory, config={"rules_path": str(path)})
     nlp.add_pipe("nelm_context", config={"rules_dir": str(config.resolve(config.nlp.context_dir))})
+    nlp.meta["nelm_skip"] = _skip_table(config, [s.name for s in extractor_specs(config)])
     log.info("built nlp pipeline: %s", ", ".join(nlp.pipe_names))
     return nlp

@@ -257,6 +257,8 @@ def process_shard(task: ShardTask, config_path: str | None = None) -> ShardResul
 
     config = load_config(config_path)
     nlp = build_nlp(config)
+    # spaCy refuses texts over nlp.max_length (1,000,000) with E088: the configured limit is the one that counts
+    nlp.max_length = max(nlp.max_length, config.input.max_chars + 1)
     rows = pq.read_table(task.input_path).to_pylist()
     documents: list[dict[str, Any]] = []
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in EXTRACTED_TABLES}
@@ -308,7 +310,7 @@ def process_shard(task: ShardTask, config_path: str | None = None) -> ShardResul
     _crash_hook("extract")
     for name in EXTRACTED_TABLES:
         kept = [r for r in tables[name] if r["report_id"] not in failed_ids]
-        write_parquet_atomic(to_table(kept, name), tmp / f"{name}.parquet")
+        write_parquet_atomic(to_table(kept, name, trusted=True), tmp / f"{name}.parquet")
     commit_dir(tmp, final)
     try:
         os.unlink(task.input_path)
