@@ -37,8 +37,9 @@ IMAGING_COLUMNS = (
 _BENIGN_CLAUSE = re.compile(
     r"\b(?:(?:likely|probably|presumably|presumed|most\s+likely|almost\s+certainly|in\s+keeping\s+with|consistent\s+with|"
     r"compatible\s+with|representing|represents?|suggestive\s+of|typical\s+of|characteristic\s+of|(?:is|are)(?=\s+(?:a|an|"
-    r"simple|small|benign|tiny)\b))\s+(?:(?:represents?|representing|reflects?|to\s+be|be)\s+)?(?:(?:small|simple|"
-    r"benign|tiny|a|an|hepatic|liver|biliary|lipid[- ]rich|typical|incidental)\s+)*(?:benign|cysts?|ha?emangiom\w*|FNH|"
+    r"simple|small|benign|tiny|stable|known)\b))\s+(?:(?:represents?|representing|reflects?|to\s+be|be)\s+)?(?:(?:small|simple|"
+    r"benign|tiny|a|an|hepatic|liver|biliary|lipid[- ]rich|typical|incidental|stable|known|unchanged|flash[- ]filling|"
+    r"sclerosed|calcified)\s+)*(?:benign|cysts?|ha?emangiom\w*|FNH|"
     r"focal\s+nodular|hamartom\w*|adenom\w*|perfusion|focal\s+fat|fatty|shunts?|THAD)|benign)\b", re.I)
 #: "A 9 mm lesion in S5 is T2 bright and follows blood pool, a haemangioma.": the benign diagnosis in apposition.
 _BENIGN_APPOSITION = re.compile(
@@ -72,13 +73,16 @@ _SITE_BLOCK = re.compile(
     r"\b(?:not\s+(?:pathologically\s+)?enlarged|non-?enlarged|normal[- ]sized|normal\s+in\s+size|subcentimet\w*|"
     r"sub-centimet\w*|reactive|non-?pathologic\w*|not\s+pathologic\w*|benign|physiolog\w*|unremarkable|within\s+normal|"
     r"indeterminate|non-?specific|likely\s+(?:inflammatory|atelectasis|infectious|degenerative)|granulom\w*|"
-    r"degenerative|no(?:ne)?\s+(?:suspicious|pathologic\w*|enlarged)|not\s+(?:suspicious|avid)|adenom\w*|lipid[- ]rich|"
+    r"degenerative|no(?:ne)?\s+(?:suspicious|pathologic\w*|enlarged)|not\s+(?:suspicious|avid)|non-?avid|adenom\w*|lipid[- ]rich|"
     r"bone\s+islands?|(?:simple|benign)\s+cysts?|ha?emangiom\w*)\b", re.I)
 #: Words that make a *node or nodule* benign but not a mass ("calcified node" vs "calcified mesenteric mass").
 #: An organ heading followed by a negative ("Nodes: none enlarged.", "Peritoneum: No ascites or nodularity.",
 #: "Lymph nodes: No nodal disease."): the site was addressed and is free; never a site by itself.
 _HEADING_NEGATIVE = re.compile(r"\s*:\s*(?:no|none|nil|not|normal|unremarkable|negative|clear|free|within\s+normal)\b", re.I)
 _ONLY_FLUID = re.compile(r"\s*:\s*no\s+(?:(?:free\s+)?fluid|ascites)\s*[.]?\s*$", re.I)
+_HEDGED_BENIGN_TAIL = re.compile(r"\s*(?:(?:are|is)\s+)?(?:most\s+|more\s+)?(?:likely|probably|presumably|in\s+keeping)\b", re.I)
+_PRIOR_ASIDE = re.compile(r"\((?:previously|prior|was|baseline)\b", re.I)
+_TREATED_CHANGE = re.compile(r"\b(?:necro\w*|treated|ablat\w*|emboli[sz]\w*|viable)\b", re.I)
 _WEAK_SITE_BLOCK = re.compile(r"\bcalcified\b", re.I)
 _NEGATED_CUE = re.compile(r"\b(?:no|without|absent|lacks?|not)\s+(?:\w+\s+){0,2}?(?:uptake|avid\w*|enlarg\w*|suspicious|"
                           r"pathologic\w*)\b", re.I)
@@ -95,6 +99,8 @@ _RESOLVED = re.compile(r"\b(?:resol\w*|no\s+longer|complete\s+(?:metabolic\s+)?r
 _OTHER_HILUM = re.compile(r"\b(?:splenic|renal|pulmonary|lung|kidney)\s+$", re.I)
 _REMOTE = re.compile(r"\b(?:remote|away|separate|distant|clear)\s+(?:from|of)\b|\bneither\b|\bnone\s+of\b|\bdoes\s+not\b|"
                      r"\bdo\s+not\b|\bwithout\s+(?:\w+\s+){0,2}?(?:contact|abutment|involvement|encasement|invasion)\b", re.I)
+#: "Hilum and central bile ducts free of tumour", "the hepatic veins are spared".
+_FREE_AFTER = re.compile(r"[\w\s,]{0,50}?\b(?:free\s+of|clear\s+of|spared|uninvolved|not\s+involved)\b", re.I)
 _NO_OTHER = re.compile(r"\bno\s+(?:other|additional|further|new)\b|\belsewhere\b", re.I)
 
 
@@ -176,7 +182,10 @@ class _Report:
         # "the treated segment 8 lesion ... shows a residual enhancing component" is viable tumour
         if not viable and (_TREATED_BEFORE.search(before) or _NOT_VIABLE.search(after)):
             return True
-        clause = _CONTRAST.split(after)[0]
+        parts = _CONTRAST.split(after)
+        clause = parts[0]
+        if len(parts) > 1 and _HEDGED_BENIGN_TAIL.match(parts[1]):
+            clause += " " + parts[1]  # "too small to characterise but most likely represent small cysts"
         return bool(_BENIGN_CLAUSE.search(before[-25:] + clause) or _BENIGN_APPOSITION.search(clause))
 
     def is_counted_liver(self, span: Span) -> bool:
@@ -491,8 +500,10 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             if site == "peritoneum" and carcinomatosis is None:
                 carcinomatosis = False
             continue
-        if span._.is_hypothetical or span._.is_uncertain or span._.is_historical:
+        if span._.is_hypothetical or span._.is_uncertain:
             continue
+        if span._.is_historical and not _PRIOR_ASIDE.search(report.sent(span).text):
+            continue  # "Mesenteric nodal mass: SUVmax 8.4 (previously 18.9)" is current disease with a prior value
         clause = _clause(report, span)
         if _SITE_BLOCK.search(clause) and not attrs.get("kind") == "metastasis":
             continue
@@ -584,7 +595,9 @@ def _about_liver_lesion(report: _Report, span: Span) -> bool:
     sent = report.sent(span)
     targets = report.targets_by_sent.get(sent.start, [])
     if targets:
-        return any(t.kind == "liver" for t in targets)
+        # "Neither lesion contacts the hepatic veins": the negated noun is still a liver lesion being described
+        return any(t.kind == "liver" or (t.span is not None and t.span._.is_negated
+                                         and (t.span._.attrs or {}).get("organ") == "liver") for t in targets)
     if any(o != "liver" and o != "vessel" for _, _, o in report.index.organs_in(sent)):
         return False
     return report._continued_target(sent) is not None
@@ -601,7 +614,9 @@ def _proximity(report: _Report, norm: str) -> bool | None:
             continue
         sent = report.sent(span)
         before = report.text[sent.start_char:span.end_char]
-        negative = span._.is_negated or (span._.attrs or {}).get("remote") or bool(_REMOTE.search(before))
+        after = report.text[span.end_char:sent.end_char]
+        negative = span._.is_negated or (span._.attrs or {}).get("remote") or bool(_REMOTE.search(before)) \
+            or bool(_FREE_AFTER.match(after))
         if negative:
             result = result or False
         else:
@@ -625,7 +640,7 @@ def _trend(report: _Report, disease: bool) -> str | None:
         sent = report.sent(span)
         targets = report.targets_by_sent.get(sent.start, [])
         if targets and all(t.kind == "benign" or (t.kind == "other" and t.start not in report.accepted_sites)
-                           for t in targets):
+                           for t in targets) and not _TREATED_CHANGE.search(sent.text):
             continue  # "the simple cyst is unchanged", "the indeterminate lung nodule has resolved"
         value = span._.value_norm
         if span._.is_negated:

@@ -33,9 +33,9 @@ _QUANT = (r"at\s+least\s+\w+|more\s+than\s+\w+|too\s+numerous\s+to\s+count|a\s+f
           r"a\s+pair\s+of|a\s+single|an\s+isolated|\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
           r"eleven|twelve|fifteen|twenty|single|solitary|several|multiple|numerous|innumerable|countless|myriad|"
           r"many|few|diffuse|miliary|multifocal|scattered|no|both")
-_COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*){{0,5}})[\s,]*$", re.I)
+_COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*,?){{0,5}})[\s,]*$", re.I)
 _COUNT_AFTER = re.compile(r"[^.;:\n]{0,60}?\b(?:(?P<tntc>too\s+numerous\s+to\s+count|innumerable|countless)|"
-                          r"numbering\s+(?P<q>at\s+least\s+\w+|\w+))\b", re.I)
+                          r"numbering\s+(?P<q>at\s+least\s+\w+|\w+)|(?P<more>(?:increased|increasing|grown|growing)\s+in\s+(?:size\s+and\s+)?number))\b", re.I)
 #: "Lesions x3", "liver mets x 3": a multiplication-sign count after the noun (not "x 2.1 cm").
 _TIMES_AFTER = re.compile(r"\s*[x×]\s?(?P<n>\d{1,2})\b(?![.,]\d|\s*(?:mm|cm|x|×))", re.I)
 #: Pronoun lesions: "... and one in the left lobe", "another in segment 3 measures 3.0 cm".
@@ -97,7 +97,7 @@ class LesionExtractor(ImagingExtractor):
             # "and one in the left lobe": one more lesion, in addition to those just named
             window = doc_text(doc)[max(0, start - 120):start]
             window = window[max(window.rfind(". "), window.rfind("\n")) + 1:]
-            if ":" not in window:  # "Three metastases: two in segment 7 and one in segment 3" enumerates, adds nothing
+            if not re.search(r"(?:es|s|foci|mets)\s*:", window, re.I):  # "Three metastases: two in segment 7 and one in segment 3" enumerates, adds nothing
                 attrs.update(count_kind="exact", count_value=1, count_text=noun, additive=True, pronoun=True)
             attrs["plural"] = False
         times = _TIMES_AFTER.match(doc_text(doc), end)
@@ -105,7 +105,10 @@ class LesionExtractor(ImagingExtractor):
             attrs.update(count_kind="exact", count_value=int(times.group("n")), count_text=times.group(0).strip())
         after = _COUNT_AFTER.match(doc_text(doc), end)
         if after and "count_kind" not in attrs:
-            if after.group("tntc"):
+            if after.group("more"):
+                if attrs["plural"]:  # "The bilobar metastases have increased in size and number": more than a few
+                    attrs.update(count_kind="multiple", count_value=None, count_text=after.group("more"))
+            elif after.group("tntc"):
                 attrs.update(count_kind="innumerable", count_value=None, count_text=after.group("tntc"))
             else:
                 count = parse_count(after.group("q"))

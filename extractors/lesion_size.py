@@ -26,6 +26,8 @@ _CURRENT_CUE = re.compile(r"\b(?:now|currently|today|presently|at\s+present|curr
                           r"measures|measuring|is|are)\b|[;.]\s", re.I)
 _PRIOR_AFTER = re.compile(r"\s*\)?\s*,?\s*(?:previously|on\s+(?:the\s+)?(?:prior|previous|earlier|preceding|last|baseline)\b|"
                           r"in\s+(?:19|20)\d\d|at\s+baseline|before|earlier)(?!\s*(?:measur\w*\s*)?(?:of\s+)?\d)", re.I)
+_DISTANCE = re.compile(r"\s*(?:away\s+)?from\s+(?:the\s+)?(?!(?:prior|previous|baseline)\b)", re.I)
+_WITHIN = re.compile(r"\bwithin\s*$", re.I)
 _SHORT_AXIS = re.compile(r"short[- ]axis|\bSAD\b", re.I)
 _BOUND_BEFORE = re.compile(r"(?:below|under|less\s+than|smaller\s+than|<|≤|<=|>|≥|>=|exceeding|over|greater\s+than|larger\s+than|threshold\s+of)\s*$", re.I)
 _RANGE_LEAD = re.compile(r"(?:rang\w*|between|measur\w*)\s+(?:in\s+size\s+)?$", re.I)
@@ -82,6 +84,8 @@ class LesionSizeExtractor(ImagingExtractor):
             if value is None or value <= 0:
                 return []
             start, end = match.span()
+            if _DISTANCE.match(text, end) or _WITHIN.search(text[max(0, start - 12):start]):
+                return []  # "lies 14 mm from the right hepatic vein", "within 5 mm of the IVC": a distance, not a size
             return [self._finding(text, start, end, value, kind)]
         unit = match.group("unit")
         hi = to_mm(parse_number(match.group("hi")), unit)
@@ -98,7 +102,7 @@ class LesionSizeExtractor(ImagingExtractor):
             return [prior, current]
         return [self._finding(text, *match.span(), max(lo, hi), kind, lo=min(lo, hi))]
 
-    def _finding(self, text: str, start: int, end: int, value: float, kind: str, lo: float | None = None) -> Finding:
+    def _finding(self, text: str, start: int, end: int, value: float, kind: str, lo: float | None = None) -> Finding | None:
         attrs = {"kind": kind, "prior": is_prior_size(text, start, end)}
         if lo is not None:
             attrs["min_mm"] = lo

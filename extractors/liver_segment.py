@@ -14,11 +14,14 @@ from typing import Iterable
 
 from spacy.tokens import Doc
 
+from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, register
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import named_segments, segments_in
 
 SPEC = ExtractorSpec(name="liver_segment", order=42)
+_STRUCTURE_AFTER = re.compile(r"\s+(?:bile\s+|biliary\s+|hepatic\s+|portal\s+)?(?:ducts?|ductal|radicles?|branch\w*|portal\s+veins?|"
+                              r"veins?|arter\w*|pedicles?)\b", re.I)
 _SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
 
 
@@ -34,6 +37,8 @@ class LiverSegmentExtractor(ImagingExtractor):
             side = rule.norm or match.group("side").lower()
             return [Finding(start, end, "LIVER_LOBE", value_norm=side)]
         text = match.group(0)
+        if _STRUCTURE_AFTER.match(doc_text(doc), end):
+            return []  # "dilatation of the segment 2/3 ducts", "segment 8 portal branch": a structure, not a location
         segments = named_segments(text) if rule.id.startswith("liver_segment.named") else segments_in(text)
         if not segments:
             return []

@@ -219,3 +219,106 @@ def test_second_pass_phenomena(extract, text, kind, column, expected):
     if isinstance(expected, list):
         value = sorted(value or [])
     assert value == expected
+
+
+# -- phenomena fixed against the unfamiliar-style dev set (fixtures/imaging_dev), each with a negative row --------
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # a size after a segment in a list is not a segment ("segment 5, 1.6 cm"); "IVa/b" is both halves
+    (P + "Lesion 2 of 3, segment 5, 1.6 cm.", "CT", "liver_segments", ["5"]),
+    (P + "Liver metastases in segments 5,6.", "CT", "liver_segments", ["5", "6"]),
+    (P + "Liver: metastasis in segment IVa/b measuring 5.2 x 4.4 cm.", "MRI", "liver_segments", ["4a", "4b"]),
+    (P + "Two hepatic metastases (S8, S4b).", "MRI", "liver_segments", ["4b", "8"]),
+    # a segment named for a duct or vessel is not where a lesion is
+    (P + "A 64 mm liver mass in segment 4 causes dilatation of the segment 2/3 ducts.", "CT", "liver_segments", ["4"]),
+    (P + "A 64 mm liver mass in segment 4 and a 2 cm metastasis in segment 2/3.", "CT", "liver_segments", ["2", "3", "4"]),
+    # counts: "Seg. 7 lesion" is no count of 7; "x3" after the noun is one
+    (P + "Liver: Lesions x3 as before. Seg. 7 lesion 3.4cm. Seg. 2 lesion 1.1cm. Seg. 4b lesion 2.0 cm.", "CT",
+     "liver_lesion_count", 3),
+    (P + "Liver: Seg. 7 lesion 3.4cm.", "CT", "liver_lesion_count", 1),
+    # pronoun lesions: "and one in the left lobe" adds one; an enumeration after a colon adds nothing
+    (P + "Liver: Two metastases in the posterior right lobe, the larger 27 mm, and one in the left lobe (segments 2/3).",
+     "MRI", "liver_lesion_count", 3),
+    (P + "Liver: Three metastases: two in segment 7 and one in segment 3.", "MRI", "liver_lesion_count", 3),
+    (P + "Numerous hepatic masses. The largest in segment 8 measures 5.5 cm; another in segment 3 measures 3.0 cm.", "CT",
+     "liver_lesion_count_category", "multiple"),
+    # "increased in number" and comma-separated premodifiers keep the vague count
+    (P + "Liver: The bilobar metastases have increased in size and number. New lesions in segments 6 and 7.", "CT",
+     "liver_lesion_count_category", "multiple"),
+    (P + "Numerous hypoenhancing, centrally necrotic masses in both hepatic lobes.", "CT", "liver_lesion_count", None),
+    (P + "Liver: The segment 6 metastasis has increased in size.", "CT", "liver_lesion_count", 1),
+    # benign in apposition / after "but"; "is a stable haemangioma"
+    (P + "2 cm metastasis in S8. A 9 mm lesion in S5 is T2 bright and follows blood pool, a haemangioma.", "MRI",
+     "liver_segments", ["8"]),
+    (P + "2 cm metastasis in S8. Subcentimetre hypodensities in segments 3 and 5 are too small to characterise but most "
+     "likely represent small cysts.", "CT", "liver_segments", ["8"]),
+    (P + "2 cm metastasis in S8. A 15 mm segment 6 lesion with nodular peripheral enhancement is a stable haemangioma.", "CT",
+     "liver_lesion_count", 1),
+    (P + "2 cm metastasis in S8. A 5 mm focus in segment 3 is too small to characterise.", "CT", "liver_lesion_count", 2),
+    # treated / resolved lesions: necrotic with no viable tumour is not counted, a residual enhancing component is
+    (P + "The treated segment 7 lesion is now completely necrotic with no arterial enhancement. Segment 3 metastasis 2.4 cm.",
+     "CT", "liver_segments", ["3"]),
+    (P + "The treated segment 8 lesion measures 3.0 cm and shows a residual enhancing component. Segment 3 metastasis 2.4 cm.",
+     "CT", "liver_segments", ["3", "8"]),
+    (P + "Liver: the segment 6 metastasis measures 2.9 cm. The segment 8 lesion has resolved.", "MRI", "liver_segments", ["6"]),
+    # a prior value in a closed aside does not make the next size prior
+    (P + "Liver: residual avid lesion in segment 4b, SUVmax 11.2 (previously 26.5), 1.6 cm (previously 2.4 cm).", "PET",
+     "largest_liver_lesion_mm", 16.0),
+    (P + "Liver: avid lesion in segment 4b, 1.6 cm (previously 2.4 cm).", "PET", "largest_liver_lesion_mm", 16.0),
+    # a distance is not a size
+    (P + "Segment 7: 31 mm metastasis. It lies 14 mm from the right hepatic vein.", "MRI", "liver_lesion_count", 1),
+    (P + "Segment 7: 31 mm metastasis. Segment 8: 14 mm metastasis.", "MRI", "liver_lesion_count", 2),
+    # organ headings with a negative: addressed and free ("Nodes: none enlarged.", "Peritoneum: No nodularity.")
+    (P + "Liver: 2 cm metastasis in segment 6.\nNodes: none enlarged.\nPeritoneum: no nodularity.", "CT",
+     "extrahepatic_sites", []),
+    (P + "Liver: 2 cm metastasis in segment 6.\nPeritoneum: no nodularity.", "CT", "peritoneal_carcinomatosis", False),
+    (P + "Liver: 2 cm metastasis in segment 6.\nPeritoneum: No ascites.", "CT", "peritoneal_carcinomatosis", None),
+    (P + "Liver: 2 cm metastasis in segment 6.\nLymph nodes: No nodal disease.", "CT", "extrahepatic_sites", []),
+    (P + "Liver: 2 cm metastasis in segment 6.\nNodes: enlarged 2.2 cm portocaval node, suspicious.", "CT",
+     "extrahepatic_sites", ["lymph_node"]),
+    # the organ after a noun in run-on dictation, and a recurrence at an ileocolic anastomosis
+    (P + "the pancreas shows a 2.0 cm lesion in the tail which is the known primary no lymphadenopathy", "MRI",
+     "extrahepatic_sites", ["pancreas"]),
+    (P + "New 2.6 cm enhancing soft tissue mass at the ileocolic anastomosis in keeping with local recurrence.", "CT",
+     "extrahepatic_sites", ["bowel"]),
+    (P + "New avid lesion in the right 6th rib, suvmax 12.5.", "PET", "extrahepatic_sites", ["bone"]),
+    # a prior value in parentheses does not make a current site history; a non-avid node is not disease
+    (P + "Avid liver lesion in segment 4b. Mesenteric nodal mass: SUVmax 8.4 (previously 18.9).", "PET",
+     "extrahepatic_sites", ["lymph_node"]),
+    (P + "Avid liver lesion in segment 4b. The aortocaval node is non-avid.", "PET", "extrahepatic_sites", []),
+    # vessels: a lesion in contact with a vessel is still a liver lesion; "neither", "no vascular involvement" are false
+    (P + "Lesion 3: segment 7, 26 mm.\nLesion 3 is in contact with the right hepatic vein.", "MRI",
+     "lesion_near_major_vessel", True),
+    (P + "Two hepatic metastases: segment 2, 2.5 cm and segment 4a, 1.8 cm. Neither lesion contacts the hepatic veins.", "CT",
+     "lesion_near_major_vessel", False),
+    (P + "Liver: two metastases in segments 5 and 6. No vascular involvement; both lesions are peripheral.", "CT",
+     "lesion_near_major_vessel", False),
+    (P + "Two left liver metastases without contact with the major vessels.", "CT", "lesion_near_major_vessel", False),
+    (P + "Liver metastasis in segment 8 with vascular invasion.", "CT", "lesion_near_major_vessel", True),
+    # "N% hepatic replacement"; a remnant is not involvement
+    (P + "Innumerable liver metastases with approximately 70% hepatic replacement.", "CT", "liver_involvement_percent", 70.0),
+    (P + "Numerous liver metastases. Estimated 30% replacement of the hepatic parenchyma.", "MRI", "liver_involvement_percent", 30.0),
+    (P + "Liver metastases. Future liver remnant 30% hepatic volume.", "CT", "liver_involvement_percent", None),
+    # a pipe table with an SUVmax column: liver rows are lesions, the SUV column is read, the physiological row is not
+    (P + "Site | Size | SUVmax\nLiver segment 7 | 3.1 cm | 28.4\nLiver segment 2 | 1.8 cm | 19.2\nSpleen (physiological) | - | 30.5\n",
+     "PET", "suv_max", 28.4),
+    (P + "Site | Size | SUVmax\nLiver segment 7 | 3.1 cm | 28.4\nLiver segment 2 | 1.8 cm | 19.2\n", "PET", "liver_lesion_count", 2),
+    (P + "Site | Size | SUVmax\nLiver background | - | 6.5\n", "PET", "liver_lesion_count", None),
+    # a response stated about a treated lesion is the trend
+    ("COMPARISON: CT 2023.\n" + P + "Segment 3 metastasis 2.4 cm, stable.\nIMPRESSION: Good response with complete necrosis "
+     "of the treated segment 7 lesion.", "CT", "disease_trend", "response"),
+    ("COMPARISON: CT 2023.\n" + P + "Segment 3 metastasis 2.4 cm. The simple cyst in segment 7 has resolved.", "CT",
+     "disease_trend", None),
+])
+def test_dev_set_phenomena(extract, text, kind, column, expected):
+    value = row(extract, text, kind)[column]
+    if isinstance(expected, list):
+        value = sorted(value or [])
+    assert value == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    (P + "Liver: 2 cm metastasis in segment 6.\nIMPRESSION: Hilum and central bile ducts free of tumour.", False),
+    (P + "Liver: 4 cm metastasis in segment 4 at the hepatic hilum.", True),
+])
+def test_hilum_free_of_tumour(extract, text, expected):
+    assert row(extract, text, "CT")["hilar_or_central_bile_duct"] == expected
