@@ -52,7 +52,7 @@ def extractor_specs(config: Config) -> list:
 
 
 #: pipeline modules whose code shapes extraction output (the rest — CLI, bench, decision — do not).
-EXTRACTION_MODULES = ("nlp.py", "sentences.py", "context.py", "harvest.py", "extract.py", "schema.py",
+EXTRACTION_MODULES = ("nlp.py", "sentences.py", "section_limits.py", "context.py", "harvest.py", "extract.py", "schema.py",
                       "report_types.py")
 
 
@@ -111,13 +111,14 @@ def build_nlp(config: Config) -> Language:
 
 @functools.lru_cache(maxsize=4)
 def _build_cached(config_json: str) -> Language:
-    from . import context, sentences  # noqa: F401  (registers components)
+    from . import context, section_limits, sentences  # noqa: F401  (registers components)
 
     config = Config.model_validate_json(config_json)
     nlp = spacy.blank("en")
     nlp.add_pipe("nelm_sentences")
     sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"rules": None, "span_attrs": None})
     sectionizer.add(_section_rules(config.resolve(config.nlp.sections_dir)))
+    nlp.add_pipe("nelm_section_limits")
     rules_dir = config.resolve(config.nlp.rules_dir)
     for spec in extractor_specs(config):
         path = rules_dir / spec.rules_file
