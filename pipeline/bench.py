@@ -567,6 +567,10 @@ def _fmt(x: float | None, spec: str = ",.1f") -> str:
     return "n/a" if x is None else format(x, spec)
 
 
+def _times(x: float | None) -> str:
+    return "   n/a" if x is None else f"{x:5.1f}x"
+
+
 def format_report(result: dict[str, Any]) -> str:
     steps: dict[str, Step] = result["steps"]
     ratios = result["ratios"]
@@ -609,16 +613,16 @@ def format_report(result: dict[str, Any]) -> str:
         target = ""
         if key.startswith("c_") and ratios.get(f"{key}/a") is not None:
             target = "  PASS (>= 10x)" if ratios[f"{key}/a"] >= TARGETS["c_over_a"] else "  BELOW target 10x"
-        quiet = f"   vs quiet {_fmt(ratios.get(f'{key}/a_quiet'), '6.1f')}x" if "a_quiet" in steps else ""
-        on_cpu = f"   on CPU time {_fmt(ratios.get(f'{key}/a@cpu'), '6.1f')}x"
-        p(f"  {step.label:<44} vs stock {_fmt(ratios.get(f'{key}/a'), '6.1f')}x{quiet}{on_cpu}{target}")
+        quiet = f"   vs quiet {_times(ratios.get(f'{key}/a_quiet'))}" if "a_quiet" in steps else ""
+        on_cpu = f"   on CPU time {_times(ratios.get(f'{key}/a@cpu'))}"
+        p(f"  {step.label:<44} vs stock {_times(ratios.get(f'{key}/a'))}{quiet}{on_cpu}{target}")
     for key, value in ratios.items():
         if not key.startswith("speedup_"):
             continue
         verdict = ""
         if key == "speedup_local_w2" and value is not None:
             verdict = "  PASS (>= 1.7x)" if value >= TARGETS["speedup_2w"] else "  BELOW target 1.7x"
-        p(f"  speed-up {key.removeprefix('speedup_')} over local_w1 (wall clock): {_fmt(value, '.2f')}x{verdict}")
+        p(f"  speed-up {key.removeprefix('speedup_')} over local_w1 (wall clock): {'n/a' if value is None else f'{value:.2f}x'}{verdict}")
     rss_runs = [s.rss_mib for k, s in steps.items() if k.startswith("c") and s.rss_mib is not None]
     if rss_runs:
         worst = max(rss_runs) / 1024
