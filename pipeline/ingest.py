@@ -354,7 +354,7 @@ class Validator:
 
     def __init__(self, config: Config, today: dt.date | None = None) -> None:
         self.max_chars = config.input.max_chars
-        self.seen: dict[str, str] = {}
+        self.seen: dict[str, bytes] = {}
         self.duplicates = 0
         self.today = today or dt.date.today()
 
@@ -389,14 +389,15 @@ class Validator:
                 error = f"text has {len(text)} characters, over the limit of {self.max_chars}"
         sha = sha256_text(text) if isinstance(text, str) else sha256_text("")
         if error is None:
+            digest = bytes.fromhex(sha)[:16]  # 16 bytes per id keeps 1M ids in a few tens of MB
             previous = self.seen.get(report_id)
             if previous is not None:
-                if previous == sha:
+                if previous == digest:
                     self.duplicates += 1
                     return None
                 error = "duplicate report_id with different text"
             else:
-                self.seen[report_id] = sha
+                self.seen[report_id] = digest
         label = normalize_report_type(fields.get("report_type"))
         if label is not None:
             report_type, type_source = label, "input"

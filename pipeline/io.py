@@ -12,7 +12,7 @@ import shutil
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -51,6 +51,37 @@ def write_parquet_atomic(table: pa.Table, path: str | Path) -> Path:
             tmp.unlink()
     _fsync_dir(path.parent)
     return path
+
+
+def write_parquet_chunks_atomic(chunks: Iterable[tuple[pa.Table, ...]], paths: dict[str, Path]) -> None:
+    """Stream tuples of tables (one per path, in order) into Parquet files, each committed atomically
+    only after the last chunk: memory holds one chunk, and readers never see a partial file."""
+    names = list(paths)
+    tmps = {n: p.with_name(f".{p.name}.tmp-{uuid.uuid4().hex[:8]}") for n, p in paths.items()}
+    writers: dict[str, pq.ParquetWriter] = {}
+    try:
+        for chunk in chunks:
+            for name, table in zip(names, chunk):
+                if name not in writers:
+                    paths[name].parent.mkdir(parents=True, exist_ok=True)
+                    writers[name] = pq.ParquetWriter(tmps[name], table.schema, **PARQUET_OPTIONS)
+                writers[name].write_table(table)
+        for writer in writers.values():
+            writer.close()
+        for name in names:
+            with open(tmps[name], "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmps[name], paths[name])
+            _fsync_dir(paths[name].parent)
+    finally:
+        for writer in writers.values():
+            try:
+                writer.close()
+            except Exception:  # already closed
+                pass
+        for tmp in tmps.values():
+            if tmp.exists():
+                tmp.unlink()
 
 
 def read_table_frame(path: str | Path) -> "pd.DataFrame":

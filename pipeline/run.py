@@ -31,7 +31,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -40,7 +40,7 @@ from . import __version__
 from .config import Config, load_config
 from .errors import NelmError
 from .ingest import Record, Validator, read_archive
-from .io import commit_dir, replace_dir, write_bytes_atomic, write_parquet_atomic
+from .io import commit_dir, replace_dir, write_bytes_atomic, write_parquet_atomic, write_parquet_chunks_atomic
 from .schema import DOCUMENTS, TABLES, to_table
 
 log = logging.getLogger(__name__)
@@ -355,55 +355,84 @@ def finalize(plan: Plan, results: Iterable[ShardResult] = ()) -> RunSummary:
     imaging = _sorted(_concat((d / "imaging.parquet" for d in shard_dirs), TABLES["imaging"]), "imaging")
     pathology = _sorted(_concat((d / "pathology.parquet" for d in shard_dirs), TABLES["pathology"]), "pathology")
 
-    patients, eligibility = decide_tables(documents, imaging, pathology, shard_dirs, config)
-
     write_parquet_atomic(documents, out / "documents.parquet")
     _crash_hook("write")
     write_parquet_atomic(imaging, out / "imaging.parquet")
     write_parquet_atomic(pathology, out / "pathology.parquet")
     _publish_mentions(out, shard_dirs)
-    write_parquet_atomic(patients, out / "patients.parquet")
-    write_parquet_atomic(eligibility, out / "eligibility.parquet")
+    n_patients, counts = decide_tables(documents, imaging, pathology, shard_dirs, config, out)
     _collect_garbage(out, plan)
 
     results = list(results)
-    counts: dict[str, dict[str, int]] = {}
-    for therapy, status in zip(eligibility.column("therapy").to_pylist(), eligibility.column("status").to_pylist()):
-        counts.setdefault(therapy, {}).setdefault(status, 0)
-        counts[therapy][status] += 1
     statuses = documents.column("status").to_pylist()
     summary = RunSummary(
         out_dir=str(out), run_id=run_id, input=plan.input_path, records=documents.num_rows, ok=statuses.count("ok"),
         quarantined=statuses.count("quarantined"), duplicates=plan.n_duplicates,
         extracted=sum(r.n_extracted for r in results), reused_shards=len(plan.shard_keys) - len(plan.pending),
-        patients=patients.num_rows, eligibility=counts, seconds=round(time.perf_counter() - started, 3),
+        patients=n_patients, eligibility=counts, seconds=round(time.perf_counter() - started, 3),
     )
     write_bytes_atomic(summary.to_json().encode(), out / WORK_DIR / "run.json")
     return summary
 
 
+#: patients aggregated and decided at a time: bounds memory whatever the archive size
+PATIENT_CHUNK = 2000
+
+
+def _aggregation_mentions(shard_dirs: list[Path]) -> pa.Table:
+    """The few mention labels the patient aggregation reads, from every shard (Arrow, compact)."""
+    import pyarrow.compute as pc
+
+    labels = pa.array(sorted(AGGREGATION_LABELS), pa.string())
+    parts = []
+    for d in shard_dirs:
+        path = d / "mentions.parquet"
+        if path.exists():
+            table = pq.read_table(path)
+            parts.append(table.filter(pc.is_in(table.column("label"), value_set=labels)))
+    return pa.concat_tables(parts) if parts else TABLES["mentions"].empty_table()
+
+
+def _patient_ids(documents: pa.Table) -> list[str]:
+    import pyarrow.compute as pc
+
+    ok = documents.filter(pc.equal(documents.column("status"), "ok"))
+    return sorted(pc.unique(ok.column("patient_id").drop_null()).to_pylist())
+
+
 def decide_tables(documents: pa.Table, imaging: pa.Table, pathology: pa.Table, shard_dirs: list[Path],
-                  config: Config) -> tuple[pa.Table, pa.Table]:
-    """patients and eligibility from the extracted tables (decision_rules.md §7, §8)."""
+                  config: Config, out: Path) -> tuple[int, dict[str, dict[str, int]]]:
+    """Write ``patients`` and ``eligibility`` (decision_rules.md §7, §8), PATIENT_CHUNK patients at a time.
+
+    Returns the number of patients and the status counts per therapy.
+    """
     import pyarrow.compute as pc
 
     from .aggregate import aggregate_patients
     from .decision import decide_frame, load_ruleset
 
-    mention_parts = []
-    for d in shard_dirs:
-        path = d / "mentions.parquet"
-        if path.exists():
-            table = pq.read_table(path)
-            mask = pc.is_in(table.column("label"), value_set=pa.array(sorted(AGGREGATION_LABELS), pa.string()))
-            mention_parts.append(table.filter(mask))
-    mentions = pa.concat_tables(mention_parts) if mention_parts else TABLES["mentions"].empty_table()
-    patients_df = aggregate_patients(documents.to_pandas(), imaging.to_pandas(), pathology.to_pandas(), mentions.to_pandas())
-    patients = to_table(patients_df.to_dict("records"), "patients")
     ruleset = load_ruleset(config.resolve(config.decision.ruleset))
-    eligibility_df = decide_frame(patients_df, ruleset)
-    eligibility = to_table(eligibility_df.to_dict("records"), "eligibility")
-    return patients, eligibility
+    mentions = _aggregation_mentions(shard_dirs)
+    ids = _patient_ids(documents)
+    counts: dict[str, dict[str, int]] = {}
+
+    def chunks() -> Iterator[tuple[pa.Table, pa.Table]]:
+        for i in range(0, max(len(ids), 1), PATIENT_CHUNK):
+            chunk = pa.array(ids[i:i + PATIENT_CHUNK], pa.string())
+
+            def part(table: pa.Table) -> Any:
+                return table.filter(pc.is_in(table.column("patient_id"), value_set=chunk)).to_pandas()
+
+            patients_df = aggregate_patients(part(documents), part(imaging), part(pathology), part(mentions))
+            eligibility_df = decide_frame(patients_df, ruleset)
+            for therapy, status in zip(eligibility_df["therapy"], eligibility_df["status"]):
+                counts.setdefault(therapy, {}).setdefault(status, 0)
+                counts[therapy][status] += 1
+            yield (to_table(patients_df.to_dict("records"), "patients"),
+                   to_table(eligibility_df.to_dict("records"), "eligibility"))
+
+    write_parquet_chunks_atomic(chunks(), {"patients": out / "patients.parquet", "eligibility": out / "eligibility.parquet"})
+    return len(ids), counts
 
 
 def _publish_mentions(out: Path, shard_dirs: list[Path]) -> None:
