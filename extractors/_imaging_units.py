@@ -340,8 +340,57 @@ def _fix_l_i(word: str) -> str:
     return word
 
 
+#: Digits read for letters: "1iver", "severa1", "bi1iary" (1 for l), "n0dule" (0 for o). A token of letters and 1/0.
+_DIGIT_HINT = re.compile(r"[A-Za-z][10]|[10][A-Za-z]")
+_DIGIT_TOKEN = re.compile(r"(?<![\w.,])[A-Za-z10]+(?![\w])")
+#: Numbers with a unit or ordinal written on ("10mm", "1st", "10min"), never words.
+_NUMBER_WORD = re.compile(r"[10]+(?:mm|cm|min|mins|mg|ml|mbq|gbq|kg|hr|hrs|h|d|y|yr|yrs|mo|wk|wks|st|th|x|am|pm|s|sec|cc)", re.I)
+#: Short words a 1/0 repair may give although the token has fewer than three letters.
+_SHORT_REPAIRS = frozenset({"all", "ill", "old", "of", "on", "no", "to", "lo", "low", "also", "nil", "lobe", "node", "liver",
+                            "lung", "bone", "left", "soft", "colon", "large", "small", "oval", "solid"})
+
+
+def _fix_digits(token: str) -> str:
+    """'1iver' -> 'liver', 'severa1' -> 'several', 'n0dule' -> 'nodule'; 'T10', 'S1', 'x10', '10mm', 'T1WI' unchanged."""
+    letters = sum(c.isalpha() for c in token)
+    if letters == 0 or _NUMBER_WORD.fullmatch(token) or re.search(r"[10]{2}", token):
+        return token  # "10mm", "1st", "100kVp", "b1000", "111In": numbers, not misread letters
+    if any(c in "10" and ((i and token[i - 1].isupper()) or token[i + 1:i + 2].isupper()) for i, c in enumerate(token)):
+        return token  # "pM1a", "T1w", "SSTR1": a code beside a capital
+    fixed = token.replace("1", "l").replace("0", "o") if token[:1].islower() or token[1:2].islower() or \
+        any(token[i].isdigit() and ((i and token[i - 1].islower()) or token[i + 1:i + 2].islower()) for i in range(len(token))) \
+        else token
+    if fixed == token:
+        return token
+    if letters >= 3 or fixed.lower() in _SHORT_REPAIRS:
+        return fixed
+    return token
+
+
+def _repair_digits(text: str) -> str:
+    if not _DIGIT_HINT.search(text):
+        return text
+    out: list[str] = []
+    last = 0
+    for m in _DIGIT_TOKEN.finditer(text):
+        token = m.group(0)
+        if token.isalpha() or not _DIGIT_HINT.search(token):
+            continue
+        fixed = _fix_digits(token)
+        if fixed != token:
+            out.append(text[last:m.start()])
+            out.append(fixed)
+            last = m.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
 def ocr_clean(text: str) -> str:
-    """Same-length OCR repair: 'rnetastases' -> 'metastases ', '2.4 crn' -> '2.4 cm ', 'PELVlS' -> 'PELVIS'."""
+    """Same-length OCR repair: 'rnetastases' -> 'metastases ', '2.4 crn' -> '2.4 cm ', 'PELVlS' -> 'PELVIS',
+    '1iver' -> 'liver', 'n0dule' -> 'nodule'."""
+    text = _repair_digits(text)
     out: list[str] = []
     last = 0
     for hint in _OCR_HINT.finditer(text):

@@ -43,9 +43,9 @@ _BENIGN_CLAUSE = re.compile(
     r"focal\s+nodular|hamartom\w*|adenom\w*|perfusion|focal\s+fat|fatty|shunts?|THAD)|benign)\b", re.I)
 #: "A 9 mm lesion in S5 is T2 bright and follows blood pool, a haemangioma.": the benign diagnosis in apposition.
 _BENIGN_APPOSITION = re.compile(
-    r",\s*(?:(?:a|an|likely|probably|presumably|in\s+keeping\s+with|typical\s+of|i\.e\.)\s+)*(?:(?:small|simple|benign|"
+    r"(?:,|\s[-–—:]|[-–—]\s)\s*(?:(?:a|an|likely|probably|presumed|presumably|most\s+likely|benign|in\s+keeping\s+with|typical\s+of|i\.e\.)\s+)*(?:(?:small|simple|benign|"
     r"typical|flash[- ]filling|tiny|hepatic)\s+)*(?:cysts?|ha?emangiom\w*|FNH|focal\s+nodular\s+hyperplasia|"
-    r"hamartom\w*|perfusion\s+\w+|focal\s+fat\w*)\s*[.]?\s*$", re.I)
+    r"hamartom\w*|perfusion\s+\w+|focal\s+fat\w*|ablation\s+(?:zone|cavity|defect)s?)\s*(?:[,(]?\s*(?:benign|stable|unchanged|as\s+before)\s*\)?\s*)?[.]?\s*$", re.I)
 #: A lesion that is gone or has no viable tumour left ("has resolved", "no longer visible", "completely necrotic
 #: ... no arterial enhancement", "non-enhancing and necrotic ... no viable tumour"); not "largely necrotic but retains
 #: a residual enhancing component".
@@ -57,6 +57,15 @@ _NOT_VIABLE = re.compile(
 _VIABLE = re.compile(r"\b(?:residual\s+(?:\w+\s+){0,2}(?:enhanc\w*|viable|tumou?r|disease)|viable|"
                      r"recurren\w*|(?:arterial(?:ly)?\s+)?enhancing\s+component)\b", re.I)
 _TREATED_BEFORE = re.compile(r"\b(?:treated|ablated|resected|embolised|embolized|complete(?:\s+metabolic)?\s+response\s+of|(?:complete|total)\s+(?:necrosis|resolution)\s+of)\b[^.;,]{0,35}$", re.I)
+_AND_NEXT = re.compile(r",\s*and\b|\band\s+(?:a|an|the|another|two|three)\b", re.I)
+#: A later sentence that goes on about the lesion just described.
+_ANAPHOR = re.compile(r"\s*(?:it|this|its|which|the\s+(?:lesion|mass|metastasis|tumou?r))\b", re.I)
+_SEGMENT_WORD = re.compile(r"\b(?:segments?|segs?|s[1-8][ab]?|caudate|lobe)\b", re.I)
+_COMPONENT_NOUN = re.compile(r"\b(?:focus|foci|nodules?|components?|areas?|portions?|rims?|tissue|tumou?r|disease)\b", re.I)
+_RESIDUAL_BEFORE = re.compile(r"\b(?:residual|persistent|remaining)\s+(?:[\w-]+\s+){0,3}$", re.I)
+_RESIDUAL_AFTER = re.compile(r"\s*(?:of|with)\s+(?:[\w-]+\s+){0,2}?(?:residual|persistent|remaining)\b", re.I)
+_TREATED_WORD = re.compile(r"\b(?:treated|ablat\w*|emboli[sz]\w*|chemoemboli[sz]\w*|TACE|TARE|SIRT|PRRT|radioemboli[sz]\w*|"
+                           r"post[- ]?(?:TACE|ablation|treatment|embolisation|embolization))\b", re.I)
 _RESECTED_HISTORY = re.compile(r"\b(?:history\s+of|h/o|hx\s+of|s/p|status\s+post|resected|resection|post[- ]?resection|"
                                r"ablated|treated\s+with)\b", re.I)
 _NOT_ZERO = re.compile(r"\b(?:new|other|additional|further|more|enlarging|growing|suspicious\s+new|residual\s+new)\b", re.I)
@@ -175,18 +184,66 @@ class _Report:
     def is_benign(self, span: Span) -> bool:
         if (span._.attrs or {}).get("kind") == "benign":
             return True
+        if self.is_component(span):
+            return True  # "a 9 mm focus of residual enhancement" of a treated lesion is part of it, not another lesion
         sent = self.sent(span)
         before = self.text[max(sent.start_char, span.start_char - 50):span.start_char]
         after = self.text[span.start_char:min(sent.end_char, span.end_char + 250)]
-        viable = bool(_VIABLE.search(_negation_free(after))) and not _NOT_VIABLE.search(after)
+        treated = bool(_TREATED_BEFORE.search(before))
+        # the sentences that go on describing this lesion ("It is predominantly non-enhancing but ...")
+        status = after + " " + self._continuation(sent, treated)
+        viable = bool(_VIABLE.search(_negation_free(status))) and not _NOT_VIABLE.search(status)
         # "the treated segment 8 lesion ... shows a residual enhancing component" is viable tumour
-        if not viable and (_TREATED_BEFORE.search(before) or _NOT_VIABLE.search(after)):
+        if not viable and (treated or _NOT_VIABLE.search(status)):
             return True
         parts = _CONTRAST.split(after)
         clause = parts[0]
         if len(parts) > 1 and _HEDGED_BENIGN_TAIL.match(parts[1]):
             clause += " " + parts[1]  # "too small to characterise but most likely represent small cysts"
-        return bool(_BENIGN_CLAUSE.search(before[-25:] + clause) or _BENIGN_APPOSITION.search(clause))
+        head = _AND_NEXT.split(clause, 1)[0]  # "Segment 6 lesion 15 mm, haemangioma, and segment 8 metastasis 3.1 cm"
+        return bool(_BENIGN_CLAUSE.search(before[-25:] + clause) or _BENIGN_APPOSITION.search(clause)
+                    or _BENIGN_APPOSITION.search(head.rstrip(", ")))
+
+    def _continuation(self, sent: Sentence, treated: bool) -> str:
+        """Up to two following sentences of the section that go on about the same lesion: they start with an
+        anaphor ("It is ...", "This shows ..."), or, after a treated lesion, name no other segment or organ."""
+        number = self.index.sentence_at(sent.start_char)
+        out = []
+        for nxt in self.index.sentences[number + 1:number + 3]:
+            if nxt.section != sent.section:
+                break
+            if _ANAPHOR.match(nxt.text):
+                out.append(nxt.text)
+                continue
+            if treated and not _SEGMENT_WORD.search(nxt.text) and not any(
+                    o not in {"liver", "vessel"} for _, _, o in self.index.organs_in(nxt)):
+                out.append(nxt.text)
+            break
+        return " ".join(out)
+
+    def is_component(self, span: Span) -> bool:
+        """A residual part of a treated lesion ("a 9 mm nodular focus of residual arterial enhancement persists"
+        after "The treated segment 7 lesion ..."): the noun is a focus/nodule/component described as residual, and
+        a treated lesion is named in its sentence before it or in the sentence before."""
+        if not _COMPONENT_NOUN.search(span.text):
+            return False
+        sent = self.sent(span)
+        before = self.text[max(sent.start_char, span.start_char - 40):span.start_char]
+        after = self.text[span.end_char:min(sent.end_char, span.end_char + 50)]
+        if not (_RESIDUAL_BEFORE.search(before) or _RESIDUAL_AFTER.match(after)):
+            return False
+        number = self.index.sentence_at(sent.start_char)
+        context_start = sent.start_char
+        if number > 0 and self.index.sentences[number - 1].section == sent.section:
+            context_start = self.index.sentences[number - 1].start_char
+        if not _TREATED_WORD.search(self.text[context_start:span.start_char]):
+            return False
+        # "A residual enhancing nodule of 9 mm is seen in segment 2" after a segment 6 lesion: another lesion
+        own = {seg for s in self.get("LIVER_SEGMENT") if span.start_char <= s.start_char < sent.end_char
+               for seg in (s._.attrs or {}).get("segments", [])}
+        before = {seg for s in self.get("LIVER_SEGMENT") if context_start <= s.start_char < span.start_char
+                  for seg in (s._.attrs or {}).get("segments", [])}
+        return not own or bool(own & before)
 
     def is_counted_liver(self, span: Span) -> bool:
         """A current, non-negated, non-benign liver lesion (indeterminate ones count)."""

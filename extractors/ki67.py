@@ -71,7 +71,8 @@ class Ki67Extractor(ClaimingExtractor):
             attrs["hot_spot"] = True
         elif _AVERAGE.search(doc_text(doc)[start:end] + tail.split("\n")[0]):
             attrs["average"] = True
-        return [Finding(start, end, rule.label, value_num=value, value_unit="%", attrs=attrs)]
+        norm = "invalid" if attrs.get("invalid") else None  # e.g. "150%": kept as evidence, never a value
+        return [Finding(start, end, rule.label, value_num=value, value_unit="%", value_norm=norm, attrs=attrs)]
 
 
 register(SPEC, Ki67Extractor)

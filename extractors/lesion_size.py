@@ -2,7 +2,9 @@
 "12mm", "ranging from 5 mm to 2.2 cm" -> 22.0, "up to 4.1 cm" -> 41.0, "subcentimeter" (no value).
 
 Prior sizes are marked ``attrs["prior"]``: "previously 2.1 cm, now 2.6 cm" (2.1 prior), "from 1.8 to
-2.3 cm" (1.8 prior, 2.3 current), "(prior 12 mm)", "measured 9 mm on the previous study". Short-axis
+2.3 cm" (1.8 prior, 2.3 current), "(prior 12 mm)", "(prev 3.8cm)", "measured 9 mm on the previous study",
+read from what precedes a size in its clause or aside, so "now measures 41 mm where previously it was 40 mm"
+keeps 41 current. A "lo - hi" range needs lo <= hi and no label before lo ("Segment 7 - 2.2 cm" is 2.2 cm). Short-axis
 node measurements carry ``attrs["short_axis"]``. Which lesion a size belongs to is decided by the
 report summariser. Not handled: areas, volumes, sizes written without a unit ("2.3 x 1.9").
 """
@@ -20,38 +22,68 @@ from ._imaging_units import parse_number, parse_size_mm, to_mm
 
 SPEC = ExtractorSpec(name="lesion_size", order=41)
 
-_PRIOR_CUE = re.compile(r"\b(?:previously|prior|previous|formerly|was|were|earlier|before|baseline|compared\s+(?:to|with)|"
-                        r"versus|vs\.?|from|had\s+measured|measured)\b", re.I)
+_PRIOR_CUE = re.compile(r"\b(?:previously|prior|previous|prev\b\.?|formerly|was|were|earlier|before|baseline|initially|"
+                        r"originally|compared\s+(?:to|with)|versus|vs\.?|from|had\s+measured|measured)(?![\w-])", re.I)
 _CURRENT_CUE = re.compile(r"\b(?:now|currently|today|presently|at\s+present|current(?:ly)?|this\s+(?:study|exam|scan)|"
                           r"measures|measuring|is|are)\b|[;.]\s", re.I)
-_PRIOR_AFTER = re.compile(r"\s*\)?\s*,?\s*(?:previously|on\s+(?:the\s+)?(?:prior|previous|earlier|preceding|last|baseline)\b|"
-                          r"in\s+(?:19|20)\d\d|at\s+baseline|before|earlier)(?!\s*(?:measur\w*\s*)?(?:of\s+)?\d)", re.I)
-_DISTANCE = re.compile(r"\s*(?:away\s+)?from\s+(?:the\s+)?(?!(?:prior|previous|baseline)\b)", re.I)
+#: Words that go with a prior cue rather than cancel it: "previously measuring 40 mm", "previously it was 40 mm".
+_PRIOR_VERB = re.compile(r"^\s*(?:(?:it|they|this|which|that)\s+)?(?:(?:was|were|had)\s+)?(?:measur\w*|was|were|is|are)?"
+                         r"\s*(?:of\s+|at\s+|approximately\s+|about\s+|approx\.?\s+|~\s*)?$", re.I)
+#: "2.1 cm previously", "9 mm on the previous study": a cue after the size, unless it introduces the next size
+#: ("41 x 35 mm, previously it was 40 x 33 mm": the 40 is the prior one).
+_PRIOR_AFTER = re.compile(r"\s*\)?\s*,?\s*(?:previously|prev\b\.?|on\s+(?:the\s+)?(?:prior|previous|earlier|preceding|last|baseline)\b|"
+                          r"in\s+(?:19|20)\d\d|at\s+baseline|before|earlier)(?![^\d.,;()\n]{0,30}\d)", re.I)
+#: The identifier of a list item or a segment, never a size: "Segment 7 - 2.2 cm", "seg 4 - 12 mm", "Lesion 2 - 8 mm".
+_LABEL_BEFORE = re.compile(r"(?:\bsegments?|\bsegs?\.?|\bS|\blesion|\btarget|\bno\.?|#|\bnumber)\s*$", re.I)
+_SIZE_IN = re.compile(r"\d\s*-?\s*(?:mm|cm|millimet|centimet)", re.I)
+
+
+def is_prior_size(text: str, start: int, end: int) -> bool:
+    """Whether the size at text[start:end] is a prior measurement.
+
+    Read from what precedes the size in its clause: 'previously 2.1 cm, now 2.6 cm' -> 2.1 prior, 2.6 current;
+    '2.6 cm (prior 12 mm)' -> 12 mm prior; 'now measures 41 mm where previously it was 40 mm' -> 41 current,
+    40 prior; and from a cue right after it that introduces no size of its own: '9 mm on the previous study',
+    '10 mm previously' -> prior.
+    """
+    window = text[max(0, start - 60):start]
+    cut = max(window.rfind(". "), window.rfind("\n"), window.rfind(";"))
+    window = window[cut + 1:]
+    opened, closed = window.rfind("("), window.rfind(")")
+    if opened > closed:
+        window = window[opened + 1:]  # inside an aside: "(prior 12 mm)", "(was 9 mm)"
+    elif closed >= 0:
+        window = window[closed + 1:]  # "SUVmax 11.2 (previously 26.5), 1.6 cm": the aside has ended
+    sizes = list(_SIZE_IN.finditer(window))
+    if sizes:
+        window = window[sizes[-1].end():]  # a cue before an earlier size was that size's
+    last_prior = None
+    for m in _PRIOR_CUE.finditer(window):
+        last_prior = m
+    if last_prior is not None:
+        between = window[last_prior.end():]
+        if _PRIOR_VERB.match(between) or not _CURRENT_CUE.search(between):
+            return True
+    return bool(_PRIOR_AFTER.match(text, end))
+
+
+_DISTANCE = re.compile(r"\s*(?:away\s+)?from\s+(?:the\s+)?(?!(?:prior|previous|baseline)\b|\d|(?:a|an)\s+(?:prior|previous)\b)", re.I)
 _WITHIN = re.compile(r"\bwithin\s*$", re.I)
 _SHORT_AXIS = re.compile(r"short[- ]axis|\bSAD\b", re.I)
 _BOUND_BEFORE = re.compile(r"(?:below|under|less\s+than|smaller\s+than|<|≤|<=|>|≥|>=|exceeding|over|greater\s+than|larger\s+than|threshold\s+of)\s*$", re.I)
 _RANGE_LEAD = re.compile(r"(?:rang\w*|between|measur\w*)\s+(?:in\s+size\s+)?$", re.I)
 
 
-def is_prior_size(text: str, start: int, end: int) -> bool:
-    """Whether the size at text[start:end] is a prior measurement.
-
-    'previously 2.1 cm, now 2.6 cm' -> 2.1 prior, 2.6 current; '2.6 cm (prior 12 mm)' -> 12 mm prior;
-    '9 mm on the previous study' -> prior; 'now 2.6 cm' -> current.
-    """
-    window = text[max(0, start - 45):start]
-    cut = max(window.rfind(". "), window.rfind("\n"), window.rfind(";"))
-    window = window[cut + 1:]
-    last_prior = None
-    for m in _PRIOR_CUE.finditer(window):
-        last_prior = m
-    if last_prior is not None:
-        between = window[last_prior.end():]
-        closed = ")" in between and "(" not in between  # "SUVmax 11.2 (previously 26.5), 1.6 cm": the aside has ended
-        if not closed and not _CURRENT_CUE.search(between) and not re.search(r"\d\s*(?:mm|cm)", between, re.I):
-            if not (last_prior.group(0).lower() in {"is", "are"}):
-                return True
-    return bool(_PRIOR_AFTER.match(text, end))
+def _plausible(text: str, match: re.Match[str], rule) -> bool:
+    """A range needs a lower bound that is no label ("segment 7 - 2.2 cm") and not above its upper bound."""
+    if rule.attrs.get("kind") != "range" or "lo" not in match.re.groupindex:
+        return True
+    if _LABEL_BEFORE.search(text[max(0, match.start("lo") - 12):match.start("lo")]):
+        return False
+    unit = match.group("unit")
+    lo = to_mm(parse_number(match.group("lo")), match.groupdict().get("lounit") or unit)
+    hi = to_mm(parse_number(match.group("hi")), unit)
+    return lo <= hi
 
 
 class LesionSizeExtractor(ImagingExtractor):
@@ -68,6 +100,8 @@ class LesionSizeExtractor(ImagingExtractor):
                 s, e = match.span()
                 if any(s < ce and cs < e for cs, ce in covered):
                     continue
+                if not _plausible(text, match, rule):
+                    continue  # "Segment 7 - 2.2 cm" is no range 7-2.2 cm: the later rules read the 2.2 cm
                 mine.append((s, e))
                 yield match, rule
             covered.extend(mine)

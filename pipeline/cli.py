@@ -68,6 +68,10 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .io import output_lock
+
+    with output_lock(args.out):  # fail fast, before Prefect is even imported
+        pass
     from flows.nelm_run import run_flow
 
     workers = args.workers or os.cpu_count() or 1
@@ -248,6 +252,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nelm: interrupted; run again to resume", file=sys.stderr)
         return 130
+    except Exception as exc:  # anything else: one line, no traceback (tracebacks can quote data)
+        print(f"nelm: {args.command} failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+              " (run with -v for details; finished shards are kept, run again to resume)", file=sys.stderr)
+        if args.verbose:
+            raise
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

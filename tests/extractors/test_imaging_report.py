@@ -322,3 +322,70 @@ def test_dev_set_phenomena(extract, text, kind, column, expected):
 ])
 def test_hilum_free_of_tumour(extract, text, expected):
     assert row(extract, text, "CT")["hilar_or_central_bile_duct"] == expected
+
+
+# -- phenomena of the unfamiliar-style hold-out (lists, run-on dictation, OCR, dashes, treated lesions), each with a negative --
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # 1. a numbered list "Segment 7 - 2.2 cm" is no 7-2.2 cm range
+    (P + "Liver: target lesions\n1. Segment 4a - 3.4 cm (baseline 4.0 cm)\n2. Segment 7 - 2.2 cm (baseline 2.5 cm)\n"
+     "3. Segment 6 - 1.5 cm (baseline 1.9 cm)", "CT", "largest_liver_lesion_mm", 34.0),
+    (P + "Liver: target lesions\n1. Segment 4a - 3.4 cm (baseline 4.0 cm)\n2. Segment 7 - 2.2 cm (baseline 2.5 cm)\n"
+     "3. Segment 6 - 1.5 cm (baseline 1.9 cm)", "CT", "liver_lesion_count", 3),
+    (P + "Multiple liver metastases measuring 5 - 12 mm.", "CT", "largest_liver_lesion_mm", 12.0),  # negative: a real range
+    # 2. run-on dictation: "now measures X where previously it was Y"
+    (P + "the liver again demonstrates metastatic disease the dominant lesion in segment 6 now measures 41 x 35 mm where "
+     "previously it was 40 x 33 mm and the segment 4b lesion measures 22 mm which is unchanged", "MRI",
+     "largest_liver_lesion_mm", 41.0),
+    (P + "the dominant lesion in segment 6 measures 41 x 35 mm, previously it was 40 x 33 mm", "MRI",
+     "largest_liver_lesion_mm", 41.0),
+    (P + "the segment 6 lesion measures 30 mm, previously 41 mm", "MRI", "largest_liver_lesion_mm", 30.0),  # negative
+    # 3. OCR digit-for-letter noise
+    (P + "1iver: severa1 hypodense 1esions, the 1argest in segment 7 measuring 2.5 cm.", "CT",
+     "liver_lesion_count_category", "multiple"),
+    (P + "1iver: severa1 hypodense 1esions, the 1argest in segment 7 measuring 2.5 cm.", "CT", "largest_liver_lesion_mm", 25.0),
+    (P + "Liver: 2 cm metastasis in segment 6. No peritonea1 nodu1arity.", "CT", "peritoneal_carcinomatosis", False),
+    # 4. a benign label after a dash / comma ends the description
+    (P + "Liver: 2 cm metastasis in segment 8. 15 mm lesion segment 6 with peripheral nodular enhancement and centripetal "
+     "fill-in - haemangioma. 9 mm fluid-attenuation lesion segment 4b - simple cyst.", "CT", "liver_segments", ["8"]),
+    (P + "Liver: 15 mm lesion segment 6 with peripheral nodular enhancement and centripetal fill-in - haemangioma. 9 mm "
+     "fluid-attenuation lesion segment 4b - simple cyst. No suspicious liver lesion.", "CT", "liver_lesion_count", 0),
+    (P + "Liver: Segment 6 lesion 15 mm, haemangioma, and segment 8 metastasis 3.1 cm.", "CT", "liver_segments", ["8"]),
+    (P + "Liver: 2.4 cm metastasis segment 7 - unchanged. 8 mm lesion segment 2 - new, suspicious.", "CT",
+     "liver_lesion_count", 2),                                                                  # negative: not benign words
+    # 5. sizes in parentheses after segments
+    (P + "Liver: Three lesions consistent with metastases: seg 2 (11 mm), seg 4a (8 mm), seg 7 (25 mm). Additional 5 mm "
+     "low attenuation lesion seg 6 - cyst.", "CT", "liver_lesion_count", 3),
+    (P + "Liver: Three lesions consistent with metastases: seg 2 (11 mm), seg 4a (8 mm), seg 7 (25 mm). Additional 5 mm "
+     "low attenuation lesion seg 6 - cyst.", "CT", "liver_segments", ["2", "4a", "7"]),
+    (P + "Liver: Three lesions consistent with metastases: seg 2 (11 mm), seg 4a (8 mm), seg 7 (25 mm). Additional 5 mm "
+     "low attenuation lesion seg 6 - cyst.", "CT", "largest_liver_lesion_mm", 25.0),
+    # 6. a treated lesion with residual enhancement is viable; the residual focus is part of it
+    ("COMPARISON: CT 2023.\n" + P + "Liver: The treated segment 7 lesion now measures 3.1 cm (previously 4.5 cm). It is "
+     "predominantly non-enhancing but a 9 mm nodular focus of residual arterial enhancement persists at its medial margin.",
+     "CT", "largest_liver_lesion_mm", 31.0),
+    ("COMPARISON: CT 2023.\n" + P + "Liver: The treated segment 7 lesion now measures 3.1 cm (previously 4.5 cm). It is "
+     "predominantly non-enhancing but a 9 mm nodular focus of residual arterial enhancement persists at its medial margin.",
+     "CT", "liver_lesion_count", 1),
+    (P + "Liver: The treated segment 7 lesion measures 3.1 cm. It is completely necrotic with no enhancement. Segment 3 "
+     "metastasis 2.4 cm.", "CT", "liver_segments", ["3"]),                                     # negative: not viable
+    (P + "Liver: Following PRRT the segment 6 metastasis measures 2.1 cm. A residual enhancing nodule of 9 mm is seen in "
+     "segment 2.", "CT", "liver_lesion_count", 2),                                             # negative: another segment
+    # 7. organ-line style with "prev" priors
+    (P + "Liver: multiple hypodense lesions, bilobar. Largest seg 6 measuring 2.9cm (prev 3.8cm). seg 2 lesion 1.7 cm "
+     "(prev 2.2cm).", "CT", "largest_liver_lesion_mm", 29.0),
+    (P + "Liver: multiple hypodense lesions, bilobar. Largest seg 6 measuring 2.9cm (prev 3.8cm). seg 2 lesion 1.7 cm "
+     "(prev 2.2cm).", "CT", "liver_lesion_count_category", "multiple"),
+    (P + "Liver: multiple hypodense lesions, bilobar. Largest seg 6 measuring 2.9cm (prev 3.8cm). seg 2 lesion 1.7 cm "
+     "(prev 2.2cm).", "CT", "bilobar", True),
+    # 8. headings that are not sections keep their sizes current
+    ("Comparison: CT 18/09/2023.\nHepatic lesions (long axis):\nSegment 8: 32 mm (previously 28 mm)\nSegment 3: 14 mm",
+     "CT", "largest_liver_lesion_mm", 32.0),
+    ("TECHNIQUE: Portal venous phase CT.\nTarget lesions:\nLiver seg 6: 27 mm (baseline 30 mm)\nLiver seg 2: 12 mm "
+     "(baseline 14 mm)", "CT", "largest_liver_lesion_mm", 27.0),
+    ("Comparison: CT 18/09/2023, hepatic lesion 32 mm.\n\n" + P + "Liver: normal.", "CT", "largest_liver_lesion_mm", None),
+])
+def test_holdout_style_phenomena(extract, text, kind, column, expected):
+    value = row(extract, text, kind)[column]
+    if isinstance(expected, list):
+        value = sorted(value or [])
+    assert value == expected

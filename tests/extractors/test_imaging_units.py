@@ -117,3 +117,17 @@ def test_ocr_clean_keeps_length(text, expected):
     from extractors._imaging_units import ocr_clean
 
     assert ocr_clean(text) == expected and len(ocr_clean(text)) == len(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1iver: severa1 1esions, the 1argest", "liver: several lesions, the largest"),       # 1 for l, start and end of word
+    ("No bi1iary dilatation; peritonea1; sc1erotic", "No biliary dilatation; peritoneal; sclerotic"),
+    ("A n0dule in the c0lon", "A nodule in the colon"),                                    # 0 for o
+    # negatives: numbers, segments, vertebrae, sequences, units and isotopes are not misread letters
+    ("S1, T10, T1WI, T1w, pM1a, x10, 10mm, 1.5cm, 1st, b1000, 111In, 100kVp, seg 1a, Ki67 10%, H1N1",
+     "S1, T10, T1WI, T1w, pM1a, x10, 10mm, 1.5cm, 1st, b1000, 111In, 100kVp, seg 1a, Ki67 10%, H1N1"),
+])
+def test_ocr_clean_digit_for_letter(text, expected):
+    from extractors._imaging_units import ocr_clean
+
+    assert ocr_clean(text) == expected and len(ocr_clean(text)) == len(text)
