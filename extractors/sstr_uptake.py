@@ -63,7 +63,7 @@ def _table_suv(text: str, start: int, end: int) -> list[Finding]:
 class SstrUptakeExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         start, end = match.span()
-        if rule.id.startswith("suv.table"):
+        if rule.id.startswith("sstr_uptake.suv_table"):
             return _table_suv(doc_text(doc), start, end)
         if rule.label == "SUV":
             value = parse_number(match.group("value"))
