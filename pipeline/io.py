@@ -53,9 +53,11 @@ def write_parquet_atomic(table: pa.Table, path: str | Path) -> Path:
     return path
 
 
-def write_parquet_chunks_atomic(chunks: Iterable[tuple[pa.Table, ...]], paths: dict[str, Path]) -> None:
+def write_parquet_chunks_atomic(chunks: Iterable[tuple[pa.Table, ...]], paths: dict[str, Path],
+                                schemas: list[pa.Schema] | None = None) -> None:
     """Stream tuples of tables (one per path, in order) into Parquet files, each committed atomically
-    only after the last chunk: memory holds one chunk, and readers never see a partial file."""
+    only after the last chunk: memory holds one chunk, and readers never see a partial file.
+    With ``schemas``, a file is written (empty) even when no chunk comes."""
     names = list(paths)
     tmps = {n: p.with_name(f".{p.name}.tmp-{uuid.uuid4().hex[:8]}") for n, p in paths.items()}
     writers: dict[str, pq.ParquetWriter] = {}
@@ -66,6 +68,10 @@ def write_parquet_chunks_atomic(chunks: Iterable[tuple[pa.Table, ...]], paths: d
                     paths[name].parent.mkdir(parents=True, exist_ok=True)
                     writers[name] = pq.ParquetWriter(tmps[name], table.schema, **PARQUET_OPTIONS)
                 writers[name].write_table(table)
+        for name, schema in zip(names, schemas or []):
+            if name not in writers:
+                paths[name].parent.mkdir(parents=True, exist_ok=True)
+                writers[name] = pq.ParquetWriter(tmps[name], schema, **PARQUET_OPTIONS)
         for writer in writers.values():
             writer.close()
         for name in names:

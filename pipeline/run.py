@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__
@@ -232,7 +233,6 @@ def plan_run(input_path: str | Path, out_dir: str | Path, config_path: str | Pat
 
 def _read_reused(store: Path, wanted: dict[str, set[str]]) -> dict[str, list[dict[str, Any]]]:
     """Rows of earlier shards for the given report ids, per extracted table."""
-    import pyarrow.compute as pc
 
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in EXTRACTED_TABLES}
     for old_key, ids in sorted(wanted.items()):
@@ -323,6 +323,20 @@ def process_shard(task: ShardTask, config_path: str | None = None) -> ShardResul
 
 # ----------------------------------------------------------------------------- finalize
 
+#: documents columns the patient aggregation reads
+AGGREGATION_DOCUMENT_COLUMNS = ("report_id", "patient_id", "report_date", "report_type", "status")
+#: mention columns the patient aggregation reads
+AGGREGATION_MENTION_COLUMNS = ("report_id", "patient_id", "label", "text", "start_char", "end_char", "value_norm",
+                               "is_negated", "is_uncertain", "is_historical", "is_hypothetical")
+
+
+def _concat_tables(tables: list[pa.Table], schema: pa.Schema | None) -> pa.Table:
+    if tables:
+        return pa.concat_tables(tables)
+    assert schema is not None
+    return schema.empty_table()
+
+
 def _concat(paths: Iterable[Path], schema: pa.Schema) -> pa.Table:
     tables = [pq.read_table(p, schema=schema) for p in paths if p.exists()]
     return pa.concat_tables(tables) if tables else schema.empty_table()
@@ -348,26 +362,41 @@ def finalize(plan: Plan, results: Iterable[ShardResult] = ()) -> RunSummary:
     run_id = hashlib.sha256(("\n".join(plan.shard_keys) + plan.fingerprint).encode()).hexdigest()[:16]
     pipeline_version = f"{__version__}+{plan.fingerprint}"
 
-    documents = _concat((d / "documents.parquet" for d in shard_dirs), SHARD_DOCUMENTS)
-    documents = documents.append_column(DOCUMENTS.field("pipeline_version"), pa.array([pipeline_version] * documents.num_rows, pa.string()))
-    documents = documents.append_column(DOCUMENTS.field("run_id"), pa.array([run_id] * documents.num_rows, pa.string()))
-    documents = _sorted(documents.select(DOCUMENTS.names).cast(DOCUMENTS), "documents")
-    imaging = _sorted(_concat((d / "imaging.parquet" for d in shard_dirs), TABLES["imaging"]), "imaging")
-    pathology = _sorted(_concat((d / "pathology.parquet" for d in shard_dirs), TABLES["pathology"]), "pathology")
+    # Tables are streamed shard by shard (plan order, key order inside a shard): memory holds one
+    # shard's rows plus the few columns the patient aggregation needs, whatever the archive size.
+    keep: dict[str, list[pa.Table]] = {"documents": [], "imaging": [], "pathology": []}
 
-    write_parquet_atomic(documents, out / "documents.parquet")
+    def shard_tables() -> Iterator[tuple[pa.Table, pa.Table, pa.Table]]:
+        for d in shard_dirs:
+            documents = pq.read_table(d / "documents.parquet", schema=SHARD_DOCUMENTS)
+            n = documents.num_rows
+            documents = documents.append_column(DOCUMENTS.field("pipeline_version"), pa.array([pipeline_version] * n, pa.string()))
+            documents = documents.append_column(DOCUMENTS.field("run_id"), pa.array([run_id] * n, pa.string()))
+            documents = _sorted(documents.select(DOCUMENTS.names).cast(DOCUMENTS), "documents")
+            imaging = _sorted(_concat([d / "imaging.parquet"], TABLES["imaging"]), "imaging")
+            pathology = _sorted(_concat([d / "pathology.parquet"], TABLES["pathology"]), "pathology")
+            keep["documents"].append(documents.select(list(AGGREGATION_DOCUMENT_COLUMNS)))
+            keep["imaging"].append(imaging)
+            keep["pathology"].append(pathology)
+            yield documents, imaging, pathology
+
+    write_parquet_chunks_atomic(shard_tables(), {name: out / f"{name}.parquet" for name in ("documents", "imaging", "pathology")},
+                                schemas=[DOCUMENTS, TABLES["imaging"], TABLES["pathology"]])
     _crash_hook("write")
-    write_parquet_atomic(imaging, out / "imaging.parquet")
-    write_parquet_atomic(pathology, out / "pathology.parquet")
     _publish_mentions(out, shard_dirs)
+    documents = _concat_tables(keep["documents"], pa.schema([DOCUMENTS.field(c) for c in AGGREGATION_DOCUMENT_COLUMNS]))
+    imaging = _concat_tables(keep["imaging"], TABLES["imaging"])
+    pathology = _concat_tables(keep["pathology"], TABLES["pathology"])
+    del keep
     n_patients, counts = decide_tables(documents, imaging, pathology, shard_dirs, config, out)
     _collect_garbage(out, plan)
 
     results = list(results)
-    statuses = documents.column("status").to_pylist()
+    statuses = documents.column("status")
+    n_ok = pc.sum(pc.equal(statuses, "ok")).as_py() or 0
     summary = RunSummary(
-        out_dir=str(out), run_id=run_id, input=plan.input_path, records=documents.num_rows, ok=statuses.count("ok"),
-        quarantined=statuses.count("quarantined"), duplicates=plan.n_duplicates,
+        out_dir=str(out), run_id=run_id, input=plan.input_path, records=documents.num_rows, ok=n_ok,
+        quarantined=documents.num_rows - n_ok, duplicates=plan.n_duplicates,
         extracted=sum(r.n_extracted for r in results), reused_shards=len(plan.shard_keys) - len(plan.pending),
         patients=n_patients, eligibility=counts, seconds=round(time.perf_counter() - started, 3),
     )
@@ -381,20 +410,18 @@ PATIENT_CHUNK = 2000
 
 def _aggregation_mentions(shard_dirs: list[Path]) -> pa.Table:
     """The few mention labels the patient aggregation reads, from every shard (Arrow, compact)."""
-    import pyarrow.compute as pc
 
     labels = pa.array(sorted(AGGREGATION_LABELS), pa.string())
     parts = []
     for d in shard_dirs:
         path = d / "mentions.parquet"
         if path.exists():
-            table = pq.read_table(path)
+            table = pq.read_table(path, columns=list(AGGREGATION_MENTION_COLUMNS))
             parts.append(table.filter(pc.is_in(table.column("label"), value_set=labels)))
-    return pa.concat_tables(parts) if parts else TABLES["mentions"].empty_table()
+    return pa.concat_tables(parts) if parts else pa.schema([TABLES["mentions"].field(c) for c in AGGREGATION_MENTION_COLUMNS]).empty_table()
 
 
 def _patient_ids(documents: pa.Table) -> list[str]:
-    import pyarrow.compute as pc
 
     ok = documents.filter(pc.equal(documents.column("status"), "ok"))
     return sorted(pc.unique(ok.column("patient_id").drop_null()).to_pylist())
@@ -406,7 +433,6 @@ def decide_tables(documents: pa.Table, imaging: pa.Table, pathology: pa.Table, s
 
     Returns the number of patients and the status counts per therapy.
     """
-    import pyarrow.compute as pc
 
     from .aggregate import aggregate_patients
     from .decision import decide_frame, load_ruleset
