@@ -173,17 +173,17 @@ def test_cli_cohort(run_dir, capsys):
 
 
 def test_readme_query_examples_run(run_dir, monkeypatch, capsys):
-    """The DuckDB and pandas examples of docs/operators.md run against a finished run's tables."""
+    """The DuckDB and pandas examples of the README run against a finished run's tables."""
     import re
     from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "operators.md").read_text()
+    doc = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", doc, flags=re.S)
     assert any("duckdb" in b for b in blocks) and any("pandas" in b for b in blocks)
     monkeypatch.chdir(run_dir.parent)   # the examples read out/...
     for block in blocks:
         if "import duckdb" in block:
             pytest.importorskip("duckdb", reason="duckdb is optional (pip install duckdb)")
-        exec(compile(block.replace("'SA01'", "'P1'"), "docs/operators.md", "exec"), {})
+        exec(compile(block.replace("'SA01'", "'P1'"), "README.md", "exec"), {})
     printed = capsys.readouterr().out
     assert "P1" in printed and "eligible" in printed
