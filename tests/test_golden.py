@@ -21,9 +21,9 @@ FIXTURES = ROOT / "fixtures"
 
 #: minimum accuracy over all gold rows, per table and field
 FLOORS = {
-    "imaging": 0.80,
-    "pathology": 0.95,
-    "patients": 0.75,
+    "imaging": 0.97,
+    "pathology": 0.97,
+    "patients": 0.97,
 }
 FIELD_FLOORS: dict[tuple[str, str], float] = {}
 
@@ -32,7 +32,9 @@ FIELD_FLOORS: dict[tuple[str, str], float] = {}
 def runs(tmp_path_factory):
     out = {}
     for name, archive in [("imaging", FIXTURES / "imaging" / "reports.jsonl"),
+                          ("imaging_dev", FIXTURES / "imaging_dev" / "reports.jsonl"),
                           ("pathology", FIXTURES / "pathology" / "reports.jsonl"),
+                          ("pathology_dev", FIXTURES / "pathology_dev" / "reports.jsonl"),
                           ("sample", FIXTURES / "sample_archive" / "reports.jsonl")]:
         folder = tmp_path_factory.mktemp(name)
         run_local(archive, folder)
@@ -42,7 +44,9 @@ def runs(tmp_path_factory):
 
 @pytest.mark.parametrize("run_name,gold", [
     ("imaging", FIXTURES / "imaging" / "gold.jsonl"),
+    ("imaging_dev", FIXTURES / "imaging_dev" / "gold.jsonl"),
     ("pathology", FIXTURES / "pathology" / "gold.jsonl"),
+    ("pathology_dev", FIXTURES / "pathology_dev" / "gold.jsonl"),
     ("sample", FIXTURES / "sample_archive" / "gold_reports.jsonl"),
     ("sample", FIXTURES / "sample_archive" / "gold_patients.jsonl"),
 ])
@@ -95,6 +99,9 @@ def test_golden_end_to_end_sample_archive_patients_and_eligibility(runs):
     agree = [e for e in expected if got[(e["patient_id"], e["therapy"])] == e["status"]]
     mismatches = [(e["patient_id"], e["therapy"], e["status"], got[(e["patient_id"], e["therapy"])])
                   for e in expected if e not in agree]
-    assert len(agree) >= 58, mismatches
+    # 62 of 65 today: SA02/SA09/SA10 transplant are "ineligible (L5 not yet)" because their latest
+    # imaging reports progression (0 stable months, decision_rules §7), where the annotator left
+    # disease_stable_months unknown and so expected "indeterminate".
+    assert len(agree) >= 62, mismatches
     # every row says which rules version produced it
     assert set(eligibility.rules_version) == {"nelm-rules-1"}
