@@ -29,6 +29,7 @@ from ._rules import Rule, load_rules
 FINDINGS = "findings"
 _PENDING = "nelm_pending_findings"
 _TEXT = "nelm_doc_text"
+_LOWER = "nelm_lower_texts"
 
 #: Span extensions every extractor may set; harvest reads exactly these.
 SPAN_EXTENSIONS: dict[str, Any] = {
@@ -97,17 +98,45 @@ SPECS: dict[str, ExtractorSpec] = {}
 class RegexExtractor:
     """Runs every rule's regex over the text and turns matches into spans.
 
-    Subclasses override :meth:`interpret` (a match into zero or more Findings) and,
-    rarely, :meth:`postprocess` (all spans of the doc at once).
+    Subclasses override :meth:`interpret` (a match into zero or more Findings) and, when needed,
+    :meth:`text_of` (the text rules read, same length as ``doc.text``), :meth:`relevant` (a cheap
+    whole-extractor prefilter) or :meth:`postprocess` (all spans of the doc at once).
+
+    Rule-level prefilters are data in the rule file: ``"attrs": {"triggers": ["cyst", "haemangiom"]}``
+    runs a rule only when one of these literals occurs in the lower-cased text, and
+    ``"attrs": {"requires": "<regex>"}`` only when that regex is found in it.
     """
 
     def __init__(self, nlp: Language, name: str, rules_path: str | Path) -> None:
         self.name = name
         self.spans_key = name.removeprefix("nelm_")
         self.rules: list[Rule] = load_rules(rules_path)
-
-    def matches(self, text: str) -> Iterator[tuple[re.Match[str], Rule]]:
+        self._gates: list[tuple[Rule, tuple[str, ...] | None, re.Pattern[str] | None]] = []
         for rule in self.rules:
+            words = rule.attrs.get("triggers")
+            need = rule.attrs.get("requires")
+            self._gates.append((rule, tuple(w.lower() for w in words) if words else None,
+                                re.compile(need) if need else None))
+        self._gated = any(words or need for _, words, need in self._gates)
+
+    def text_of(self, doc: Doc) -> str:
+        return doc_text(doc)
+
+    def lower_of(self, doc: Doc) -> str:
+        return lower_text(doc, self.text_of(doc))
+
+    def relevant(self, lower: str) -> bool:
+        """False when the text cannot match any rule (subclasses add keyword checks)."""
+        return True
+
+    def active_rules(self, lower: str) -> list[Rule]:
+        if not self._gated:
+            return self.rules
+        return [rule for rule, words, need in self._gates
+                if (words is None or any(w in lower for w in words)) and (need is None or need.search(lower))]
+
+    def matches(self, text: str, rules: list[Rule]) -> Iterator[tuple[re.Match[str], Rule]]:
+        for rule in rules:
             for match in rule.regex.finditer(text):
                 yield match, rule
 
@@ -121,11 +150,14 @@ class RegexExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for match, rule in self.matches(doc_text(doc)):
-            for finding in self.interpret(doc, match, rule) or ():
-                span = make_span(doc, finding, rule.id, self.spans_key)
-                if span is not None:
-                    spans.append(span)
+        lower = self.lower_of(doc)
+        rules = self.active_rules(lower) if self.relevant(lower) else []
+        if rules:
+            for match, rule in self.matches(self.text_of(doc), rules):
+                for finding in self.interpret(doc, match, rule) or ():
+                    span = make_span(doc, finding, rule.id, self.spans_key)
+                    if span is not None:
+                        spans.append(span)
         spans = self.postprocess(doc, spans)
         doc.spans[self.spans_key] = spans
         add_findings(doc, spans)
@@ -159,6 +191,15 @@ def publish_findings(doc: Doc) -> None:
     if pending is not None:
         existing = list(doc.spans[FINDINGS]) if FINDINGS in doc.spans else []
         doc.spans[FINDINGS] = existing + pending
+
+
+def lower_text(doc: Doc, text: str) -> str:
+    """``text.lower()`` computed once per doc and text (extractors reading the same text share it)."""
+    cache = doc.user_data.setdefault(_LOWER, {})
+    key = (len(doc), hash(text))
+    if key not in cache:
+        cache[key] = text.lower()
+    return cache[key]
 
 
 def doc_text(doc: Doc) -> str:

@@ -17,7 +17,6 @@ from ._imaging_units import ocr_clean, organ_matches
 
 _KEY = "nelm_doc_index"
 _TEXT_KEY = "nelm_imaging_text"
-_LOWER_KEY = "nelm_imaging_lower"
 
 
 @dataclass(frozen=True)
@@ -115,10 +114,3 @@ def doc_text(doc: Doc) -> str:
     return cached[1]
 
 
-def lower_text(doc: Doc) -> str:
-    """``doc_text(doc).lower()``, once per doc (for keyword prefilters)."""
-    cached = doc.user_data.get(_LOWER_KEY)
-    if cached is None or cached[0] != len(doc):
-        cached = (len(doc), doc_text(doc).lower())
-        doc.user_data[_LOWER_KEY] = cached
-    return cached[1]

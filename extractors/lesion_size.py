@@ -92,7 +92,7 @@ class LesionSizeExtractor(ImagingExtractor):
     (Span extensions are keyed by offsets and label, so two spans over the same characters would share values.)
     """
 
-    def rule_matches(self, text: str, rules):
+    def matches(self, text: str, rules):
         covered: list[tuple[int, int]] = []
         for rule in rules:
             mine = []
