@@ -449,7 +449,8 @@ def decide_tables(documents: pa.Table, imaging: pa.Table, pathology: pa.Table, s
             def part(table: pa.Table) -> Any:
                 return table.filter(pc.is_in(table.column("patient_id"), value_set=chunk)).to_pandas()
 
-            patients_df = aggregate_patients(part(documents), part(imaging), part(pathology), part(mentions))
+            # extras: tumor_type and the worst-value columns the §7 discordance re-run and MiNEN rule read
+            patients_df = aggregate_patients(part(documents), part(imaging), part(pathology), part(mentions), extras=True)
             eligibility_df = decide_frame(patients_df, ruleset)
             for therapy, status in zip(eligibility_df["therapy"], eligibility_df["status"]):
                 counts.setdefault(therapy, {}).setdefault(status, 0)
