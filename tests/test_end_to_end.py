@@ -100,3 +100,12 @@ def test_extract_file_infers_type(tmp_path, capsys):
 def test_run_on_missing_input_fails_with_message(tmp_path, capsys):
     assert main(["run", str(tmp_path / "absent.jsonl"), "--out", str(tmp_path / "o"), "--workers", "1", "--quiet"]) != 0
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_run_prints_progress_lines_and_summary_when_not_a_terminal(tmp_path, capsys):
+    """Without a TTY, progress is plain periodic lines on stderr (a rich bar on a terminal)."""
+    assert main(["run", str(SAMPLE), "--out", str(tmp_path / "p"), "--workers", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "progress: 1/1 shards" in captured.err and "reports/s" in captured.err and "eta" in captured.err
+    assert "54 reports read, 54 ok, 0 quarantined" in captured.out
+    assert "resection" in captured.out and "eligible" in captured.out
