@@ -79,9 +79,11 @@ def task_runner(runner: str, workers: int, dask_address: str | None = None):
 def run_flow(input_path: str, out_dir: str, config_path: str | None = None, workers: int = 1,
              runner: str = "local", dask_address: str | None = None,
              on_shard: Callable[[run.ShardResult, int], None] | None = None) -> run.RunSummary:
-    """Run the flow with the chosen task runner; starts one shared embedded server when needed."""
-    with output_lock(out_dir):  # fail fast, before Prefect starts, when another run holds --out
-        pass
+    """Run the flow with the chosen task runner; starts one shared embedded server when needed.
+
+    The flow takes the lock on ``out_dir`` itself; ``nelm run`` also probes it before importing
+    Prefect so that a second run fails in well under a second.
+    """
     if workers > 1 or runner == "dask":
         prefect_env.ensure_shared_server()
     flow_ = nelm_run.with_options(task_runner=task_runner(runner, workers, dask_address))
