@@ -20,7 +20,7 @@ class _Strict(BaseModel):
 
 class InputConfig(_Strict):
     columns: dict[str, str] = Field(default_factory=lambda: {f: f for f in RECORD_FIELDS})
-    max_chars: int = 1_000_000
+    max_chars: int = 200_000
     batch_rows: int = 2000
 
 

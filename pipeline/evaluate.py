@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -197,10 +197,3 @@ def format_scores(scores: dict[str, Any]) -> str:
             lines.append(f"{table:<10} {field:<30} {s['n']:>4} {f(s['accuracy'])} {s['n_stated']:>6} {f(s['accuracy_stated'])} "
                          f"{f(s.get('precision'))} {f(s.get('recall'))} {f(s.get('f1'))}")
     return "\n".join(lines)
-
-
-def iter_errors(scores: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, Any]]]:
-    for table, fields in scores["tables"].items():
-        for field, s in fields.items():
-            for err in s["errors"]:
-                yield table, field, err

@@ -20,11 +20,6 @@ IMAGING_TYPES = frozenset({"CT", "MRI", "PET"})
 HISTORICAL_SECTIONS = frozenset({"history", "comparison"})
 
 
-def section_of(span: Span) -> str | None:
-    token = span.doc[span.start]
-    return token._.section_category if token.has_extension("section_category") else None
-
-
 def section_bounds(doc: Doc) -> tuple[list[int], list[str | None]]:
     """Start character and category of every medspaCy section, in order (one pass)."""
     starts: list[int] = []

@@ -425,13 +425,3 @@ def iter_records(path: str | Path, config: Config, validator: Validator | None =
         record = validator.validate(raw)
         if record is not None:
             yield record
-
-
-def records_from_text(text: str, report_type: str | None = None, report_id: str = "text") -> Record:
-    """A single record for ``nelm extract --text``."""
-    from .config import load_config
-
-    validator = Validator(load_config())
-    record = validator.validate(RawRecord({"report_id": report_id, "text": text, "report_type": report_type}, "<text>"))
-    assert record is not None
-    return record

@@ -337,9 +337,8 @@ def _concat_tables(tables: list[pa.Table], schema: pa.Schema | None) -> pa.Table
     return schema.empty_table()
 
 
-def _concat(paths: Iterable[Path], schema: pa.Schema) -> pa.Table:
-    tables = [pq.read_table(p, schema=schema) for p in paths if p.exists()]
-    return pa.concat_tables(tables) if tables else schema.empty_table()
+def _read_part(path: Path, schema: pa.Schema) -> pa.Table:
+    return pq.read_table(path, schema=schema) if path.exists() else schema.empty_table()
 
 
 def _sorted(table: pa.Table, name: str) -> pa.Table:
@@ -373,8 +372,8 @@ def finalize(plan: Plan, results: Iterable[ShardResult] = ()) -> RunSummary:
             documents = documents.append_column(DOCUMENTS.field("pipeline_version"), pa.array([pipeline_version] * n, pa.string()))
             documents = documents.append_column(DOCUMENTS.field("run_id"), pa.array([run_id] * n, pa.string()))
             documents = _sorted(documents.select(DOCUMENTS.names).cast(DOCUMENTS), "documents")
-            imaging = _sorted(_concat([d / "imaging.parquet"], TABLES["imaging"]), "imaging")
-            pathology = _sorted(_concat([d / "pathology.parquet"], TABLES["pathology"]), "pathology")
+            imaging = _sorted(_read_part(d / "imaging.parquet", TABLES["imaging"]), "imaging")
+            pathology = _sorted(_read_part(d / "pathology.parquet", TABLES["pathology"]), "pathology")
             keep["documents"].append(documents.select(list(AGGREGATION_DOCUMENT_COLUMNS)))
             keep["imaging"].append(imaging)
             keep["pathology"].append(pathology)

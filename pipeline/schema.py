@@ -243,7 +243,3 @@ def to_table(rows: Iterable[Mapping[str, Any]], name: str, *, trusted: bool = Fa
             ident = {k: table.column(k)[first].as_py() for k in keys}
             raise SchemaError(f"[S001] {name}.{field.name} is null in row {ident}")
     return table
-
-
-def empty_table(name: str) -> pa.Table:
-    return TABLES[name].empty_table()
