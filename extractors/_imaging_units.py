@@ -89,6 +89,7 @@ _SEG_TOKEN = re.compile(r"(?<![a-z0-9])(?:[1-8]|viii|vii|vi|iv|v|iii|ii|i)\s?[ab
 def segments_in(text: str) -> list[str]:
     """Every segment named in a list: 'segments 5/6' -> ['5','6']; '4a/4b' -> ['4a','4b'];
     'segments II, III and IVb' -> ['2','3','4b']; 'segments 5 to 7'/'5-7' -> ['5','6','7']."""
+    text = re.sub(r"\([^()]*\)", " ", text)  # "segments VII (42 mm) and IVa (25 mm)": the sizes are not segments
     body = re.sub(r"^\s*(?:couinaud\s+)?(?:segments?|segs?\.?|s(?=\d))\s*", "", text, flags=re.I)
     body = re.sub(r"\b(?:segments?|segs?\.?|s(?=[1-8]))\s*", " ", body, flags=re.I)  # "S8, S4b", "seg 6 and seg 7"
     body = re.sub(r"\b(4|iv)\s?a\s?/\s?b\b", r"\1a/\1b", body, flags=re.I)  # "IVa/b" -> IVa, IVb
@@ -139,6 +140,7 @@ class Count:
     bound: int | None = None
 
 
+_DOZEN = re.compile(r"^(?:(?:approximately|about|around|roughly|nearly|over)\s+)?(?:a\s+)?dozens?(?:\s+of)?$")
 _AT_LEAST = re.compile(r"(?:at\s+least|more\s+than|over|greater\s+than|>|≥|>=)\s*(\w+)", re.I)
 
 
@@ -157,6 +159,8 @@ def parse_count(text: str) -> Count | None:
     'innumerable' -> innumerable; 'multiple'/'several'/'numerous' -> multiple; 'no' -> none (0).
     """
     t = " ".join(text.lower().split())
+    if _DOZEN.match(t):
+        return Count(None, "multiple")  # "approximately a dozen", "dozens of": more than a few, not an exact count
     m = _AT_LEAST.match(t)
     if m:
         bound = word_to_number(m.group(1))

@@ -55,6 +55,7 @@ _NOT_VIABLE = re.compile(
     r"non-?enhancing\s+and\s+necrotic|necrotic\s+and\s+non-?enhancing|no\s+(?:residual\s+)?viable\s+(?:tumou?r|disease)|"
     r"no\s+residual\s+(?:enhanc\w*|tumou?r|disease))", re.I)
 _VIABLE = re.compile(r"\b(?:residual\s+(?:\w+\s+){0,2}(?:enhanc\w*|viable|tumou?r|disease)|viable|"
+                     r"(?:are|is|now|became)\s+smaller|partial(?:ly)?\s+respon\w*|measur\w*\s+\d|"
                      r"recurren\w*|(?:arterial(?:ly)?\s+)?enhancing\s+component)\b", re.I)
 _TREATED_BEFORE = re.compile(r"\b(?:treated|ablated|resected|embolised|embolized|complete(?:\s+metabolic)?\s+response\s+of|(?:complete|total)\s+(?:necrosis|resolution)\s+of)\b[^.;,]{0,35}$", re.I)
 _AND_NEXT = re.compile(r",\s*and\b|\band\s+(?:a|an|the|another|two|three)\b", re.I)
@@ -92,6 +93,15 @@ _ONLY_FLUID = re.compile(r"\s*:\s*no\s+(?:(?:free\s+)?fluid|ascites)\s*[.]?\s*$"
 _HEDGED_BENIGN_TAIL = re.compile(r"\s*(?:(?:are|is)\s+)?(?:most\s+|more\s+)?(?:likely|probably|presumably|in\s+keeping)\b", re.I)
 _PRIOR_ASIDE = re.compile(r"\((?:previously|prior|was|baseline)\b", re.I)
 _TREATED_CHANGE = re.compile(r"\b(?:necro\w*|treated|ablat\w*|emboli[sz]\w*|viable)\b", re.I)
+#: A sentence about the disease as a whole: "Disease remains SSTR-avid", "The residual tumour is receptor-positive".
+_DISEASE_SUBJECT = re.compile(r"\s*(?:(?:impression|conclusion)\s*:\s*)?(?:\d+[.)]\s*)?(?:the\s+)?(?:residual\s+|remaining\s+|"
+                              r"known\s+|metastatic\s+|overall\s+)*(?:disease|tumou?r(?:\s+burden)?)\s+"
+                              r"(?:remains?|is|are|appears?|continues?\s+to\s+be)\b", re.I)
+_WORKUP = re.compile(r"\b(?:recommend(?:ed|s)?|suggest(?:ed)?|consider|advise[ds]?)\s+(?:(?:a|an|further|dedicated|"
+                     r"clinical|targeted|non-?urgent)\s+)*(?:ultrasound|us\b|correlation|evaluation|assessment|work-?up|"
+                     r"follow[- ]?up|endoscopy|colonoscopy|gynae?cological\s+review)", re.I)
+_MALIGNANT_CALL = re.compile(r"\b(?:metasta\w*|suspicious|malignan\w*|primary|tumou?r|deposits?|recurren\w*)\b", re.I)
+_NON_AVID = re.compile(r"\bnon-?avid\b|\bnot\s+avid\b", re.I)
 _WEAK_SITE_BLOCK = re.compile(r"\bcalcified\b", re.I)
 _NEGATED_CUE = re.compile(r"\b(?:no|without|absent|lacks?|not)\s+(?:\w+\s+){0,2}?(?:uptake|avid\w*|enlarg\w*|suspicious|"
                           r"pathologic\w*)\b", re.I)
@@ -100,13 +110,16 @@ _FDG = re.compile(r"\b(?:FDG|fluorodeoxyglucose|18F-FDG)\b", re.I)
 _SSTR = re.compile(r"\b(?:dotatate|dotatoc|dotanoc|dota|somatostatin|sstr|octreo\w*|pentetreotide|ga-?68|68-?ga|cu-?64|64-?cu)\b", re.I)
 _SUV_REFERENCE = re.compile(r"(?:background|reference|blood\s+pool|mediastin\w*|physiolog\w*|normal\s+(?:liver|spleen|hepatic)|"
                             r"spleen|splenic|liver\s+parenchyma|hepatic\s+parenchyma|uncinate)[^.;]{0,25}$", re.I)
+_BENIGN_UPTAKE = re.compile(r"\b(?:likely|probably|presumed|presumably|in\s+keeping\s+with|consistent\s+with)?\s*benign\b|"
+                            r"\b(?:inflammatory|degenerative|post[- ]?surgical|fibroid|leiomyom\w*)\b", re.I)
 _ABSENCE = re.compile(r"(?:no|without|absent|lack)\b", re.I)
 #: "uptake above background pancreas (SUVmax 3.4)": the SUV is the lesion's, compared with the background.
 _COMPARATIVE = re.compile(r"\b(?:above|than|over|exceeding|relative\s+to|compared\s+(?:to|with))\s+(?:the\s+)?$", re.I)
 #: A change that says tumour seen before is gone (a shrinking ablation zone is not one).
 _RESOLVED = re.compile(r"\b(?:resol\w*|no\s+longer|complete\s+(?:metabolic\s+)?response|disappear\w*)", re.I)
 _OTHER_HILUM = re.compile(r"\b(?:splenic|renal|pulmonary|lung|kidney)\s+$", re.I)
-_REMOTE = re.compile(r"\b(?:remote|away|separate|distant|clear)\s+(?:from|of)\b|\bneither\b|\bnone\s+of\b|\bdoes\s+not\b|"
+_REMOTE = re.compile(r"\b(?:remote|away|separate|separated|distant|clear)\s+(?:from|of)\b|"
+                     r"\b(?:fat|cleavage)\s+plane\s+(?:is\s+)?(?:preserved|maintained)\b|\bpreserved\s+(?:fat|cleavage)\s+plane\b|\bneither\b|\bnone\s+of\b|\bdoes\s+not\b|"
                      r"\bdo\s+not\b|\bwithout\s+(?:\w+\s+){0,2}?(?:contact|abutment|involvement|encasement|invasion)\b", re.I)
 #: "Hilum and central bile ducts free of tumour", "the hepatic veins are spared".
 _FREE_AFTER = re.compile(r"[\w\s,]{0,50}?\b(?:free\s+of|clear\s+of|spared|uninvolved|not\s+involved)\b", re.I)
@@ -445,6 +458,7 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
     base: list[Instance] = []  # instances of every target but the additive ones
     additive: list[Instance] = []
     added = 0
+    vague_added = False  # "two dominant lesions and several smaller foci": more lesions than any number written
     for target in targets:
         assert target.span is not None
         attrs = {} if target.implicit else (target.span._.attrs or {})
@@ -455,6 +469,8 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
                 named.append(int(attrs["count_value"]))
         elif kind in {"few", "multiple", "innumerable", "at_least"}:
             vague.append("few" if kind == "few" or (kind == "at_least" and (attrs.get("count_bound") or 9) <= 3) else "multiple")
+            if attrs.get("vague_additive"):
+                vague_added = True
         found = _instances(report, target)
         if attrs.get("plural") and not kind and not found:
             plural_unknown = True
@@ -480,6 +496,9 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         if pronouns and named:
             n = max(n, max(named) + added)  # "Two metastases in the right lobe and one in the left lobe": 3
     count: int | None
+    if vague_added and named:
+        exact, named = [], []
+        vague.append("multiple")
     if vague and not named:
         exact = []  # "Numerous masses ... another in segment 3": the additions do not make the count exact
     if exact:
@@ -562,8 +581,13 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         if span._.is_historical and not _PRIOR_ASIDE.search(report.sent(span).text):
             continue  # "Mesenteric nodal mass: SUVmax 8.4 (previously 18.9)" is current disease with a prior value
         clause = _clause(report, span)
-        if _SITE_BLOCK.search(clause) and not attrs.get("kind") == "metastasis":
+        block_clause = clause
+        if attrs.get("kind") == "primary" or _STRONG_NOUN.search(span.text):
+            block_clause = _NON_AVID.sub(" ", clause)  # "the pancreatic head mass is also non-avid": non-avid disease
+        if _SITE_BLOCK.search(block_clause) and not attrs.get("kind") == "metastasis":
             continue
+        if _WORKUP.search(clause) and not _MALIGNANT_CALL.search(clause):
+            continue  # "thyroid uptake corresponding to a nodule, recommend ultrasound": an incidental finding to work up
         strong = attrs.get("strong") or attrs.get("kind") in {"metastasis", "primary"} or bool(_STRONG_NOUN.search(span.text))
         if not _STRONG_NOUN.search(span.text) and _WEAK_SITE_BLOCK.search(clause) and attrs.get("kind") != "metastasis":
             continue
@@ -592,6 +616,8 @@ def _has_lesion_in_sentence(report: _Report, span: Span) -> bool:
     if re.search(r"\bkrenning\b", span.text, re.I):
         return True
     sent = report.sent(span)
+    if _DISEASE_SUBJECT.match(report.text, sent.start_char, span.start_char):
+        return True  # "Disease remains SSTR-avid.": the disease already found is what the sentence is about
     return any(t.kind == "liver" or (t.kind == "other" and t.start in report.accepted_sites)
                for t in report.targets_by_sent.get(sent.start, []))
 
@@ -643,6 +669,8 @@ def _suv_max(report: _Report) -> float | None:
         clause = clause[clause.rfind(";") + 1:]
         if _PHYSIOLOGIC.search(clause):
             continue  # "Physiological uptake in the uncinate process (SUVmax 14.0) and spleen (SUVmax 25.3)"
+        if _BENIGN_UPTAKE.search(sent.text) and not _has_lesion_in_sentence(report, span):
+            continue  # "Thyroid uptake (SUVmax 5.2) corresponding to a nodule, likely benign": not tumour
         values.append(span._.value_num)
     return max(values) if values else None
 

@@ -29,7 +29,7 @@ SPEC = ExtractorSpec(name="lesion", order=40)
 TARGETS = "lesion_targets"
 OTHER = "_OTHER_LESION"
 
-_QUANT = (r"at\s+least\s+\w+|more\s+than\s+\w+|too\s+numerous\s+to\s+count|a\s+few|a\s+couple\s+of|couple\s+of|"
+_QUANT = (r"(?:(?:approximately|about|around|roughly|nearly|over)\s+)?a\s+dozen|dozens\s+of|at\s+least\s+\w+|more\s+than\s+\w+|too\s+numerous\s+to\s+count|a\s+few|a\s+couple\s+of|couple\s+of|"
           r"a\s+pair\s+of|a\s+single|an\s+isolated|\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
           r"eleven|twelve|fifteen|twenty|single|solitary|several|multiple|numerous|innumerable|countless|myriad|"
           r"many|few|diffuse|miliary|multifocal|scattered|no|both")
@@ -42,6 +42,8 @@ _TIMES_AFTER = re.compile(r"\s*[x×]\s?(?P<n>\d{1,2})\b(?![.,]\d|\s*(?:mm|cm|x|�
 _PRONOUN = re.compile(r"^(?:one|another)$", re.I)
 _UNIT_WORD = re.compile(r"^\s*(?:mm|cm|%|x)\b", re.I)
 _SEG_BEFORE = re.compile(r"(?:segments?|segs?\.?|s|x|×|[\d.,/-])\s*$", re.I)
+#: "Krenning 4 hepatic metastases", "grade 2 lesions", "Deauville 3": the digit is a score, not a count.
+_SCORE_BEFORE = re.compile(r"\b(?:krenning|deauville|grade|score|stage|type|class|level|cycles?|G)\s*(?:score|grade)?\s*[:=]?\s*$", re.I)
 _CLAUSE_CUT = re.compile(r"[.;:\n(]")
 _NO_DEFAULT_LIVER = re.compile(r"^(?:foci|focus|nodules?|implants?)$", re.I)
 _NODAL = re.compile(r"\bnod(?:e|es|al)\b|lymph", re.I)
@@ -63,7 +65,7 @@ def count_before(prefix: str) -> tuple[str, int] | None:
     q = m.group("q")
     if q.isdigit():  # "2 lesions" is a count; "3 cm lesion", "segment 2 lesion" and "Seg. 7 lesion" are not
         before = prefix[: cut + 1 + m.start("q")]
-        if _UNIT_WORD.match(m.group("mid") or "") or _SEG_BEFORE.search(before):
+        if _UNIT_WORD.match(m.group("mid") or "") or _SEG_BEFORE.search(before) or _SCORE_BEFORE.search(before):
             return None
     return q, cut + 1 + m.start("q")
 
@@ -91,6 +93,8 @@ class LesionExtractor(ImagingExtractor):
                 window = window[max(window.rfind(c) for c in ".;:\n(") + 1:]
                 if count.kind == "exact" and _ADDITIVE.search(window):
                     attrs["additive"] = True  # "two further metastases": in addition to those already named
+                elif count.kind in {"multiple", "few", "innumerable", "at_least"} and _ADDITIVE.search(window):
+                    attrs["vague_additive"] = True  # "two dominant lesions and several smaller foci": uncountable total
                 if count.kind != "none":  # keep "no" outside the span: ConText must see it as a modifier
                     count_start = max(0, start - 90) + quant[1]
         if _PRONOUN.match(noun):

@@ -35,6 +35,7 @@ _PRIOR_AFTER = re.compile(r"\s*\)?\s*,?\s*(?:previously|prev\b\.?|on\s+(?:the\s+
                           r"in\s+(?:19|20)\d\d|at\s+baseline|before|earlier)(?![^\d.,;()\n]{0,30}\d)", re.I)
 #: The identifier of a list item or a segment, never a size: "Segment 7 - 2.2 cm", "seg 4 - 12 mm", "Lesion 2 - 8 mm".
 _LABEL_BEFORE = re.compile(r"(?:\bsegments?|\bsegs?\.?|\bS|\blesion|\btarget|\bno\.?|#|\bnumber)\s*$", re.I)
+_LIST_JOIN = re.compile(r"^\s*(?:,|and|&|/|,\s*and)\s*$", re.I)
 _SIZE_IN = re.compile(r"\d\s*-?\s*(?:mm|cm|millimet|centimet)", re.I)
 
 
@@ -52,6 +53,10 @@ def is_prior_size(text: str, start: int, end: int) -> bool:
     opened, closed = window.rfind("("), window.rfind(")")
     if opened > closed:
         window = window[opened + 1:]  # inside an aside: "(prior 12 mm)", "(was 9 mm)"
+        listed = list(_SIZE_IN.finditer(window))
+        lead = _PRIOR_CUE.match(window.lstrip())
+        if listed and lead and _LIST_JOIN.match(window[listed[-1].end():]):
+            return True  # "(previously 24 mm and 19 mm)": every size of a prior aside is prior
     elif closed >= 0:
         window = window[closed + 1:]  # "SUVmax 11.2 (previously 26.5), 1.6 cm": the aside has ended
     sizes = list(_SIZE_IN.finditer(window))

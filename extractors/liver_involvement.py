@@ -2,7 +2,8 @@
 
 "replacing >50% of the liver" -> 50; "hepatic tumour burden approximately 30%" -> 30;
 "involving 25-50% of the liver volume" -> 50 (upper value of a range); "about 40% of the liver is
-replaced" -> 40. Not handled (on purpose): a future liver remnant percentage ("FLR 35%") is not
+replaced" -> 40; "approximately one third of the liver is replaced" -> 33.3, "half of the liver ... replaced" -> 50.
+Not handled (on purpose): a future liver remnant percentage ("FLR 35%") is not
 tumour involvement; vague words ("most of the liver") give no number.
 """
 from __future__ import annotations
@@ -21,11 +22,29 @@ SPEC = ExtractorSpec(name="liver_involvement", order=46)
 _REMNANT = re.compile(r"\b(?:remnant|flr|future\s+liver)\b", re.I)
 
 
+_FRACTIONS = {"third": 33.3, "quarter": 25.0, "half": 50.0}
+
+
+def _fraction(text: str) -> float:
+    """'one third' -> 33.3, 'half' -> 50, 'two thirds' -> 66.7, 'three quarters' -> 75."""
+    low = text.lower()
+    base = next(v for k, v in _FRACTIONS.items() if k in low)
+    if low.startswith("two"):
+        return 66.7
+    if low.startswith("three"):
+        return 75.0
+    return base
+
+
 class LiverInvolvementExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         if _REMNANT.search(doc_text(doc)[max(0, match.start() - 40):match.end()]):
             return []
-        value = parse_number(match.group("hi") or match.group("lo"))
+        groups = match.groupdict()
+        if groups.get("frac"):
+            value = _fraction(groups["frac"])
+        else:
+            value = parse_number(match.group("hi") or match.group("lo"))
         if not 0 < value <= 100:
             return []
         return [Finding(*match.span(), "LIVER_INVOLVEMENT", value_num=value, value_unit="%")]

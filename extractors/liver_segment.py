@@ -22,6 +22,10 @@ from ._imaging_units import named_segments, segments_in
 SPEC = ExtractorSpec(name="liver_segment", order=42)
 _STRUCTURE_AFTER = re.compile(r"\s+(?:bile\s+|biliary\s+|hepatic\s+|portal\s+)?(?:ducts?|ductal|radicles?|branch\w*|portal\s+veins?|"
                               r"veins?|arter\w*|pedicles?)\b", re.I)
+#: "The left lobe is spared", "the right lobe remains free of disease", "sparing the left lobe": a side with no lesion.
+_LOBE_FREE_AFTER = re.compile(r"\s+(?:of\s+the\s+liver\s+)?(?:(?:is|are|remains?|appears?)\s+(?:\w+\s+)?)?(?:spared|free\s+of|"
+                              r"clear|uninvolved|unremarkable|normal|disease[- ]free|tumou?r[- ]free)\b", re.I)
+_LOBE_FREE_BEFORE = re.compile(r"\bspar(?:es|ing|ed)\s+(?:of\s+)?(?:the\s+)?$", re.I)
 _SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
 
 
@@ -35,6 +39,9 @@ class LiverSegmentExtractor(ImagingExtractor):
         start, end = match.span()
         if rule.label == "LIVER_LOBE":
             side = rule.norm or match.group("side").lower()
+            text = doc_text(doc)
+            if rule.norm is None and (_LOBE_FREE_AFTER.match(text, end) or _LOBE_FREE_BEFORE.search(text[max(0, start - 30):start])):
+                return []  # "The left lobe is spared": names the side without disease
             return [Finding(start, end, "LIVER_LOBE", value_norm=side)]
         text = match.group(0)
         if _STRUCTURE_AFTER.match(doc_text(doc), end):

@@ -33,6 +33,7 @@ def runs(tmp_path_factory):
     out = {}
     for name, archive in [("imaging", FIXTURES / "imaging" / "reports.jsonl"),
                           ("imaging_dev", FIXTURES / "imaging_dev" / "reports.jsonl"),
+                          ("imaging_dev2", FIXTURES / "imaging_dev2" / "reports.jsonl"),
                           ("pathology", FIXTURES / "pathology" / "reports.jsonl"),
                           ("pathology_dev", FIXTURES / "pathology_dev" / "reports.jsonl"),
                           ("sample", FIXTURES / "sample_archive" / "reports.jsonl")]:
@@ -45,6 +46,7 @@ def runs(tmp_path_factory):
 @pytest.mark.parametrize("run_name,gold", [
     ("imaging", FIXTURES / "imaging" / "gold.jsonl"),
     ("imaging_dev", FIXTURES / "imaging_dev" / "gold.jsonl"),
+    ("imaging_dev2", FIXTURES / "imaging_dev2" / "gold.jsonl"),
     ("pathology", FIXTURES / "pathology" / "gold.jsonl"),
     ("pathology_dev", FIXTURES / "pathology_dev" / "gold.jsonl"),
     ("sample", FIXTURES / "sample_archive" / "gold_reports.jsonl"),

@@ -389,3 +389,104 @@ def test_holdout_style_phenomena(extract, text, kind, column, expected):
     if isinstance(expected, list):
         value = sorted(value or [])
     assert value == expected
+
+
+# -- phenomena of the dev2 set (Canadian/Australian/US academic styles), each with a negative --
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # 1. "encroaches on" a named hepatic vessel is proximity; a preserved fat plane / "separated from" is an explicit no
+    (P + "Liver: 2 cm metastasis in segment 5 encroaches on the right portal vein.", "CT", "lesion_near_major_vessel", True),
+    (P + "Liver: 2 cm metastasis in segment 1. The lesion is separated from the IVC by a preserved fat plane.", "MRI",
+     "lesion_near_major_vessel", False),
+    (P + "Liver: two metastases in segments 4b and 6. A fat plane is preserved with the portal vein bifurcation and the "
+     "hepatic veins.", "CT", "lesion_near_major_vessel", False),
+    (P + "Liver: 2 cm metastasis in segment 6. Portal veins patent.", "CT", "lesion_near_major_vessel", None),  # negative
+    # 2. fraction words for the share of liver replaced
+    (P + "Liver: innumerable metastases; approximately one third of the liver is replaced by tumour.", "CT",
+     "liver_involvement_percent", 33.3),
+    (P + "Liver: innumerable metastases. Approximately half of the liver parenchyma is replaced by tumour.", "MRI",
+     "liver_involvement_percent", 50.0),
+    (P + "Liver: innumerable metastases. One third of the patients' lesions were biopsied.", "CT",
+     "liver_involvement_percent", None),                                                   # negative: not the liver
+    # 3. "the left lobe is spared" names a side without disease
+    (P + "Liver: At least 6 lesions confined to the right lobe (segments 5, 6, 7 and 8). The left lobe is spared.", "MRI",
+     "bilobar", False),
+    (P + "Liver: metastases in the right lobe and in the left lobe.", "MRI", "bilobar", True),  # negative
+    # 4. sizes in parentheses between listed segments
+    (P + "The known hepatic metastases in segments VII (42 mm) and IVa (25 mm) are unchanged.", "CT", "liver_segments",
+     ["4a", "7"]),
+    (P + "Liver: metastasis in segment 4, 5 mm.", "CT", "liver_segments", ["4"]),           # negative: 5 is a size
+    # 5. a pipe table whose rows open with a pipe
+    ("FINDINGS:\n| Site | SUVmax | Krenning |\n| Liver segment VIII | 32.4 | 4 |\n| Liver segment III | 21.0 | 4 |\n"
+     "| Spleen (reference) | 24.1 | - |\n", "PET", "suv_max", 32.4),
+    ("FINDINGS:\n| Site | SUVmax | Krenning |\n| Liver segment VIII | 32.4 | 4 |\n| Liver segment III | 21.0 | 4 |\n"
+     "| Spleen (reference) | 24.1 | - |\n", "PET", "liver_segments", ["3", "8"]),
+    ("FINDINGS:\n| Site | SUVmax |\n| Spleen (reference) | 24.1 |\n", "PET", "suv_max", None),  # negative: reference row
+    # 6. "a dozen" is an approximate count
+    (P + "Liver: approximately a dozen metastases scattered through both lobes.", "CT", "liver_lesion_count", None),
+    (P + "Liver: approximately a dozen metastases scattered through both lobes.", "CT", "liver_lesion_count_category",
+     "multiple"),
+    (P + "Liver: two metastases in segments 2 and 7.", "CT", "liver_lesion_count", 2),      # negative
+    # 7. named lesions plus a vague number more ("two dominant lesions and several smaller foci") is uncountable
+    (P + "Liver: Two dominant lesions and several smaller hypervascular foci. The dominant lesions are in segment IVb "
+     "(44 mm) and segment VI (37 mm).", "CT", "liver_lesion_count", None),
+    (P + "Liver: Two dominant lesions and several smaller hypervascular foci. The dominant lesions are in segment IVb "
+     "(44 mm) and segment VI (37 mm).", "CT", "liver_lesion_count_category", "multiple"),
+    (P + "Liver: Two lesions in segment IVb (44 mm) and segment VI (37 mm).", "CT", "liver_lesion_count", 2),  # negative
+    # 8. every size of a prior aside is prior: "(previously 24 mm and 19 mm)"
+    (P + "Liver: segment II and segment VIII lesions, measuring 15 mm and 11 mm (previously 24 mm and 19 mm).", "PET",
+     "largest_liver_lesion_mm", 15.0),
+    (P + "Liver: segment II lesion 15 mm (previously 24 mm), segment VIII lesion 19 mm.", "CT",
+     "largest_liver_lesion_mm", 19.0),                                                      # negative
+    # 9. an SUV of an uptake called benign is not disease
+    (P + "Liver: metastasis in segment 6, SUVmax 12.0. Right thyroid lobe uptake (SUVmax 15.2) corresponding to a "
+     "thyroid nodule, likely benign.", "PET", "suv_max", 12.0),
+    (P + "Liver: metastasis in segment 6, SUVmax 12.0. Avid sternal metastasis (SUVmax 15.2).", "PET", "suv_max", 15.2),
+    # 10. the tumour of a "tumour-to-spleen ratio" is no lesion of the spleen
+    (P + "Liver: innumerable avid metastases. Spleen SUVmax 21.2 (reference). Tumour-to-spleen ratio 2.3.", "PET",
+     "extrahepatic_sites", []),
+    (P + "Liver: innumerable avid metastases. Avid tumour in the spleen, SUVmax 21.2.", "PET", "extrahepatic_sites",
+     ["other"]),                                                                             # negative
+    # 11. a non-avid mass is still disease (a non-avid node or nodule is not)
+    (P + "Liver: metastases in segments 4a and 7. The pancreatic head mass is also non-avid.", "PET",
+     "extrahepatic_sites", ["pancreas"]),
+    (P + "Liver: metastases in segments 4a and 7. A 6 mm lung nodule is non-avid.", "PET", "extrahepatic_sites", []),
+    # 12. "partial metabolic and morphological response"; "Disease remains SSTR-avid"
+    ("COMPARISON: PET 2023.\n" + P + "Liver: segment 2 metastasis 15 mm (previously 24 mm).\nIMPRESSION: Partial metabolic "
+     "and morphological response following PRRT.", "PET", "disease_trend", "response"),
+    ("COMPARISON: PET 2023.\n" + P + "Liver: segment 2 metastasis 15 mm (previously 24 mm).\nIMPRESSION: Morphological "
+     "response criteria were not applied.", "PET", "disease_trend", None),                  # negative
+    ("Ga-68 DOTATATE PET/CT\n" + P + "Liver: segment 2 metastasis 15 mm, SUVmax 12.1.\nIMPRESSION: Disease remains "
+     "SSTR-avid.", "PET", "sstr_avid", True),
+    ("Ga-68 DOTATATE PET/CT\n" + P + "Liver: segment 2 metastasis 15 mm, SUVmax 12.1.\nIMPRESSION: The spleen is "
+     "SSTR-avid.", "PET", "sstr_avid", None),                                                # negative
+    # 14. a score before a lesion noun is not a count: "Krenning 4 hepatic metastases"
+    ("Ga-68 DOTATATE PET/CT\n" + P + "Liver segment VIII lesion, SUVmax 32.4. Liver segment III lesion, SUVmax 21.0.\n"
+     "IMPRESSION: Krenning 4 hepatic metastases.", "PET", "liver_lesion_count", 2),
+    (P + "Liver: 4 hepatic metastases in segments 2, 3, 6 and 7.", "CT", "liver_lesion_count", 4),  # negative
+    # 15. an incidental uptake sent for work-up is not a site; one called suspicious is
+    ("Ga-68 DOTATATE PET/CT\n" + P + "Liver: no hepatic lesions. Avid pancreatic tail mass, the known primary. Focal "
+     "thyroid uptake (SUVmax 6.0) corresponding to a thyroid nodule, recommend ultrasound.", "PET", "extrahepatic_sites",
+     ["pancreas"]),
+    ("Ga-68 DOTATATE PET/CT\n" + P + "Liver: no hepatic lesions. Avid pancreatic tail mass, the known primary. Focal "
+     "thyroid uptake (SUVmax 6.0) due to a 1.2 cm thyroid metastasis, recommend ultrasound.", "PET", "extrahepatic_sites",
+     ["other", "pancreas"]),                                                                 # negative
+    # 16. treated lesions that shrink or are measured after SIRT/PRRT are still tumour; necrotic or bare ones are not
+    ("COMPARISON: Pre-SIRT CT.\n" + P + "LIVER: Treated right lobe metastases are smaller, the index lesion in segment VII "
+     "now 38 mm (previously 52 mm). Two other treated lesions in segments 5 and 8 measure 21 mm and 17 mm.", "CT",
+     "liver_lesion_count", 3),
+    ("COMPARISON: Pre-SIRT CT.\n" + P + "LIVER: Treated right lobe metastases are smaller, the index lesion in segment VII "
+     "now 38 mm (previously 52 mm). Two other treated lesions in segments 5 and 8 measure 21 mm and 17 mm.", "CT",
+     "liver_segments", ["5", "7", "8"]),
+    (P + "Liver: The treated lesions in segments 5 and 8 are non-enhancing. New 11 mm metastasis in segment 3.", "CT",
+     "liver_segments", ["3"]),                                                                # negative
+    (P + "Liver: The treated lesions in segments 5 and 8 measure 21 mm and 17 mm and are completely necrotic. New 11 mm "
+     "metastasis in segment 3.", "CT", "liver_lesion_count", 1),                               # negative
+    # 13. "Left lobe spared." without a verb
+    (P + "Liver: metastases in segments 5 and 7.\nIMPRESSION: Right lobe metastases. Left lobe spared.", "MRI", "bilobar",
+     False),
+])
+def test_dev2_style_phenomena(extract, text, kind, column, expected):
+    value = row(extract, text, kind)[column]
+    if isinstance(expected, list):
+        value = sorted(value or [])
+    assert value == expected

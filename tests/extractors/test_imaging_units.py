@@ -131,3 +131,10 @@ def test_ocr_clean_digit_for_letter(text, expected):
     from extractors._imaging_units import ocr_clean
 
     assert ocr_clean(text) == expected and len(ocr_clean(text)) == len(text)
+
+
+def test_dozen_is_a_vague_count():
+    from extractors._imaging_units import parse_count
+    assert parse_count("approximately a dozen").kind == "multiple"
+    assert parse_count("approximately a dozen").value is None
+    assert parse_count("twelve").value == 12  # negative: an exact number stays exact
