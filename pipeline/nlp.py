@@ -80,6 +80,19 @@ def nlp_fingerprint(config: Config) -> str:
     return digest.hexdigest()[:16]
 
 
+#: Extra infixes: a comma or semicolon glued to the next word ("pain.,REASON FOR EXAM:" in reports
+#: exported through CSV) and a full stop glued to it, so that headers and words stay tokens.
+#: Decimal commas ("2,5 cm") are untouched: the next character must be a letter.
+GLUED_PUNCTUATION_INFIXES = (r"(?<=[^\s,;])[,;](?=[A-Za-z])", r"(?<=[A-Za-z])[.:](?=[,;])", r"(?<=[.:;]),(?=\S)")
+
+
+def _split_glued_punctuation(nlp: Language) -> None:
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes or ()) + list(GLUED_PUNCTUATION_INFIXES)
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
 def _skip_table(config: Config, names: list[str]) -> dict[str, list[str]]:
     """Report type -> extractor components that do not run on it (``nlp.extractor_scope``)."""
     scope = config.nlp.extractor_scope
@@ -115,6 +128,7 @@ def _build_cached(config_json: str) -> Language:
 
     config = Config.model_validate_json(config_json)
     nlp = spacy.blank("en")
+    _split_glued_punctuation(nlp)
     nlp.add_pipe("nelm_sentences")
     sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"rules": None, "span_attrs": None})
     sectionizer.add(_section_rules(config.resolve(config.nlp.sections_dir)))
