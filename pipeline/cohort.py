@@ -250,7 +250,7 @@ class _Compiler:
 
             return contains
         if right.kind != LIST:
-            raise _fail("Q008", f"'in' needs a tuple or list of constants on its right, e.g. \"who_grade in ('G1', 'G2')\"")
+            raise _fail("Q008", "'in' needs a tuple or list of constants on its right, e.g. \"who_grade in ('G1', 'G2')\"")
         if not left.is_column:
             raise _fail("Q008", "name a column before 'in'")
         if left.kind == LIST:

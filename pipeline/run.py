@@ -386,7 +386,6 @@ def finalize(plan: Plan, results: Iterable[ShardResult] = ()) -> RunSummary:
     documents = _concat_tables(keep["documents"], pa.schema([DOCUMENTS.field(c) for c in AGGREGATION_DOCUMENT_COLUMNS]))
     imaging = _concat_tables(keep["imaging"], TABLES["imaging"])
     pathology = _concat_tables(keep["pathology"], TABLES["pathology"])
-    del keep
     n_patients, counts = decide_tables(documents, imaging, pathology, shard_dirs, config, out)
     _collect_garbage(out, plan)
 

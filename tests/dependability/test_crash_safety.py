@@ -16,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +25,8 @@ import pytest
 from pipeline.io import output_lock
 from pipeline.run import CRASH_POINTS, run_local
 from pipeline.schema import TABLES
+
+from session_process import run_in_session
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "sample_archive" / "reports.jsonl"
@@ -55,21 +56,7 @@ def _env(tmp_path: Path, crash: str | None) -> dict[str, str]:
 
 
 def _run(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run in a new session; output goes to files, since an orphan (Prefect's server after a SIGKILL)
-    would keep pipes open."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=err, text=True, start_new_session=True)
-        try:
-            proc.wait(timeout=timeout)
-        finally:
-            try:  # whatever the run left behind
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
-        out.seek(0)
-        err.seek(0)
-        return subprocess.CompletedProcess(args, proc.returncode, out.read(), err.read())
+    return run_in_session(args, env, ROOT, timeout)
 
 
 def _driver(archive: Path, out: Path, cfg: Path, env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.run import plan_run, run_local
+from pipeline.run import run_local
 from pipeline.schema import TABLES
 
 CT_TEXT = ("CT ABDOMEN WITH CONTRAST\nFINDINGS:\nLiver: A 21 mm hypervascular lesion in segment 7. "

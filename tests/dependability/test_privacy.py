@@ -7,15 +7,14 @@ import logging
 import os
 import pickle
 import re
-import signal
 import subprocess
 import sys
-import tempfile
-import textwrap
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+
+from session_process import run_in_session
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "fixtures" / "sample_archive" / "reports.jsonl"
@@ -137,22 +136,9 @@ def guarded_run(tmp_path_factory):
                PREFECT_HOME=str(prefect_home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
                PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120", PREFECT_LOGGING_LEVEL="DEBUG",
                PREFECT_LOGGING_LOG_PRINTS="true")
-    with tempfile.TemporaryFile("w+") as out_fh, tempfile.TemporaryFile("w+") as err_fh:
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "-v", "run", str(SAMPLE), "--out", str(out),
-                             "--workers", "1"], cwd=ROOT, env=env, stdout=out_fh, stderr=err_fh, text=True,
-                                start_new_session=True)
-        try:
-            proc.wait(timeout=300)
-        finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
-        out_fh.seek(0)
-        err_fh.seek(0)
-        stdout, stderr = out_fh.read(), err_fh.read()
-    return {"rc": proc.returncode, "stdout": stdout, "stderr": stderr, "net_log": net_log,
+    done = run_in_session([sys.executable, "-m", "pipeline.cli", "-v", "run", str(SAMPLE), "--out", str(out),
+                           "--workers", "1"], env, ROOT)
+    return {"rc": done.returncode, "stdout": done.stdout, "stderr": done.stderr, "net_log": net_log,
             "prefect_home": prefect_home, "out": out}
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from session_process import run_in_session
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,22 +94,10 @@ def outcome(tmp_path_factory):
     env.pop("PREFECT_API_URL", None)
     env.update(PREFECT_HOME=str(base / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
                PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120", PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    with tempfile.TemporaryFile("w+") as out_fh, tempfile.TemporaryFile("w+") as err_fh:
-        proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(base)], cwd=ROOT, env=env, stdout=out_fh, stderr=err_fh, text=True,
-                                start_new_session=True)
-        try:
-            proc.wait(timeout=300)
-        finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
-        out_fh.seek(0)
-        err_fh.seek(0)
-        stdout, stderr = out_fh.read(), err_fh.read()
+    done = run_in_session([sys.executable, "-c", DRIVER, str(base)], env, ROOT)
+    stdout, stderr = done.stdout, done.stderr
     lines = [line for line in stdout.splitlines() if line.startswith("RESULT ")]
-    assert proc.returncode == 0 and lines, stderr[-4000:]
+    assert done.returncode == 0 and lines, stderr[-4000:]
     return json.loads(lines[-1][len("RESULT "):]), base
 
 
