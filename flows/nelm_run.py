@@ -1,10 +1,13 @@
-"""The nightly job as one Prefect flow: plan -> one task per shard -> finalize.
+"""The nightly job as one Prefect flow: plan -> one task per shard -> assemble -> one task per
+bucket of patients -> publish.
 
 Tasks wrap ``pipeline.run`` functions; they carry paths, ids and counts, never report text,
 and nothing is persisted as a Prefect result.
 """
 from __future__ import annotations
 
+import logging
+import time
 from typing import Callable
 
 from . import prefect_env
@@ -34,7 +37,10 @@ plan_task = task(run.plan_run, name="plan", persist_result=False, retries=2, ret
                  retry_condition_fn=_retry_transient)
 shard_task = task(run.process_shard, name="extract-shard", persist_result=False, retries=2,
                   retry_delay_seconds=[1, 5], retry_condition_fn=_retry_transient)
-finalize_task = task(run.finalize, name="finalize", persist_result=False)
+assemble_task = task(run.assemble, name="assemble", persist_result=False)
+decide_task = task(run.decide_bucket, name="decide-patients", persist_result=False, retries=2,
+                   retry_delay_seconds=[1, 5], retry_condition_fn=_retry_transient)
+publish_task = task(run.publish, name="publish", persist_result=False)
 
 
 @flow(name="nelm-run", persist_result=False, log_prints=False)
@@ -46,7 +52,9 @@ def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
     ``nelm run`` on the same folder can never interleave writes.
     """
     with output_lock(out_dir):
-        plan = plan_task(input_path, out_dir, config_path)
+        clock = run.Stopwatch()
+        plan = clock.time("plan", plan_task, input_path, out_dir, config_path)
+        started = time.perf_counter()
         futures = shard_task.map(plan.pending, unmapped(plan.config_path))
         results = []
         for future in as_completed(futures):
@@ -55,7 +63,11 @@ def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
             if on_shard is not None:
                 on_shard(result, len(plan.pending))
         results.sort(key=lambda r: r.key)
-        return finalize_task(plan, results)
+        clock.phases["extract"] = round(time.perf_counter() - started, 3)
+        assembly = clock.time("assemble", assemble_task, plan)
+        decided = clock.time("decide", lambda: [future.result() for future in
+                                                decide_task.map(assembly.buckets, unmapped(plan.config_path))])
+        return publish_task(plan, assembly, decided, results, clock.phases)
 
 
 def task_runner(runner: str, workers: int, dask_address: str | None = None):
@@ -76,6 +88,18 @@ def task_runner(runner: str, workers: int, dask_address: str | None = None):
     return ThreadPoolTaskRunner(max_workers=1)
 
 
+def _warm_nlp(config_path: str | None) -> None:
+    """Build (and cache) the NLP pipeline ahead of the first shard. Only a head start: if it fails,
+    the shard tasks build it themselves and report the error with their retries."""
+    from pipeline.config import load_config
+    from pipeline.nlp import build_nlp
+
+    try:
+        build_nlp(load_config(config_path))
+    except Exception as exc:  # noqa: BLE001 - the tasks raise it properly
+        logging.getLogger(__name__).debug("NLP warm-up failed (%s); the shard tasks will build it", type(exc).__name__)
+
+
 def run_flow(input_path: str, out_dir: str, config_path: str | None = None, workers: int = 1,
              runner: str = "local", dask_address: str | None = None,
              on_shard: Callable[[run.ShardResult, int], None] | None = None) -> run.RunSummary:
@@ -84,7 +108,11 @@ def run_flow(input_path: str, out_dir: str, config_path: str | None = None, work
     The flow takes the lock on ``out_dir`` itself; ``nelm run`` also probes it before importing
     Prefect so that a second run fails in well under a second.
     """
-    if workers > 1 or runner == "dask":
-        prefect_env.ensure_shared_server()
+    join_server = prefect_env.start_shared_server_in_background()
+    try:
+        if runner == "local" and workers == 1:  # shards run in this process: build the NLP while the server boots
+            _warm_nlp(config_path)
+    finally:
+        join_server()
     flow_ = nelm_run.with_options(task_runner=task_runner(runner, workers, dask_address))
     return flow_(str(input_path), str(out_dir), str(config_path) if config_path else None, on_shard=on_shard)

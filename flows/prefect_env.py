@@ -7,6 +7,8 @@ one per worker process.
 from __future__ import annotations
 
 import os
+import threading
+from typing import Any, Callable
 
 DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -38,6 +40,30 @@ def ensure_shared_server() -> str | None:
     _server.start(timeout=int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
     os.environ["PREFECT_API_URL"] = _server.api_url
     return _server.api_url
+
+
+def start_shared_server_in_background() -> Callable[[], str | None]:
+    """Start :func:`ensure_shared_server` on a thread; returns ``join``, which waits for it (and
+    re-raises its error). The server boots in its own process, so this process is free meanwhile
+    (``nelm run`` builds its NLP pipeline during the 5-10 s the server takes to start)."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["url"] = ensure_shared_server()
+        except BaseException as exc:  # handed to join()
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="nelm-prefect-server", daemon=True)
+    thread.start()
+
+    def join() -> str | None:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("url")
+
+    return join
 
 
 def stop_shared_server() -> None:

@@ -449,6 +449,14 @@ def run_process(cmd: Sequence[str], log_path: Path, key: str, label: str, report
     return step
 
 
+def run_phases(out: Path) -> dict[str, float]:
+    """Wall-clock seconds per step of a finished run, from its ``.nelm/run.json`` (empty if absent)."""
+    try:
+        return dict(json.loads((out / ".nelm" / "run.json").read_text()).get("phases") or {})
+    except (OSError, ValueError):
+        return {}
+
+
 def nelm_run_cmd(archive: Path, out: Path, workers: int, runner: str) -> list[str]:
     cmd = [sys.executable, "-m", "pipeline.cli", "run", str(archive), "--out", str(out), "--workers", str(workers), "--quiet"]
     if runner != "local":
@@ -605,6 +613,12 @@ def format_report(result: dict[str, Any]) -> str:
         peaks = step.extra.get("process_peaks_mib")
         if peaks:
             p(f"  {step.label.strip()}: " + ", ".join(f"{label} {mib:,.0f}" for label, mib in peaks))
+    timed = [(step, step.extra.get("phases")) for step in steps.values() if step.extra.get("phases")]
+    if timed:
+        p("seconds per step of a run (the rest of its wall clock: interpreter start, imports, Prefect server):")
+        for step, phases in timed:
+            p(f"  {step.label.strip()}: " + ", ".join(f"{name} {sec:,.1f}" for name, sec in phases.items())
+              + f"; other {max(step.seconds - sum(phases.values()), 0.0):,.1f}")
     p("")
     p("throughput ratios (KiB/s over KiB/s; stock = (a), quiet = (a')):")
     for key, step in steps.items():
@@ -697,6 +711,7 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
         steps["c0_local"] = run_process(run_local_cmd(archive_path, dest), out / "logs" / "run_local.log", "c0_local",
                                         "(c0) run_local (no Prefect, 1 process)", n, kib)
         outputs["run_local"] = dest
+        steps["c0_local"].extra["phases"] = run_phases(dest)
     for runner in runners:
         for w in workers:
             name = f"{runner}_w{w}"
@@ -708,6 +723,7 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
                                      f"(c)  nelm run --workers {w}" + ("" if runner == "local" else f" --runner {runner}"),
                                      n, kib)
             outputs[name] = dest
+            steps[key].extra["phases"] = run_phases(dest)
     if n_valid != n:
         warnings.append(f"{n - n_valid} of {n} archive reports are quarantined by validation (not extracted)")
     for step in steps.values():

@@ -89,6 +89,8 @@ def _print_summary(summary: Any) -> None:
           f"{summary.quarantined} quarantined, {summary.duplicates} exact duplicates skipped; "
           f"{summary.extracted} extracted, {summary.reused_shards} shards reused; {summary.patients} patients "
           f"({summary.seconds:.1f}s)")
+    if summary.phases:
+        print("  steps: " + ", ".join(f"{name} {seconds:.1f}s" for name, seconds in summary.phases.items()))
     for therapy in sorted(summary.eligibility):
         counts = summary.eligibility[therapy]
         parts = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("eligible", "indeterminate", "ineligible"))

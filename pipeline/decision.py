@@ -1166,7 +1166,7 @@ def _render(text: str, cond: Condition | None, ctx: Mapping[str, Any]) -> str:
     for index, leaf in enumerate(leaves):
         threshold = leaf.value
         extra[f"t{index}"] = _fmt(float(threshold) if isinstance(threshold, int) and not isinstance(threshold, bool) else threshold)
-    return string.Formatter().vformat(text, (), _Placeholders(ctx, extra))  # type: ignore[arg-type]
+    return text.format_map(_Placeholders(ctx, extra))
 
 
 def _pick_variant(rule: Rule, ctx: Mapping[str, Any], status: str | None = None) -> tuple[str, str | None, bool] | None:

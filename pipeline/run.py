@@ -46,6 +46,11 @@ from .schema import DOCUMENTS, TABLES, to_table
 
 log = logging.getLogger(__name__)
 
+# Arrow's default allocator (mimalloc) keeps the pages of every freed shard table: a 20,000-report
+# plan held ~45 MiB more than with the system allocator, and the excess grows with the archive.
+# The system allocator hands them back, so memory stays flat whatever the archive size.
+pa.set_memory_pool(pa.system_memory_pool())
+
 WORK_DIR = ".nelm"
 EXTRACTED_TABLES = ("mentions", "imaging", "pathology")
 #: mention labels the patient aggregation reads (uncertain sites, procedure history)
@@ -129,6 +134,8 @@ class RunSummary:
     patients: int
     eligibility: dict[str, dict[str, int]]
     seconds: float = 0.0
+    #: wall-clock seconds of each step (plan, extract, assemble, decide, publish) when measured
+    phases: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True)
@@ -341,6 +348,10 @@ def _read_part(path: Path, schema: pa.Schema) -> pa.Table:
     return pq.read_table(path, schema=schema) if path.exists() else schema.empty_table()
 
 
+AGGREGATION_DOCUMENTS = pa.schema([DOCUMENTS.field(c) for c in AGGREGATION_DOCUMENT_COLUMNS])
+AGGREGATION_MENTIONS = pa.schema([TABLES["mentions"].field(c) for c in AGGREGATION_MENTION_COLUMNS])
+
+
 def _sorted(table: pa.Table, name: str) -> pa.Table:
     from .schema import SORT_KEYS
 
@@ -349,10 +360,76 @@ def _sorted(table: pa.Table, name: str) -> pa.Table:
     return table.sort_by([(k, "ascending") for k in SORT_KEYS[name]])
 
 
-def finalize(plan: Plan, results: Iterable[ShardResult] = ()) -> RunSummary:
-    """Assemble the six tables from the plan's shards, write them atomically, clean up."""
+class Stopwatch:
+    """Wall-clock seconds per named step, for the run summary."""
+
+    def __init__(self, phases: dict[str, float] | None = None) -> None:
+        self.phases: dict[str, float] = dict(phases or {})
+
+    def time(self, name: str, fn: Callable[..., Any], *args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.phases[name] = round(self.phases.get(name, 0.0) + time.perf_counter() - started, 3)
+
+
+def finalize(plan: Plan, results: Iterable[ShardResult] = (), phases: dict[str, float] | None = None) -> RunSummary:
+    """Assemble, decide and publish in this process: the three finalize steps in a row.
+
+    The Prefect flow runs the same steps as tasks, deciding the patient buckets in parallel.
+    """
+    clock = Stopwatch(phases)
+    assembly = clock.time("assemble", assemble, plan)
+    decided = clock.time("decide", lambda: [decide_bucket(bucket, plan.config_path) for bucket in assembly.buckets])
+    return publish(plan, assembly, decided, results, clock.phases)
+
+
+@dataclass(frozen=True)
+class DecisionBucket:
+    """A range of patients decided together: the folder holding their aggregation inputs."""
+
+    index: int
+    path: str
+    n_patients: int
+
+
+@dataclass
+class Assembly:
+    """What :func:`assemble` leaves for the decision and publish steps (paths and counts only)."""
+
+    run_id: str
+    started: float
+    records: int
+    ok: int
+    n_patients: int
+    buckets: list[DecisionBucket] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BucketResult:
+    index: int
+    path: str
+    n_patients: int
+    counts: dict[str, dict[str, int]]
+
+
+#: patients aggregated and decided together (one bucket, one decision task): bounds memory
+#: whatever the archive size, and sets the row groups of patients/eligibility.parquet
+PATIENT_CHUNK = 2000
+#: bucket files open at once while splitting the shards (4 per bucket); more buckets take more passes
+OPEN_BUCKETS = 128
+BUCKET_TABLES = ("documents", "imaging", "pathology", "mentions")
+
+
+def assemble(plan: Plan) -> Assembly:
+    """Write documents/imaging/pathology/mentions from the shards, and split the rows the patient
+    aggregation reads into buckets of PATIENT_CHUNK consecutive patient ids.
+
+    Tables are streamed shard by shard (plan order, key order inside a shard): memory holds one
+    shard's rows and the sorted patient ids, whatever the archive size.
+    """
     started = time.perf_counter()
-    config = load_config(plan.config_path)
     out = Path(plan.out_dir)
     shard_dirs = [plan.store / key for key in plan.shard_keys]
     missing = [d.name for d in shard_dirs if not (d / "documents.parquet").exists()]
@@ -360,104 +437,175 @@ def finalize(plan: Plan, results: Iterable[ShardResult] = ()) -> RunSummary:
         raise NelmError(f"[N001] {len(missing)} shard(s) did not finish (first: {missing[0]}); run again to resume")
     run_id = hashlib.sha256(("\n".join(plan.shard_keys) + plan.fingerprint).encode()).hexdigest()[:16]
     pipeline_version = f"{__version__}+{plan.fingerprint}"
-
-    # Tables are streamed shard by shard (plan order, key order inside a shard): memory holds one
-    # shard's rows plus the few columns the patient aggregation needs, whatever the archive size.
-    keep: dict[str, list[pa.Table]] = {"documents": [], "imaging": [], "pathology": []}
+    counted = {"records": 0, "ok": 0}
 
     def shard_tables() -> Iterator[tuple[pa.Table, pa.Table, pa.Table]]:
         for d in shard_dirs:
             documents = pq.read_table(d / "documents.parquet", schema=SHARD_DOCUMENTS)
             n = documents.num_rows
+            counted["records"] += n
+            counted["ok"] += pc.sum(pc.equal(documents.column("status"), "ok")).as_py() or 0
             documents = documents.append_column(DOCUMENTS.field("pipeline_version"), pa.array([pipeline_version] * n, pa.string()))
             documents = documents.append_column(DOCUMENTS.field("run_id"), pa.array([run_id] * n, pa.string()))
             documents = _sorted(documents.select(DOCUMENTS.names).cast(DOCUMENTS), "documents")
             imaging = _sorted(_read_part(d / "imaging.parquet", TABLES["imaging"]), "imaging")
             pathology = _sorted(_read_part(d / "pathology.parquet", TABLES["pathology"]), "pathology")
-            keep["documents"].append(documents.select(list(AGGREGATION_DOCUMENT_COLUMNS)))
-            keep["imaging"].append(imaging)
-            keep["pathology"].append(pathology)
             yield documents, imaging, pathology
 
     write_parquet_chunks_atomic(shard_tables(), {name: out / f"{name}.parquet" for name in ("documents", "imaging", "pathology")},
                                 schemas=[DOCUMENTS, TABLES["imaging"], TABLES["pathology"]])
     _crash_hook("write")
     _publish_mentions(out, shard_dirs)
-    documents = _concat_tables(keep["documents"], pa.schema([DOCUMENTS.field(c) for c in AGGREGATION_DOCUMENT_COLUMNS]))
-    imaging = _concat_tables(keep["imaging"], TABLES["imaging"])
-    pathology = _concat_tables(keep["pathology"], TABLES["pathology"])
-    n_patients, counts = decide_tables(documents, imaging, pathology, shard_dirs, config, out)
-    _collect_garbage(out, plan)
-
-    results = list(results)
-    statuses = documents.column("status")
-    n_ok = pc.sum(pc.equal(statuses, "ok")).as_py() or 0
-    summary = RunSummary(
-        out_dir=str(out), run_id=run_id, input=plan.input_path, records=documents.num_rows, ok=n_ok,
-        quarantined=documents.num_rows - n_ok, duplicates=plan.n_duplicates,
-        extracted=sum(r.n_extracted for r in results), reused_shards=len(plan.shard_keys) - len(plan.pending),
-        patients=n_patients, eligibility=counts, seconds=round(time.perf_counter() - started, 3),
-    )
-    write_bytes_atomic(summary.to_json().encode(), out / WORK_DIR / "run.json")
-    return summary
+    ids = _patient_ids(shard_dirs)
+    work = out / WORK_DIR / "decide" / run_id
+    shutil.rmtree(work, ignore_errors=True)
+    buckets = [DecisionBucket(b, str(work / f"bucket-{b:05d}"), len(ids[i:i + PATIENT_CHUNK]))
+               for b, i in enumerate(range(0, len(ids), PATIENT_CHUNK))]
+    for first in range(0, len(buckets), OPEN_BUCKETS):
+        _split_into_buckets(shard_dirs, ids, buckets[first:first + OPEN_BUCKETS])
+    return Assembly(run_id=run_id, started=started, records=counted["records"], ok=counted["ok"],
+                    n_patients=len(ids), buckets=buckets)
 
 
-#: patients aggregated and decided at a time: bounds memory whatever the archive size
-PATIENT_CHUNK = 2000
-
-
-def _aggregation_mentions(shard_dirs: list[Path]) -> pa.Table:
-    """The few mention labels the patient aggregation reads, from every shard (Arrow, compact)."""
-
-    labels = pa.array(sorted(AGGREGATION_LABELS), pa.string())
-    parts = []
+def _patient_ids(shard_dirs: list[Path]) -> list[str]:
+    """Sorted ids of the patients with at least one ok report."""
+    ids: set[str] = set()
     for d in shard_dirs:
-        path = d / "mentions.parquet"
-        if path.exists():
-            table = pq.read_table(path, columns=list(AGGREGATION_MENTION_COLUMNS))
-            parts.append(table.filter(pc.is_in(table.column("label"), value_set=labels)))
-    return pa.concat_tables(parts) if parts else pa.schema([TABLES["mentions"].field(c) for c in AGGREGATION_MENTION_COLUMNS]).empty_table()
+        documents = pq.read_table(d / "documents.parquet", columns=["patient_id", "status"])
+        ok = documents.filter(pc.equal(documents.column("status"), "ok"))
+        ids.update(pc.unique(ok.column("patient_id").drop_null()).to_pylist())
+    return sorted(ids)
 
 
-def _patient_ids(documents: pa.Table) -> list[str]:
+def _aggregation_inputs(d: Path) -> dict[str, pa.Table]:
+    """The rows and columns of one shard that the patient aggregation reads."""
+    documents = pq.read_table(d / "documents.parquet", schema=SHARD_DOCUMENTS)
+    documents = _sorted(documents, "documents").select(list(AGGREGATION_DOCUMENT_COLUMNS))
+    mentions_path = d / "mentions.parquet"
+    if mentions_path.exists():
+        mentions = pq.read_table(mentions_path, columns=list(AGGREGATION_MENTION_COLUMNS))
+        labels = pa.array(sorted(AGGREGATION_LABELS), pa.string())
+        mentions = mentions.filter(pc.is_in(mentions.column("label"), value_set=labels))
+    else:
+        mentions = AGGREGATION_MENTIONS.empty_table()
+    return {
+        "documents": documents.cast(AGGREGATION_DOCUMENTS),
+        "imaging": _sorted(_read_part(d / "imaging.parquet", TABLES["imaging"]), "imaging"),
+        "pathology": _sorted(_read_part(d / "pathology.parquet", TABLES["pathology"]), "pathology"),
+        "mentions": mentions,
+    }
 
-    ok = documents.filter(pc.equal(documents.column("status"), "ok"))
-    return sorted(pc.unique(ok.column("patient_id").drop_null()).to_pylist())
+
+def _bucket_of(patient_ids: pa.ChunkedArray, ids: "np.ndarray") -> "np.ndarray":
+    """Bucket index of every row; -1 for a patient outside ``ids`` (no ok report) or no id."""
+    import numpy as np
+
+    present = ~np.asarray(pc.is_null(patient_ids).to_numpy(zero_copy_only=False), dtype=bool)
+    bucket = np.full(len(patient_ids), -1, dtype=np.int64)
+    if len(ids) == 0 or not present.any():
+        return bucket
+    values = np.asarray(patient_ids.drop_null().to_pylist(), dtype=object)
+    position = np.searchsorted(ids, values)
+    found = position < len(ids)
+    found[found] = ids[position[found]] == values[found]
+    bucket[np.flatnonzero(present)[found]] = position[found] // PATIENT_CHUNK
+    return bucket
 
 
-def decide_tables(documents: pa.Table, imaging: pa.Table, pathology: pa.Table, shard_dirs: list[Path],
-                  config: Config, out: Path) -> tuple[int, dict[str, dict[str, int]]]:
-    """Write ``patients`` and ``eligibility`` (decision_rules.md §7, §8), PATIENT_CHUNK patients at a time.
+def _split_into_buckets(shard_dirs: list[Path], ids: list[str], buckets: list[DecisionBucket]) -> None:
+    """Append every shard's aggregation rows to the Arrow files of their bucket (shard order kept)."""
+    import numpy as np
 
-    Returns the number of patients and the status counts per therapy.
-    """
+    if not buckets:
+        return
+    sorted_ids = np.asarray(ids, dtype=object)
+    schemas = {"documents": AGGREGATION_DOCUMENTS, "imaging": TABLES["imaging"], "pathology": TABLES["pathology"],
+               "mentions": AGGREGATION_MENTIONS}
+    writers: dict[tuple[int, str], pa.ipc.RecordBatchFileWriter] = {}
+    try:
+        for bucket in buckets:
+            Path(bucket.path).mkdir(parents=True, exist_ok=True)
+            for name in BUCKET_TABLES:
+                writers[bucket.index, name] = pa.ipc.new_file(str(Path(bucket.path) / f"{name}.arrow"), schemas[name])
+        lo, hi = buckets[0].index, buckets[-1].index
+        for d in shard_dirs:
+            for name, table in _aggregation_inputs(d).items():
+                if table.num_rows == 0:
+                    continue
+                which = _bucket_of(table.column("patient_id"), sorted_ids)
+                for b in np.unique(which):
+                    if lo <= b <= hi:
+                        writers[int(b), name].write_table(table.filter(pa.array(which == b)))
+    finally:
+        for writer in writers.values():
+            writer.close()
 
+
+def _read_arrow(path: Path) -> pa.Table:
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+def decide_bucket(bucket: DecisionBucket, config_path: str | None = None) -> BucketResult:
+    """Aggregate and decide one bucket of patients (decision_rules.md §7, §8); write its
+    ``patients`` and ``eligibility`` rows next to its inputs."""
     from .aggregate import aggregate_patients
     from .decision import decide_frame, load_ruleset
 
+    config = load_config(config_path)
     ruleset = load_ruleset(config.resolve(config.decision.ruleset))
-    mentions = _aggregation_mentions(shard_dirs)
-    ids = _patient_ids(documents)
+    folder = Path(bucket.path)
+    frames = {name: _read_arrow(folder / f"{name}.arrow").to_pandas() for name in BUCKET_TABLES}
+    # extras: tumor_type and the worst-value columns the §7 discordance re-run and MiNEN rule read
+    patients_df = aggregate_patients(frames["documents"], frames["imaging"], frames["pathology"], frames["mentions"],
+                                     extras=True)
+    eligibility_df = decide_frame(patients_df, ruleset)
     counts: dict[str, dict[str, int]] = {}
+    for therapy, status in zip(eligibility_df["therapy"], eligibility_df["status"]):
+        counts.setdefault(therapy, {}).setdefault(status, 0)
+        counts[therapy][status] += 1
+    for name, frame in (("patients", patients_df), ("eligibility", eligibility_df)):
+        table = to_table(frame.to_dict("records"), name)
+        tmp = folder / f".{name}.arrow.tmp"
+        with pa.ipc.new_file(str(tmp), table.schema) as writer:
+            writer.write_table(table)
+        os.replace(tmp, folder / f"{name}.arrow")
+    return BucketResult(bucket.index, bucket.path, len(patients_df), counts)
 
-    def chunks() -> Iterator[tuple[pa.Table, pa.Table]]:
-        for i in range(0, max(len(ids), 1), PATIENT_CHUNK):
-            chunk = pa.array(ids[i:i + PATIENT_CHUNK], pa.string())
 
-            def part(table: pa.Table) -> Any:
-                return table.filter(pc.is_in(table.column("patient_id"), value_set=chunk)).to_pandas()
+def publish(plan: Plan, assembly: Assembly, decided: Iterable[BucketResult],
+            results: Iterable[ShardResult] = (), phases: dict[str, float] | None = None) -> RunSummary:
+    """Write patients/eligibility from the decided buckets (in bucket order), clean up, summarise."""
+    out = Path(plan.out_dir)
+    decided = sorted(decided, key=lambda r: r.index)
+    if [r.index for r in decided] != [b.index for b in assembly.buckets]:
+        raise NelmError("[N002] some patient buckets were not decided; run again to resume")
 
-            # extras: tumor_type and the worst-value columns the §7 discordance re-run and MiNEN rule read
-            patients_df = aggregate_patients(part(documents), part(imaging), part(pathology), part(mentions), extras=True)
-            eligibility_df = decide_frame(patients_df, ruleset)
-            for therapy, status in zip(eligibility_df["therapy"], eligibility_df["status"]):
+    def parts() -> Iterator[tuple[pa.Table, pa.Table]]:
+        for result in decided:
+            yield tuple(_read_arrow(Path(result.path) / f"{name}.arrow") for name in ("patients", "eligibility"))
+
+    started = time.perf_counter()
+    write_parquet_chunks_atomic(parts(), {"patients": out / "patients.parquet", "eligibility": out / "eligibility.parquet"},
+                                schemas=[TABLES["patients"], TABLES["eligibility"]])
+    counts: dict[str, dict[str, int]] = {}
+    for result in decided:
+        for therapy, by_status in result.counts.items():
+            for status, n in by_status.items():
                 counts.setdefault(therapy, {}).setdefault(status, 0)
-                counts[therapy][status] += 1
-            yield (to_table(patients_df.to_dict("records"), "patients"),
-                   to_table(eligibility_df.to_dict("records"), "eligibility"))
+                counts[therapy][status] += n
+    _collect_garbage(out, plan)
 
-    write_parquet_chunks_atomic(chunks(), {"patients": out / "patients.parquet", "eligibility": out / "eligibility.parquet"})
-    return len(ids), counts
+    results = list(results)
+    summary = RunSummary(
+        out_dir=str(out), run_id=assembly.run_id, input=plan.input_path, records=assembly.records, ok=assembly.ok,
+        quarantined=assembly.records - assembly.ok, duplicates=plan.n_duplicates,
+        extracted=sum(r.n_extracted for r in results), reused_shards=len(plan.shard_keys) - len(plan.pending),
+        patients=assembly.n_patients, eligibility=counts, seconds=round(time.perf_counter() - assembly.started, 3),
+        phases={**(phases or {}), "publish": round(time.perf_counter() - started, 3)},
+    )
+    write_bytes_atomic(summary.to_json().encode(), out / WORK_DIR / "run.json")
+    return summary
 
 
 def _publish_mentions(out: Path, shard_dirs: list[Path]) -> None:
@@ -488,6 +636,7 @@ def _collect_garbage(out: Path, plan: Plan) -> None:
             for shard in store.iterdir():
                 if shard.name not in keep:
                     shutil.rmtree(shard, ignore_errors=True)
+    shutil.rmtree(work / "decide", ignore_errors=True)
     inputs = work / "inputs"
     if inputs.is_dir():
         for path in inputs.iterdir():
@@ -508,13 +657,16 @@ def run_local(input_path: str | Path, out_dir: str | Path, config_path: str | Pa
 
     started = time.perf_counter()
     with output_lock(out_dir):
-        plan = plan_run(input_path, out_dir, config_path)
+        clock = Stopwatch()
+        plan = clock.time("plan", plan_run, input_path, out_dir, config_path)
         results = []
+        extract_started = time.perf_counter()
         for task in plan.pending:
             result = process_shard(task, plan.config_path)
             results.append(result)
             if on_shard:
                 on_shard(result)
-        summary = finalize(plan, results)
+        clock.phases["extract"] = round(time.perf_counter() - extract_started, 3)
+        summary = finalize(plan, results, clock.phases)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary

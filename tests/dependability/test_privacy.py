@@ -188,24 +188,28 @@ def test_privacy_prefect_database_and_storage_hold_no_report_text(guarded_run):
 def test_privacy_prefect_tasks_do_not_persist_results():
     from flows import nelm_run, prefect_env
 
-    for task_ in (nelm_run.plan_task, nelm_run.shard_task, nelm_run.finalize_task):
+    for task_ in (nelm_run.plan_task, nelm_run.shard_task, nelm_run.assemble_task, nelm_run.decide_task,
+                  nelm_run.publish_task):
         assert task_.persist_result is False, task_.name
     assert nelm_run.nelm_run.persist_result is False
     assert prefect_env.DEFAULTS["PREFECT_RESULTS_PERSIST_BY_DEFAULT"] == "false"
     assert prefect_env.DEFAULTS["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
-    assert nelm_run.plan_task.retries == 2 and nelm_run.shard_task.retries == 2
+    assert nelm_run.plan_task.retries == 2 and nelm_run.shard_task.retries == 2 and nelm_run.decide_task.retries == 2
 
 
 def test_privacy_task_arguments_and_results_carry_no_text(tmp_path):
     """What crosses a Prefect task boundary (Plan, ShardTask, ShardResult, RunSummary) holds no text."""
-    from pipeline.run import finalize, plan_run, process_shard
+    from pipeline.run import assemble, decide_bucket, plan_run, process_shard, publish
 
     out = tmp_path / "out"
     plan = plan_run(SAMPLE, out)
     results = [process_shard(task, plan.config_path) for task in plan.pending]
-    summary = finalize(plan, results)
-    blob = "\n".join(repr(x) for x in [plan, *plan.pending, *results, summary])
-    blob += pickle.dumps([plan, results, summary]).decode("latin-1")
+    assembly = assemble(plan)
+    decided = [decide_bucket(bucket, plan.config_path) for bucket in assembly.buckets]
+    summary = publish(plan, assembly, decided, results)
+    crossing = [plan, *plan.pending, *results, assembly, *assembly.buckets, *decided, summary]
+    blob = "\n".join(repr(x) for x in crossing)
+    blob += pickle.dumps(crossing).decode("latin-1")
     assert find_leaks(blob, _reports()) == []
 
 

@@ -169,7 +169,8 @@ def test_served_deployment_runs_through_the_api(prefect_server, tmp_path):
             first = _run_and_wait(client, api_url, deployment["id"], serve_log)
             tasks = _task_runs(client, api_url, first["id"])
             names = sorted(t["name"] for t in tasks)
-            assert any(n.startswith("plan") for n in names) and any(n.startswith("finalize") for n in names), names
+            assert any(n.startswith("plan") for n in names) and any(n.startswith("publish") for n in names), names
+            assert any(n.startswith("decide-patients") for n in names), names
             shard_runs = [n for n in names if n.startswith("extract-shard")]
             assert shard_runs, names  # one task run per shard
 
