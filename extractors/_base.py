@@ -23,8 +23,9 @@ from typing import Any, Callable, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.tokens.underscore import Underscore
 
-from ._rules import Rule, load_rules
+from ._rules import CASE_FOLDING_CHARS, Rule, load_rules
 
 FINDINGS = "findings"
 _PENDING = "nelm_pending_findings"
@@ -48,10 +49,10 @@ def _accessors(name: str) -> tuple[Callable[[Span], Any], Callable[[Span, Any], 
     otherwise share one value."""
 
     def getter(span: Span) -> Any:
-        return span.doc.user_data.get(("nelm", name, span.start_char, span.end_char, span.label), SPAN_EXTENSIONS[name])
+        return value(span, name)
 
-    def setter(span: Span, value: Any) -> None:
-        span.doc.user_data[("nelm", name, span.start_char, span.end_char, span.label)] = value
+    def setter(span: Span, new: Any) -> None:
+        set_values(span, **{name: new})
 
     return getter, setter
 
@@ -60,6 +61,68 @@ for _name in SPAN_EXTENSIONS:
     if not Span.has_extension(_name):
         _get, _set = _accessors(_name)
         Span.set_extension(_name, getter=_get, setter=_set)
+
+
+# Direct access to span values. Every ``span._`` access makes spaCy build an ``Underscore`` object;
+# extraction reads and writes these values hundreds of thousands of times per thousand reports, so
+# the hot paths use the functions below. They read and write the very ``doc.user_data`` entries the
+# extension attributes use, so ``span._.x`` and ``value(span, "x")`` always agree.
+
+def value(span: Span, name: str) -> Any:
+    """``span._.<name>`` for one of :data:`SPAN_EXTENSIONS` (``None`` when never set)."""
+    return span.doc.user_data.get(("nelm", name, span.start_char, span.end_char, span.label), SPAN_EXTENSIONS[name])
+
+
+def values(span: Span) -> dict[str, Any]:
+    """Every :data:`SPAN_EXTENSIONS` value of a span at once (name -> value)."""
+    user_data, start, end, label = span.doc.user_data, span.start_char, span.end_char, span.label
+    return {name: user_data.get(("nelm", name, start, end, label), default) for name, default in SPAN_EXTENSIONS.items()}
+
+
+def set_values(span: Span, **values: Any) -> None:
+    """``span._.<name> = value`` for each keyword (names from :data:`SPAN_EXTENSIONS`), in order."""
+    user_data, start, end, label = span.doc.user_data, span.start_char, span.end_char, span.label
+    for name, new in values.items():
+        if name not in SPAN_EXTENSIONS:
+            raise AttributeError(f"unknown nelm span value {name!r}")
+        user_data[("nelm", name, start, end, label)] = new
+
+
+def flag(span: Span, name: str) -> bool:
+    """``bool(span._.<name>)`` for a span extension another component sets (ConText's ``is_negated``,
+    ``is_uncertain``...); False when no component registered it."""
+    return flags(span, (name,))[0]
+
+
+def flags(span: Span, names: Iterable[str]) -> list[bool]:
+    """:func:`flag` for several names at once.
+
+    A plain extension (a default value, no getter) lives in ``doc.user_data`` under the key spaCy's
+    ``Underscore`` uses for spans, ``("._.", name, start_char, end_char)``; any other kind is read
+    through ``span._``.
+    """
+    user_data, start, end = span.doc.user_data, span.start_char, span.end_char
+    registered = Underscore.span_extensions  # what Span.has_extension / get_extension read
+    out = []
+    for name in names:
+        extension = registered.get(name)
+        if extension is None:
+            out.append(False)
+            continue
+        default, method, getter, _ = extension
+        if getter is not None or method is not None or isinstance(default, (dict, list, set)):
+            out.append(bool(getattr(span._, name)))
+        else:
+            out.append(bool(user_data.get(("._.", name, start, end), default)))
+    return out
+
+
+def token_section(doc: Doc, char: int) -> Any:
+    """``token._.section`` (medspaCy's Section, or None) of the token that starts at character ``char``.
+
+    spaCy keys a token's extension values by the token's character offset, ``("._.", name, idx, None)``.
+    """
+    return doc.user_data.get(("._.", "section", char, None))
 
 
 @dataclass
@@ -104,7 +167,9 @@ class RegexExtractor:
 
     Rule-level prefilters are data in the rule file: ``"attrs": {"triggers": ["cyst", "haemangiom"]}``
     runs a rule only when one of these literals occurs in the lower-cased text, and
-    ``"attrs": {"requires": "<regex>"}`` only when that regex is found in it.
+    ``"attrs": {"requires": "<regex>"}`` only when that regex is found in it. Besides, a rule is
+    skipped when none of its ``literals`` (read off its pattern, see ``_rules.required_literals``)
+    occurs in the lower-cased text: it could not match.
     """
 
     def __init__(self, nlp: Language, name: str, rules_path: str | Path) -> None:
@@ -117,7 +182,7 @@ class RegexExtractor:
             need = rule.attrs.get("requires")
             self._gates.append((rule, tuple(w.lower() for w in words) if words else None,
                                 re.compile(need) if need else None))
-        self._gated = any(words or need for _, words, need in self._gates)
+        self._gated = any(words or need or rule.literals for rule, words, need in self._gates)
 
     def text_of(self, doc: Doc) -> str:
         return doc_text(doc)
@@ -129,15 +194,20 @@ class RegexExtractor:
         """False when the text cannot match any rule (subclasses add keyword checks)."""
         return True
 
-    def active_rules(self, lower: str) -> list[Rule]:
+    def active_rules(self, lower: str, use_literals: bool = True) -> list[Rule]:
+        """The rules whose prefilters pass on ``lower`` (``use_literals``: also test each rule's
+        ``literals``; only valid for a text :func:`case_safe_lower` accepts)."""
         if not self._gated:
             return self.rules
         return [rule for rule, words, need in self._gates
-                if (words is None or any(w in lower for w in words)) and (need is None or need.search(lower))]
+                if (words is None or any(w in lower for w in words))
+                and (not use_literals or rule.literals is None or any(w in lower for w in rule.literals))
+                and (need is None or need.search(lower))]
 
-    def matches(self, text: str, rules: list[Rule]) -> Iterator[tuple[re.Match[str], Rule]]:
+    def matches(self, text: str, rules: list[Rule], lower: str | None = None) -> Iterator[tuple[re.Match[str], Rule]]:
+        """Every rule's matches, rule by rule (``lower``: see :func:`finditer`)."""
         for rule in rules:
-            for match in rule.regex.finditer(text):
+            for match in finditer(rule, text, lower):
                 yield match, rule
 
     def interpret(self, doc: Doc, match: re.Match[str], rule: Rule) -> Iterable[Finding]:
@@ -150,10 +220,12 @@ class RegexExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
+        text = self.text_of(doc)
         lower = self.lower_of(doc)
-        rules = self.active_rules(lower) if self.relevant(lower) else []
+        safe = case_safe_lower(text, lower)
+        rules = self.active_rules(lower, safe is not None) if self.relevant(lower) else []
         if rules:
-            for match, rule in self.matches(self.text_of(doc), rules):
+            for match, rule in self.matches(text, rules, safe):
                 for finding in self.interpret(doc, match, rule) or ():
                     span = make_span(doc, finding, rule.id, self.spans_key)
                     if span is not None:
@@ -164,6 +236,47 @@ class RegexExtractor:
         return doc
 
 
+def case_safe_lower(text: str, lower: str) -> str | None:
+    """``lower`` (= ``text.lower()``) when rule literals and prefixes may be looked up in it, else None.
+
+    That needs every character of ``text`` that a pattern matches with an ASCII letter to lower-case to
+    that letter (true but for :data:`CASE_FOLDING_CHARS`), and, for prefixes, equal offsets in both.
+    """
+    if text.isascii():
+        return lower
+    if len(lower) != len(text) or any(c in text for c in CASE_FOLDING_CHARS):
+        return None
+    return lower
+
+
+def finditer(rule: Rule, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
+    """The matches of ``rule.regex.finditer(text)``, found faster when the rule has ``prefixes``.
+
+    Every match starts with one of the rule's prefixes, so the pattern is only tried (``regex.match``)
+    where one occurs in ``lower`` (``text.lower()`` accepted by :func:`case_safe_lower`; None: plain
+    ``finditer``), left to right, each search resuming at the end of the last match, as ``finditer``
+    does (the pattern cannot match the empty string). Positions are found with ``str.find``, which is
+    much faster than the regex engine's trial at every character.
+    """
+    if lower is None or rule.prefixes is None:
+        yield from rule.regex.finditer(text)
+        return
+    starts = set()
+    for prefix in rule.prefixes:
+        at = lower.find(prefix)
+        while at >= 0:
+            starts.add(at)
+            at = lower.find(prefix, at + 1)
+    resume = 0
+    match_at = rule.regex.match
+    for start in sorted(starts):
+        if start >= resume:
+            match = match_at(text, start)
+            if match is not None:
+                resume = match.end()
+                yield match
+
+
 def make_span(doc: Doc, finding: Finding, rule_id: str, extractor: str) -> Span | None:
     """A span over the finding's characters (expanded to token edges), annotated."""
     if finding.end <= finding.start:
@@ -171,12 +284,8 @@ def make_span(doc: Doc, finding: Finding, rule_id: str, extractor: str) -> Span 
     span = doc.char_span(finding.start, finding.end, label=finding.label, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
-    span._.rule_id = rule_id
-    span._.value_num = finding.value_num
-    span._.value_unit = finding.value_unit
-    span._.value_norm = finding.value_norm
-    span._.extractor = extractor
-    span._.attrs = finding.attrs or None
+    set_values(span, rule_id=rule_id, value_num=finding.value_num, value_unit=finding.value_unit,
+               value_norm=finding.value_norm, extractor=extractor, attrs=finding.attrs or None)
     return span
 
 
@@ -209,6 +318,14 @@ def doc_text(doc: Doc) -> str:
         cached = (len(doc), doc.text)
         doc.user_data[_TEXT] = cached
     return cached[1]
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Give :func:`doc_text` the string ``doc`` was tokenized from, so that it is never re-joined.
+
+    spaCy's tokenizer is non-destructive (``tokenizer(text).text == text``), so this is ``doc.text``.
+    """
+    doc.user_data[_TEXT] = (len(doc), text)
 
 
 def drop_contained(spans: list[Span]) -> list[Span]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from ._base import doc_text as _base_doc_text
+from ._base import token_section
 
 from ._imaging_units import ocr_clean, organ_matches
 
@@ -37,7 +38,7 @@ class DocIndex:
         has_sections = doc[0].has_extension("section_category") if len(doc) else False
         self.sentences: list[Sentence] = []
         for sent in doc.sents:
-            section = sent[0]._.section_category if has_sections else None
+            section = _category(token_section(doc, sent.start_char)) if has_sections else None  # sent[0]._.section_category
             self.sentences.append(Sentence(sent.start_char, sent.end_char, sent.start, section,
                                            text[sent.start_char:sent.end_char]))
         self.sentences = _end_one_line_sections(self.sentences, text)
@@ -74,6 +75,10 @@ class DocIndex:
             if end <= sent.end_char:
                 out.append((start - sent.start_char, end - sent.start_char, organ))
         return out
+
+
+def _category(section) -> str | None:
+    return section.category if section is not None else None
 
 
 #: Sections that hold one line ("Comparison: MRI 2024-01-17."); text on the lines after it with no new

@@ -1,6 +1,7 @@
 """One CT/MRI/PET report -> the columns of the ``imaging`` table (CONTRACT §3), from its mentions.
 
-This is where the relational reasoning lives; every value comes from spans in ``doc.spans["findings"]``:
+This is where the relational reasoning lives; every value comes from spans in ``doc.spans["findings"]``
+(span values and ConText flags read with ``_base.value`` / ``flag``, the fast equivalents of ``span._``):
 
 * **Which lesions count.** LIVER_LESION spans in sections that describe the current study (not
   INDICATION/HISTORY/COMPARISON/TECHNIQUE), not negated ("no focal liver lesion"), not hypothetical,
@@ -22,6 +23,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from ._base import flag
+from ._base import value as span_value
 from ._doc_index import DocIndex, Sentence, doc_text
 from ._imaging_units import count_category, is_premodifier_gap, side_of_segment
 
@@ -126,6 +129,11 @@ _FREE_AFTER = re.compile(r"[\w\s,]{0,50}?\b(?:free\s+of|clear\s+of|spared|uninvo
 _NO_OTHER = re.compile(r"\bno\s+(?:other|additional|further|new)\b|\belsewhere\b", re.I)
 
 
+def _attrs(span: Span) -> dict[str, Any]:
+    """The span's extractor attributes (``span._.attrs``), {} when it has none."""
+    return span_value(span, "attrs") or {}
+
+
 def _negation_free(text: str) -> str:
     """Text with negated phrases blanked ('no nodular enhancement' is not a viability cue)."""
     return re.sub(r"\b(?:no|without|nor)\s+(?:\w+[\s-]+){0,2}\w+", " ", text, flags=re.I)
@@ -168,7 +176,7 @@ class _Report:
         self.accepted_sites: set[int] = set()  # start chars of EXTRAHEPATIC_SITE spans taken as disease
         liver_keys = {(s.start_char, s.end_char) for s in self.get("LIVER_LESION")}
         for span in doc.spans[TARGETS] if TARGETS in doc.spans else []:
-            attrs = span._.attrs or {}
+            attrs = _attrs(span)
             if attrs.get("organ") == "liver":
                 if (span.start_char, span.end_char) not in liver_keys:
                     continue
@@ -177,7 +185,7 @@ class _Report:
                 kind = "benign" if attrs.get("kind") == "benign" else "other"
             self._add_target(Target(span.start_char, span.end_char, kind, span))
         for span in self.get("EXTRAHEPATIC_SITE"):
-            if (span._.attrs or {}).get("source") != "lesion":
+            if _attrs(span).get("source") != "lesion":
                 self._add_target(Target(span.start_char, span.end_char, "other", span))
         self._attach()
 
@@ -191,11 +199,11 @@ class _Report:
         return self.index.sentence(span).section
 
     def is_current(self, span: Span) -> bool:
-        return self.section(span) not in PAST_SECTIONS and not span._.is_hypothetical
+        return self.section(span) not in PAST_SECTIONS and not flag(span, "is_hypothetical")
 
     # -- liver lesions -------------------------------------------------------------------------
     def is_benign(self, span: Span) -> bool:
-        if (span._.attrs or {}).get("kind") == "benign":
+        if _attrs(span).get("kind") == "benign":
             return True
         if self.is_component(span):
             return True  # "a 9 mm focus of residual enhancement" of a treated lesion is part of it, not another lesion
@@ -253,19 +261,19 @@ class _Report:
             return False
         # "A residual enhancing nodule of 9 mm is seen in segment 2" after a segment 6 lesion: another lesion
         own = {seg for s in self.get("LIVER_SEGMENT") if span.start_char <= s.start_char < sent.end_char
-               for seg in (s._.attrs or {}).get("segments", [])}
+               for seg in _attrs(s).get("segments", [])}
         before = {seg for s in self.get("LIVER_SEGMENT") if context_start <= s.start_char < span.start_char
-                  for seg in (s._.attrs or {}).get("segments", [])}
+                  for seg in _attrs(s).get("segments", [])}
         return not own or bool(own & before)
 
     def is_counted_liver(self, span: Span) -> bool:
         """A current, non-negated, non-benign liver lesion (indeterminate ones count)."""
-        attrs = span._.attrs or {}
-        if span._.value_norm == "none" or attrs.get("count_kind") == "none":
+        attrs = _attrs(span)
+        if span_value(span, "value_norm") == "none" or attrs.get("count_kind") == "none":
             return False
-        if not self.is_current(span) or span._.is_negated:
+        if not self.is_current(span) or flag(span, "is_negated"):
             return False
-        if span._.is_historical and _RESECTED_HISTORY.search(self.sent(span).text):
+        if flag(span, "is_historical") and _RESECTED_HISTORY.search(self.sent(span).text):
             return False
         return not self.is_benign(span)
 
@@ -276,8 +284,8 @@ class _Report:
         for span in self.get("LIVER_LESION"):
             if not self.is_current(span):
                 continue
-            attrs = span._.attrs or {}
-            if span._.value_norm == "none":
+            attrs = _attrs(span)
+            if span_value(span, "value_norm") == "none":
                 return True
             if attrs.get("organ") == "liver":
                 return True  # the liver was described and nothing counted: benign, resolved or "no new" lesions
@@ -299,9 +307,9 @@ class _Report:
         return out
 
     def _attach(self) -> None:
-        attachables = [(s, "sizes") for s in self.get("SIZE") if s._.value_num is not None]
-        attachables += [(s, "segments") for s in self.get("LIVER_SEGMENT") if not s._.is_negated]
-        attachables += [(s, "lobes") for s in self.get("LIVER_LOBE") if not s._.is_negated]
+        attachables = [(s, "sizes") for s in self.get("SIZE") if span_value(s, "value_num") is not None]
+        attachables += [(s, "segments") for s in self.get("LIVER_SEGMENT") if not flag(s, "is_negated")]
+        attachables += [(s, "lobes") for s in self.get("LIVER_LOBE") if not flag(s, "is_negated")]
         organ_cache: dict[int, list[Target]] = {}
         orphans: dict[int, list[tuple[Span, str]]] = {}  # sentence start -> spans with no target of their own
         for span, slot in attachables:
@@ -334,7 +342,7 @@ class _Report:
     @staticmethod
     def _starts_new_lesion(target: Target, spans: list[tuple[Span, str]]) -> bool:
         assert target.span is not None
-        attrs = target.span._.attrs or {}
+        attrs = _attrs(target.span)
         singular = target.implicit or not attrs.get("plural") or attrs.get("count_value") == 1
         own = {slot for _, slot in spans}
         return singular and "segments" in own and bool(target.segments or target.sizes)
@@ -384,25 +392,25 @@ def best_target(text: str, span: Span, targets: list[Target], offset: int) -> Ta
 def _instances(report: _Report, target: Target) -> list[Instance]:
     """Lesions one noun stands for: one for 'a lesion in segments 5/6', one per size/segment for a plural."""
     assert target.span is not None
-    attrs = target.span._.attrs or {}
-    sizes = [s for s in target.sizes if not (s._.attrs or {}).get("prior") and not (s._.attrs or {}).get("short_axis")]
-    point_sizes = [s for s in sizes if (s._.attrs or {}).get("kind") not in {"range", "upto"}]
+    attrs = _attrs(target.span)
+    sizes = [s for s in target.sizes if not _attrs(s).get("prior") and not _attrs(s).get("short_axis")]
+    point_sizes = [s for s in sizes if _attrs(s).get("kind") not in {"range", "upto"}]
     singular = target.implicit or not attrs.get("plural") or attrs.get("count_value") == 1
     if singular:
-        segs = {seg for s in target.segments for seg in (s._.attrs or {}).get("segments", [])}
-        size = max((s._.value_num for s in point_sizes), default=None)
+        segs = {seg for s in target.segments for seg in _attrs(s).get("segments", [])}
+        size = max((span_value(s, "value_num") for s in point_sizes), default=None)
         return [Instance(segs, size)]
     out: list[Instance] = []
     used: set[int] = set()
     for size in point_sizes:
         nearest = _segment_for_size(report, size, [s for s in target.segments if s.start_char not in used])
-        segs = set((nearest._.attrs or {}).get("segments", [])) if nearest is not None else set()
+        segs = set(_attrs(nearest).get("segments", [])) if nearest is not None else set()
         if nearest is not None:
             used.add(nearest.start_char)
-        out.append(Instance(segs, size._.value_num))
+        out.append(Instance(segs, span_value(size, "value_num")))
     for seg in target.segments:
         if seg.start_char not in used:
-            out.extend(Instance({s}, None) for s in (seg._.attrs or {}).get("segments", []))
+            out.extend(Instance({s}, None) for s in _attrs(seg).get("segments", []))
     return out
 
 
@@ -461,7 +469,7 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
     vague_added = False  # "two dominant lesions and several smaller foci": more lesions than any number written
     for target in targets:
         assert target.span is not None
-        attrs = {} if target.implicit else (target.span._.attrs or {})
+        attrs = {} if target.implicit else _attrs(target.span)
         kind = attrs.get("count_kind")
         if kind == "exact" and attrs.get("count_value"):
             exact.append(int(attrs["count_value"]))
@@ -482,10 +490,10 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         else:
             base.extend(found)
         for size in target.sizes:
-            a = size._.attrs or {}
+            a = _attrs(size)
             if not a.get("prior") and not a.get("short_axis") and not a.get("bound"):
-                largest = max(largest or 0.0, size._.value_num)
-        lobes.update(s._.value_norm for s in target.lobes)
+                largest = max(largest or 0.0, span_value(size, "value_num"))
+        lobes.update(span_value(s, "value_norm") for s in target.lobes)
     merged = _merge(instances) if instances else []
     n = len(merged)
     if added:
@@ -558,10 +566,10 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             continue
         addressed = True
         if any(b0 <= span.start_char and span.end_char <= b1 for b0, b1 in benign) and \
-                (span._.attrs or {}).get("source") != "lesion":
+                _attrs(span).get("source") != "lesion":
             continue  # the "node" of "Schmorl's node"
-        site = span._.value_norm
-        attrs = span._.attrs or {}
+        site = span_value(span, "value_norm")
+        attrs = _attrs(span)
         if site == "extrahepatic":
             continue
         if attrs.get("heading") or (attrs.get("source") != "lesion" and not attrs.get("strong")
@@ -572,13 +580,13 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
                     and carcinomatosis is None:
                 carcinomatosis = False
             continue  # "Nodes:" / "Peritoneum:" heading: its content's own mentions decide
-        if span._.is_negated or attrs.get("count_kind") == "none":
+        if flag(span, "is_negated") or attrs.get("count_kind") == "none":
             if site == "peritoneum" and carcinomatosis is None:
                 carcinomatosis = False
             continue
-        if span._.is_hypothetical or span._.is_uncertain:
+        if flag(span, "is_hypothetical") or flag(span, "is_uncertain"):
             continue
-        if span._.is_historical and not _PRIOR_ASIDE.search(report.sent(span).text):
+        if flag(span, "is_historical") and not _PRIOR_ASIDE.search(report.sent(span).text):
             continue  # "Mesenteric nodal mass: SUVmax 8.4 (previously 18.9)" is current disease with a prior value
         clause = _clause(report, span)
         block_clause = clause
@@ -629,13 +637,13 @@ def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
         return None
     seen: set[str] = set()
     for span in report.get("SSTR_UPTAKE"):
-        if not report.is_current(span) or span._.is_uncertain or not _has_lesion_in_sentence(report, span):
+        if not report.is_current(span) or flag(span, "is_uncertain") or not _has_lesion_in_sentence(report, span):
             continue
         clause = _clause(report, span)
         if _PHYSIOLOGIC.search(clause):
             continue
-        value = span._.value_norm
-        if span._.is_negated:
+        value = span_value(span, "value_norm")
+        if flag(span, "is_negated"):
             continue  # "No avid nodes", "none shows uptake above liver": no disease there, not non-avid disease
         if value == "non_avid" and _ABSENCE.match(span.text) and not _lesion_before(report, span):
             continue  # "No uptake in the pancreatic bed": nothing there; "the mass shows no uptake" is non-avid
@@ -658,7 +666,7 @@ def _lesion_before(report: _Report, span: Span) -> bool:
 def _suv_max(report: _Report) -> float | None:
     values = []
     for span in report.get("SUV"):
-        if not report.is_current(span) or (span._.attrs or {}).get("prior"):
+        if not report.is_current(span) or _attrs(span).get("prior"):
             continue
         sent = report.sent(span)
         before = report.text[max(sent.start_char, span.start_char - 40):span.start_char]
@@ -671,7 +679,7 @@ def _suv_max(report: _Report) -> float | None:
             continue  # "Physiological uptake in the uncinate process (SUVmax 14.0) and spleen (SUVmax 25.3)"
         if _BENIGN_UPTAKE.search(sent.text) and not _has_lesion_in_sentence(report, span):
             continue  # "Thyroid uptake (SUVmax 5.2) corresponding to a nodule, likely benign": not tumour
-        values.append(span._.value_num)
+        values.append(span_value(span, "value_num"))
     return max(values) if values else None
 
 
@@ -681,8 +689,8 @@ def _about_liver_lesion(report: _Report, span: Span) -> bool:
     targets = report.targets_by_sent.get(sent.start, [])
     if targets:
         # "Neither lesion contacts the hepatic veins": the negated noun is still a liver lesion being described
-        return any(t.kind == "liver" or (t.span is not None and t.span._.is_negated
-                                         and (t.span._.attrs or {}).get("organ") == "liver") for t in targets)
+        return any(t.kind == "liver" or (t.span is not None and flag(t.span, "is_negated")
+                                         and _attrs(t.span).get("organ") == "liver") for t in targets)
     if any(o != "liver" and o != "vessel" for _, _, o in report.index.organs_in(sent)):
         return False
     return report._continued_target(sent) is not None
@@ -691,7 +699,7 @@ def _about_liver_lesion(report: _Report, span: Span) -> bool:
 def _proximity(report: _Report, norm: str) -> bool | None:
     result: bool | None = None
     for span in report.get("VESSEL_PROXIMITY"):
-        if span._.value_norm != norm or not report.is_current(span):
+        if span_value(span, "value_norm") != norm or not report.is_current(span):
             continue
         if norm == "hilar_bile_duct" and _OTHER_HILUM.search(report.text[max(0, span.start_char - 12):span.start_char]):
             continue
@@ -700,7 +708,7 @@ def _proximity(report: _Report, norm: str) -> bool | None:
         sent = report.sent(span)
         before = report.text[sent.start_char:span.end_char]
         after = report.text[span.end_char:sent.end_char]
-        negative = span._.is_negated or (span._.attrs or {}).get("remote") or bool(_REMOTE.search(before)) \
+        negative = flag(span, "is_negated") or _attrs(span).get("remote") or bool(_REMOTE.search(before)) \
             or bool(_FREE_AFTER.match(after))
         if negative:
             result = result or False
@@ -710,7 +718,7 @@ def _proximity(report: _Report, norm: str) -> bool | None:
 
 
 def _involvement(report: _Report) -> float | None:
-    values = [s._.value_num for s in report.get("LIVER_INVOLVEMENT") if report.is_current(s) and not s._.is_negated]
+    values = [span_value(s, "value_num") for s in report.get("LIVER_INVOLVEMENT") if report.is_current(s) and not flag(s, "is_negated")]
     return max(values) if values else None
 
 
@@ -720,15 +728,15 @@ def _trend(report: _Report, disease: bool) -> str | None:
     for span in report.get("DISEASE_TREND"):
         if not report.is_current(span):
             continue
-        if span._.value_norm == "response" and not span._.is_negated and _RESOLVED.search(span.text):
+        if span_value(span, "value_norm") == "response" and not flag(span, "is_negated") and _RESOLVED.search(span.text):
             resolved = True  # a treated/resolved lesion is benign now, but its response is still the change
         sent = report.sent(span)
         targets = report.targets_by_sent.get(sent.start, [])
         if targets and all(t.kind == "benign" or (t.kind == "other" and t.start not in report.accepted_sites)
                            for t in targets) and not _TREATED_CHANGE.search(sent.text):
             continue  # "the simple cyst is unchanged", "the indeterminate lung nodule has resolved"
-        value = span._.value_norm
-        if span._.is_negated:
+        value = span_value(span, "value_norm")
+        if flag(span, "is_negated"):
             if value != "progression":
                 continue
             value = "stable"

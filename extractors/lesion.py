@@ -21,7 +21,7 @@ from typing import Iterable
 from spacy.tokens import Doc, Span
 
 from ._doc_index import DocIndex, doc_text
-from ._base import ExtractorSpec, Finding, register
+from ._base import ExtractorSpec, Finding, register, set_values, value
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import ORGAN_SITE, attribute_organ, parse_count
 
@@ -128,15 +128,15 @@ class LesionExtractor(ImagingExtractor):
         emitted: list[Span] = []
         targets: list[Span] = []
         for span in spans:
-            attrs = dict(span._.attrs or {})
-            if span._.value_norm == "none":
+            attrs = dict(value(span, "attrs") or {})
+            if value(span, "value_norm") == "none":
                 emitted.append(span)
                 continue
             organ = self.organ(doc, span, index)
             if attrs["kind"] == "primary" and _PRIMARY_TYPE.match(span.text) and organ in {"liver", None}:
                 continue  # "NET liver metastases", "metastatic NET": the tumour type, not a lesion
             attrs["organ"] = organ
-            span._.attrs = attrs
+            set_values(span, attrs=attrs)
             targets.append(span)
             if organ == "liver":
                 emitted.append(span)
@@ -145,10 +145,8 @@ class LesionExtractor(ImagingExtractor):
             if site is None or attrs["kind"] == "benign":
                 continue
             new = Span(doc, span.start, span.end, label="EXTRAHEPATIC_SITE")
-            for key in ("rule_id", "extractor", "value_num"):
-                setattr(new._, key, getattr(span._, key))
-            new._.value_norm = site
-            new._.attrs = {**attrs, "source": "lesion"}
+            set_values(new, rule_id=value(span, "rule_id"), extractor=value(span, "extractor"),
+                       value_num=value(span, "value_num"), value_norm=site, attrs={**attrs, "source": "lesion"})
             emitted.append(new)
         doc.spans[TARGETS] = targets
         return emitted

@@ -16,7 +16,7 @@ from typing import Iterable
 from spacy.tokens import Doc, Span
 
 from ._doc_index import doc_text
-from ._base import ExtractorSpec, Finding, drop_contained, register
+from ._base import ExtractorSpec, Finding, drop_contained, finditer, register
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import parse_number, parse_size_mm, to_mm
 
@@ -97,11 +97,11 @@ class LesionSizeExtractor(ImagingExtractor):
     (Span extensions are keyed by offsets and label, so two spans over the same characters would share values.)
     """
 
-    def matches(self, text: str, rules):
+    def matches(self, text: str, rules, lower=None):
         covered: list[tuple[int, int]] = []
         for rule in rules:
             mine = []
-            for match in rule.regex.finditer(text):
+            for match in finditer(rule, text, lower):
                 s, e = match.span()
                 if any(s < ce and cs < e for cs, ce in covered):
                     continue

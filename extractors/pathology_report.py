@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
-from ._base import doc_text
+from ._base import doc_text, flag, token_section, values
 from ._pathology_units import GRADES, derive_grade
 
 FINDINGS = "findings"
@@ -86,13 +86,9 @@ class Mention:
         return not (self.section in HISTORY_SECTIONS or self.historical or self.other_specimen)
 
 
-def _flag(span: Span, name: str) -> bool:
-    return bool(getattr(span._, name, False)) if span.has_extension(name) else False
-
-
 def _near_negation(span: Span, max_gap: int = 6) -> bool:
     """A negation cue within ``max_gap`` tokens of the span and no clause break in between."""
-    if not _flag(span, "is_negated") or not span.has_extension("modifiers"):
+    if not flag(span, "is_negated") or not span.has_extension("modifiers"):
         return False
     doc = span.doc
     for mod in span._.modifiers:
@@ -119,8 +115,11 @@ _BOUNDED_SECTIONS = HISTORY_SECTIONS | {"gross"}
 def _section(span: Span) -> str | None:
     """The span's section; a history or gross section ends at a blank line or a new labelled/part line
     ('Clinical: pernicious anaemia.' then 'A. Gastric body polyps, biopsy:')."""
+    section = None
+    if Token.has_extension("section_category"):  # token._.section_category of the span's first token
+        found = token_section(span.doc, span.start_char)
+        section = found.category if found is not None else None
     token = span.doc[span.start]
-    section = token._.section_category if token.has_extension("section_category") else None
     if section in _BOUNDED_SECTIONS and token.has_extension("section_span") and token._.section_span is not None:
         start = token._.section_span.start_char
         text = doc_text(span.doc)
@@ -152,12 +151,13 @@ def _mention(span: Span) -> Mention:
         before = _sentence_before(span)
         other = bool(_OTHER_OPINION.search(before)) or (
             span.label_ in SPECIMEN_VALUES and bool(_OTHER_SPECIMEN.search(before)))
+    found = values(span)
     return Mention(
-        label=span.label_, start=span.start_char, norm=span._.value_norm, num=span._.value_num,
-        attrs=dict(span._.attrs or {}), section=section,
-        negated=_flag(span, "is_negated"), near_negated=_near_negation(span),
-        uncertain=_flag(span, "is_uncertain"), historical=_flag(span, "is_historical"),
-        hypothetical=_flag(span, "is_hypothetical"),
+        label=span.label_, start=span.start_char, norm=found["value_norm"], num=found["value_num"],
+        attrs=dict(found["attrs"] or {}), section=section,
+        negated=flag(span, "is_negated"), near_negated=_near_negation(span),
+        uncertain=flag(span, "is_uncertain"), historical=flag(span, "is_historical"),
+        hypothetical=flag(span, "is_hypothetical"),
         other_specimen=other,
     )
 

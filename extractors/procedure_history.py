@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import ExtractorSpec, Finding, register
+from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 
 SPEC = ExtractorSpec(name="procedure_history", order=55)
@@ -32,7 +32,7 @@ class ProcedureHistoryExtractor(ClaimingExtractor):
     KEYWORDS = ('ectomy', 'resect', 'ablat', 'rfa', 'mwa', 'whipple', 'stomy', 'pppd', 'enucleat', 'primary', 'anastomos', 'pj', 'hj')
     def findings(self, doc, match, rule):
         start, end = match.span()
-        if is_planned(doc.text, start, end):
+        if is_planned(doc_text(doc), start, end):
             return []
         return [Finding(start, end, rule.label, value_norm=rule.norm)]
 

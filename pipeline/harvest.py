@@ -1,5 +1,8 @@
 """Doc -> rows: the only module that reads spaCy spans and their ``._`` attributes.
 
+Span values and ConText flags are read with ``extractors._base.values`` / ``flags`` (the same
+``doc.user_data`` entries as ``span._``, without an Underscore object per access).
+
 ``mention_rows`` turns the shared ``findings`` span group into ``mentions`` rows (with section,
 sentence and ConText flags); ``report_row`` asks the report-level summariser of the report's
 kind (``extractors/imaging_report.py`` or ``extractors/pathology_report.py``) for the columns of
@@ -10,7 +13,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
+
+from extractors._base import doc_text, flags, values
 
 from .ingest import Record
 
@@ -51,20 +56,19 @@ def mention_rows(doc: Doc, record: Record) -> list[dict[str, Any]]:
         return rows
     starts, ends = sentence_bounds(doc)
     section_starts, categories = section_bounds(doc)
-    flags_known = [Span.has_extension(name) for name in _FLAGS]
+    text = doc_text(doc)
     for span in spans:
         start_char, end_char = span.start_char, span.end_char
         i = max(0, bisect_right(starts, start_char) - 1)
         j = bisect_right(section_starts, start_char) - 1
         section = categories[j] if j >= 0 else None
-        underscore = span._
-        negated, uncertain, historical, hypothetical = (
-            bool(getattr(underscore, name)) if known else False for name, known in zip(_FLAGS, flags_known))
+        negated, uncertain, historical, hypothetical = flags(span, _FLAGS)
+        found = values(span)
         rows.append({
             "report_id": record.report_id,
             "patient_id": record.patient_id,
             "label": span.label_,
-            "text": span.text,
+            "text": text[start_char:end_char],  # span.text, without re-joining its tokens
             "start_char": start_char,
             "end_char": end_char,
             "section": section,
@@ -74,11 +78,11 @@ def mention_rows(doc: Doc, record: Record) -> list[dict[str, Any]]:
             "is_uncertain": uncertain,
             "is_historical": historical or section in HISTORICAL_SECTIONS,
             "is_hypothetical": hypothetical,
-            "value_num": underscore.value_num,
-            "value_unit": underscore.value_unit,
-            "value_norm": underscore.value_norm,
-            "extractor": underscore.extractor or "unknown",
-            "rule_id": underscore.rule_id,
+            "value_num": found["value_num"],
+            "value_unit": found["value_unit"],
+            "value_norm": found["value_norm"],
+            "extractor": found["extractor"] or "unknown",
+            "rule_id": found["rule_id"],
         })
     return rows
 

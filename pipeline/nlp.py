@@ -1,8 +1,9 @@
 """Build the spaCy pipeline from files in ``configs/``.
 
-Order: blank English tokenizer -> ``nelm_sentences`` -> medspaCy sectionizer (our radiology and
-pathology headers) -> every extractor in ``extractors/`` (by its ``order``) -> ``nelm_context``
-(medspaCy ConText with our rules over the ``findings`` span group). Built once per process.
+Order: blank English tokenizer -> ``nelm_sentences`` -> ``nelm_sectionizer`` (medspaCy's sectionizer
+with our radiology and pathology headers) -> ``nelm_section_limits`` -> every extractor in
+``extractors/`` (by its ``order``) -> ``nelm_context`` (medspaCy ConText with our rules over the
+``findings`` span group). Built once per process.
 """
 from __future__ import annotations
 
@@ -110,8 +111,11 @@ def _skip_table(config: Config, names: list[str]) -> dict[str, list[str]]:
 
 def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
     """``nlp(text)``, skipping the extractors whose scope excludes ``report_type``."""
+    from extractors._base import remember_text
+
     skip = set(nlp.meta.get("nelm_skip", {}).get(report_type or "OTHER", ()))
     doc = nlp.make_doc(text)
+    remember_text(doc, text)
     for name, proc in nlp.pipeline:
         if name not in skip:
             doc = proc(doc)
@@ -130,7 +134,7 @@ def _build_cached(config_json: str) -> Language:
     nlp = spacy.blank("en")
     _split_glued_punctuation(nlp)
     nlp.add_pipe("nelm_sentences")
-    sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"rules": None, "span_attrs": None})
+    sectionizer = nlp.add_pipe("nelm_sectionizer")  # medspaCy's sectionizer, faster (section_limits.py)
     sectionizer.add(_section_rules(config.resolve(config.nlp.sections_dir)))
     nlp.add_pipe("nelm_section_limits")
     rules_dir = config.resolve(config.nlp.rules_dir)

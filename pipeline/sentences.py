@@ -22,6 +22,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors._base import doc_text
+
 ABBREVIATIONS = frozenset({
     "dr", "mr", "mrs", "ms", "vs", "approx", "e.g", "i.e", "eg", "ie", "fig", "st", "no", "nos",
     "cf", "ca", "incl", "max", "min", "resp", "sig", "prof", "etc", "ref", "seg", "segs",
@@ -68,7 +70,7 @@ def split_sentences(doc: Doc) -> Doc:
     idx = doc.to_array("IDX").tolist()
     flags = numpy.full((n, 1), -1, dtype="int32")
     flags[0, 0] = 1
-    for offset in boundary_offsets(doc.text):
+    for offset in boundary_offsets(doc_text(doc)):
         i = bisect_left(idx, offset)
         if 0 < i < n and idx[i] == offset:
             flags[i, 0] = 1
