@@ -37,6 +37,7 @@ plan_task = task(run.plan_run, name="plan", persist_result=False, retries=2, ret
                  retry_condition_fn=_retry_transient)
 shard_task = task(run.process_shard, name="extract-shard", persist_result=False, retries=2,
                   retry_delay_seconds=[1, 5], retry_condition_fn=_retry_transient)
+warm_task = task(run.warm_worker, name="warm-worker", persist_result=False)
 assemble_task = task(run.assemble, name="assemble", persist_result=False)
 decide_task = task(run.decide_bucket, name="decide-patients", persist_result=False, retries=2,
                    retry_delay_seconds=[1, 5], retry_condition_fn=_retry_transient)
@@ -45,14 +46,18 @@ publish_task = task(run.publish, name="publish", persist_result=False)
 
 @flow(name="nelm-run", persist_result=False, log_prints=False)
 def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
-             on_shard: Callable[[run.ShardResult, int], None] | None = None) -> run.RunSummary:
+             on_shard: Callable[[run.ShardResult, int], None] | None = None, warm_workers: int = 0) -> run.RunSummary:
     """Ingest the archive, extract per shard, aggregate, decide, write the six tables.
+
+    ``warm_workers`` > 0 first sends that many warm-up tasks to the task runner, so that worker
+    processes import spaCy and build the NLP pipeline while this process plans the shards.
 
     The flow holds the lock on ``out_dir`` for its whole run, so a scheduled run and a manual
     ``nelm run`` on the same folder can never interleave writes.
     """
     with output_lock(out_dir):
         clock = run.Stopwatch()
+        warming = warm_task.map([config_path] * warm_workers) if warm_workers > 0 else []
         plan = clock.time("plan", plan_task, input_path, out_dir, config_path)
         started = time.perf_counter()
         futures = shard_task.map(plan.pending, unmapped(plan.config_path))
@@ -67,6 +72,8 @@ def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
         assembly = clock.time("assemble", assemble_task, plan)
         decided = clock.time("decide", lambda: [future.result() for future in
                                                 decide_task.map(assembly.buckets, unmapped(plan.config_path))])
+        for future in warming:
+            future.wait()
         return publish_task(plan, assembly, decided, results, clock.phases)
 
 
@@ -115,4 +122,6 @@ def run_flow(input_path: str, out_dir: str, config_path: str | None = None, work
     finally:
         join_server()
     flow_ = nelm_run.with_options(task_runner=task_runner(runner, workers, dask_address))
-    return flow_(str(input_path), str(out_dir), str(config_path) if config_path else None, on_shard=on_shard)
+    separate_workers = runner == "dask" or workers > 1
+    return flow_(str(input_path), str(out_dir), str(config_path) if config_path else None, on_shard=on_shard,
+                 warm_workers=workers if separate_workers else 0)

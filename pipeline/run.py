@@ -238,6 +238,22 @@ def plan_run(input_path: str | Path, out_dir: str | Path, config_path: str | Pat
 
 # ----------------------------------------------------------------------------- process
 
+def warm_worker(config_path: str | None = None) -> int | None:
+    """Build this process's NLP pipeline ahead of its first shard; returns the process id.
+
+    Only a head start (a worker process spends a few seconds importing spaCy and compiling the
+    rules): if it fails, ``process_shard`` builds the pipeline itself and reports the error.
+    """
+    from .nlp import build_nlp
+
+    try:
+        build_nlp(load_config(config_path))
+    except Exception as exc:  # noqa: BLE001 - process_shard raises it properly
+        log.debug("NLP warm-up failed (%s); the shard tasks will build it", type(exc).__name__)
+        return None
+    return os.getpid()
+
+
 def _read_reused(store: Path, wanted: dict[str, set[str]]) -> dict[str, list[dict[str, Any]]]:
     """Rows of earlier shards for the given report ids, per extracted table."""
 
@@ -414,9 +430,19 @@ class BucketResult:
     counts: dict[str, dict[str, int]]
 
 
-#: patients aggregated and decided together (one bucket, one decision task): bounds memory
-#: whatever the archive size, and sets the row groups of patients/eligibility.parquet
+#: most patients aggregated and decided together (one bucket, one decision task): bounds memory
+#: whatever the archive size
 PATIENT_CHUNK = 2000
+#: below PATIENT_CHUNK, buckets are cut smaller so that at least MIN_BUCKETS decision tasks can
+#: share the workers, but never below MIN_CHUNK patients (a task costs ~20-30 ms of orchestration)
+MIN_BUCKETS = 16
+MIN_CHUNK = 250
+
+
+def bucket_size(n_patients: int) -> int:
+    """Patients per bucket: a function of the patient count alone, never of ``--workers``, so the
+    row groups of patients/eligibility.parquet (one per bucket) are the same whatever the runner."""
+    return min(PATIENT_CHUNK, max(MIN_CHUNK, -(-n_patients // MIN_BUCKETS)))
 #: bucket files open at once while splitting the shards (4 per bucket); more buckets take more passes
 OPEN_BUCKETS = 128
 BUCKET_TABLES = ("documents", "imaging", "pathology", "mentions")
@@ -424,7 +450,7 @@ BUCKET_TABLES = ("documents", "imaging", "pathology", "mentions")
 
 def assemble(plan: Plan) -> Assembly:
     """Write documents/imaging/pathology/mentions from the shards, and split the rows the patient
-    aggregation reads into buckets of PATIENT_CHUNK consecutive patient ids.
+    aggregation reads into buckets of :func:`bucket_size` consecutive patient ids.
 
     Tables are streamed shard by shard (plan order, key order inside a shard): memory holds one
     shard's rows and the sorted patient ids, whatever the archive size.
@@ -459,10 +485,11 @@ def assemble(plan: Plan) -> Assembly:
     ids = _patient_ids(shard_dirs)
     work = out / WORK_DIR / "decide" / run_id
     shutil.rmtree(work, ignore_errors=True)
-    buckets = [DecisionBucket(b, str(work / f"bucket-{b:05d}"), len(ids[i:i + PATIENT_CHUNK]))
-               for b, i in enumerate(range(0, len(ids), PATIENT_CHUNK))]
+    size = bucket_size(len(ids))
+    buckets = [DecisionBucket(b, str(work / f"bucket-{b:05d}"), len(ids[i:i + size]))
+               for b, i in enumerate(range(0, len(ids), size))]
     for first in range(0, len(buckets), OPEN_BUCKETS):
-        _split_into_buckets(shard_dirs, ids, buckets[first:first + OPEN_BUCKETS])
+        _split_into_buckets(shard_dirs, ids, size, buckets[first:first + OPEN_BUCKETS])
     return Assembly(run_id=run_id, started=started, records=counted["records"], ok=counted["ok"],
                     n_patients=len(ids), buckets=buckets)
 
@@ -496,7 +523,7 @@ def _aggregation_inputs(d: Path) -> dict[str, pa.Table]:
     }
 
 
-def _bucket_of(patient_ids: pa.ChunkedArray, ids: "np.ndarray") -> "np.ndarray":
+def _bucket_of(patient_ids: pa.ChunkedArray, ids: "np.ndarray", size: int) -> "np.ndarray":
     """Bucket index of every row; -1 for a patient outside ``ids`` (no ok report) or no id."""
     import numpy as np
 
@@ -508,11 +535,11 @@ def _bucket_of(patient_ids: pa.ChunkedArray, ids: "np.ndarray") -> "np.ndarray":
     position = np.searchsorted(ids, values)
     found = position < len(ids)
     found[found] = ids[position[found]] == values[found]
-    bucket[np.flatnonzero(present)[found]] = position[found] // PATIENT_CHUNK
+    bucket[np.flatnonzero(present)[found]] = position[found] // size
     return bucket
 
 
-def _split_into_buckets(shard_dirs: list[Path], ids: list[str], buckets: list[DecisionBucket]) -> None:
+def _split_into_buckets(shard_dirs: list[Path], ids: list[str], size: int, buckets: list[DecisionBucket]) -> None:
     """Append every shard's aggregation rows to the Arrow files of their bucket (shard order kept)."""
     import numpy as np
 
@@ -532,7 +559,7 @@ def _split_into_buckets(shard_dirs: list[Path], ids: list[str], buckets: list[De
             for name, table in _aggregation_inputs(d).items():
                 if table.num_rows == 0:
                     continue
-                which = _bucket_of(table.column("patient_id"), sorted_ids)
+                which = _bucket_of(table.column("patient_id"), sorted_ids, size)
                 for b in np.unique(which):
                     if lo <= b <= hi:
                         writers[int(b), name].write_table(table.filter(pa.array(which == b)))

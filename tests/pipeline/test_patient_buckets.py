@@ -34,6 +34,8 @@ def _rows(out: Path, name: str) -> list[dict]:
 def test_bucketed_decisions_equal_a_single_bucket(one_bucket, tmp_path, monkeypatch, chunk, open_buckets):
     single_out, single = one_bucket
     monkeypatch.setattr(run, "PATIENT_CHUNK", chunk)
+    monkeypatch.setattr(run, "MIN_CHUNK", 1)
+    monkeypatch.setattr(run, "MIN_BUCKETS", 1)
     monkeypatch.setattr(run, "OPEN_BUCKETS", open_buckets)
     out = tmp_path / "out"
     plan = run.plan_run(SAMPLE, out)
@@ -52,6 +54,8 @@ def test_bucketed_decisions_equal_a_single_bucket(one_bucket, tmp_path, monkeypa
 
 def test_publish_refuses_a_missing_bucket(tmp_path, monkeypatch):
     monkeypatch.setattr(run, "PATIENT_CHUNK", 4)
+    monkeypatch.setattr(run, "MIN_CHUNK", 1)
+    monkeypatch.setattr(run, "MIN_BUCKETS", 1)
     out = tmp_path / "out"
     plan = run.plan_run(SAMPLE, out)
     results = [run.process_shard(task, plan.config_path) for task in plan.pending]
@@ -62,13 +66,17 @@ def test_publish_refuses_a_missing_bucket(tmp_path, monkeypatch):
     assert not (out / "patients.parquet").exists()
 
 
-def test_bucket_of_routes_rows_by_patient_id_and_drops_unknown_or_missing_ids(monkeypatch):
-    monkeypatch.setattr(run, "PATIENT_CHUNK", 2)
+def test_bucket_of_routes_rows_by_patient_id_and_drops_unknown_or_missing_ids():
     ids = np.asarray(["P1", "P2", "P3", "P4", "P5"], dtype=object)
     column = pa.chunked_array([["P3", None, "P1"], ["P9", "P5", "P2", "P0", "P4"]])
-    assert run._bucket_of(column, ids).tolist() == [1, -1, 0, -1, 2, 0, -1, 1]
-    assert run._bucket_of(pa.chunked_array([[None, None]], pa.string()), ids).tolist() == [-1, -1]
-    assert run._bucket_of(column, np.asarray([], dtype=object)).tolist() == [-1] * 8
+    assert run._bucket_of(column, ids, 2).tolist() == [1, -1, 0, -1, 2, 0, -1, 1]
+    assert run._bucket_of(pa.chunked_array([[None, None]], pa.string()), ids, 2).tolist() == [-1, -1]
+    assert run._bucket_of(column, np.asarray([], dtype=object), 2).tolist() == [-1] * 8
+
+
+@pytest.mark.parametrize("patients, size", [(0, 250), (13, 250), (4000, 250), (7807, 488), (32000, 2000), (10**6, 2000)])
+def test_bucket_size_depends_on_the_patient_count_only(patients, size):
+    assert run.bucket_size(patients) == size
 
 
 def test_a_patient_with_only_quarantined_reports_gets_no_row(tmp_path):
