@@ -15,7 +15,7 @@ from . import prefect_env
 prefect_env.configure()
 
 from prefect import flow, task, unmapped  # noqa: E402
-from prefect.futures import as_completed  # noqa: E402
+from prefect.futures import PrefectFuture, as_completed  # noqa: E402
 
 from pipeline import run  # noqa: E402
 from pipeline.errors import NelmError  # noqa: E402
@@ -33,7 +33,10 @@ def _retry_transient(task_, task_run, state) -> bool:
     return False
 
 
-plan_task = task(run.plan_run, name="plan", persist_result=False, retries=2, retry_delay_seconds=[1, 5],
+#: a generator task: each shard is yielded as soon as its input is written, and extracted by the
+#: workers while the rest of the archive is read; the Plan comes last. A retry re-reads the archive
+#: from the start (shards already submitted are recognised by key and not submitted twice).
+plan_task = task(run.iter_plan, name="plan", persist_result=False, retries=2, retry_delay_seconds=[1, 5],
                  retry_condition_fn=_retry_transient)
 shard_task = task(run.process_shard, name="extract-shard", persist_result=False, retries=2,
                   retry_delay_seconds=[1, 5], retry_condition_fn=_retry_transient)
@@ -58,11 +61,19 @@ def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
     with output_lock(out_dir):
         clock = run.Stopwatch()
         warming = warm_task.map([config_path] * warm_workers) if warm_workers > 0 else []
-        plan = clock.time("plan", plan_task, input_path, out_dir, config_path)
         started = time.perf_counter()
-        futures = shard_task.map(plan.pending, unmapped(plan.config_path))
+        futures: dict[str, PrefectFuture] = {}
+        plan: run.Plan | None = None
+        for item in plan_task(input_path, out_dir, config_path):
+            if isinstance(item, run.Plan):
+                plan = item
+            elif item.key not in futures:
+                futures[item.key] = shard_task.submit(item, config_path)
+        assert plan is not None, "the plan task ends with its Plan"
+        clock.phases["plan"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
         results = []
-        for future in as_completed(futures):
+        for future in as_completed(list(futures.values())):
             result = future.result()
             results.append(result)
             if on_shard is not None:

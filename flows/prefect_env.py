@@ -21,6 +21,7 @@ DEFAULTS = {
 }
 
 _server = None
+_starting: Callable[[], str | None] | None = None
 
 
 def configure() -> None:
@@ -43,31 +44,39 @@ def ensure_shared_server() -> str | None:
 
 
 def start_shared_server_in_background() -> Callable[[], str | None]:
-    """Start :func:`ensure_shared_server` on a thread; returns ``join``, which waits for it (and
-    re-raises its error). The server boots in its own process, so this process is free meanwhile
-    (``nelm run`` builds its NLP pipeline during the 5-10 s the server takes to start)."""
-    outcome: dict[str, Any] = {}
+    """Start :func:`ensure_shared_server` on a thread, once per process; returns ``join``, which
+    waits for it (and re-raises its error).
 
-    def target() -> None:
-        try:
-            outcome["url"] = ensure_shared_server()
-        except BaseException as exc:  # handed to join()
-            outcome["error"] = exc
+    The server boots in its own process (importing Prefect's server, checking its database: 5-10 s),
+    so this process is free meanwhile: ``nelm run`` calls this before it even imports the flow,
+    then imports Prefect and builds its NLP pipeline while the server starts.
+    """
+    global _starting
+    if _starting is None:
+        outcome: dict[str, Any] = {}
 
-    thread = threading.Thread(target=target, name="nelm-prefect-server", daemon=True)
-    thread.start()
+        def target() -> None:
+            try:
+                outcome["url"] = ensure_shared_server()
+            except BaseException as exc:  # handed to join()
+                outcome["error"] = exc
 
-    def join() -> str | None:
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome.get("url")
+        thread = threading.Thread(target=target, name="nelm-prefect-server", daemon=True)
+        thread.start()
 
-    return join
+        def join() -> str | None:
+            thread.join()
+            if "error" in outcome:
+                raise outcome["error"]
+            return outcome.get("url")
+
+        _starting = join
+    return _starting
 
 
 def stop_shared_server() -> None:
-    global _server
+    global _server, _starting
+    _starting = None
     if _server is not None:
         _server.stop()
         os.environ.pop("PREFECT_API_URL", None)

@@ -72,6 +72,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     with output_lock(args.out):  # fail fast, before Prefect is even imported
         pass
+    from flows import prefect_env
+
+    prefect_env.start_shared_server_in_background()  # boots while Prefect and the NLP load here
     from flows.nelm_run import run_flow
 
     workers = args.workers or os.cpu_count() or 1

@@ -182,6 +182,18 @@ def _reuse_index(store: Path) -> dict[tuple[str, str, str], str]:
 def plan_run(input_path: str | Path, out_dir: str | Path, config_path: str | Path | None = None,
              today: dt.date | None = None) -> Plan:
     """Stream the archive into shards; write the input file of every shard not already finished."""
+    plan = None
+    for item in iter_plan(input_path, out_dir, config_path, today):
+        if isinstance(item, Plan):
+            plan = item
+    assert plan is not None
+    return plan
+
+
+def iter_plan(input_path: str | Path, out_dir: str | Path, config_path: str | Path | None = None,
+              today: dt.date | None = None) -> Iterator[ShardTask | Plan]:
+    """:func:`plan_run` as a stream: yields each pending shard as soon as its input file is written
+    (so workers can extract it while the rest of the archive is read), then the finished Plan."""
     config = load_config(config_path)
     out = Path(out_dir)
     work = out / WORK_DIR
@@ -193,9 +205,10 @@ def plan_run(input_path: str | Path, out_dir: str | Path, config_path: str | Pat
     shard_size = config.run.shard_size
     buffer: list[Record] = []
 
-    def flush() -> None:
+    def flush() -> ShardTask | None:
         if not buffer:
-            return
+            return None
+        pending_before = len(plan.pending)
         digest = hashlib.sha256(plan.fingerprint.encode())
         for record in buffer:
             digest.update(_meta_line(record).encode("utf-8", "surrogatepass"))
@@ -215,6 +228,7 @@ def plan_run(input_path: str | Path, out_dir: str | Path, config_path: str | Pat
                 write_parquet_atomic(pa.Table.from_pylist(rows, schema=INPUT_SCHEMA), input_path_)
             plan.pending.append(ShardTask(key, str(input_path_), str(plan.store / key), len(buffer)))
         buffer.clear()
+        return plan.pending[-1] if pending_before < len(plan.pending) else None
 
     for raw in read_archive(input_path, config):
         record = validator.validate(raw)
@@ -228,12 +242,16 @@ def plan_run(input_path: str | Path, out_dir: str | Path, config_path: str | Pat
             log.info("quarantined %s: %s", record.report_id, record.error)
         buffer.append(record)
         if len(buffer) >= 2 * shard_size or (len(buffer) >= shard_size // 4 and _boundary(record.report_id, shard_size)):
-            flush()
+            shard = flush()
+            if shard is not None:
+                yield shard
         _crash_hook("ingest")
-    flush()
+    shard = flush()
+    if shard is not None:
+        yield shard
     plan.n_duplicates = validator.duplicates
     log.info("planned %d records in %d shards (%d to process)", plan.n_records, len(plan.shard_keys), len(plan.pending))
-    return plan
+    yield plan
 
 
 # ----------------------------------------------------------------------------- process
