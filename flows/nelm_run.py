@@ -6,7 +6,6 @@ and nothing is persisted as a Prefect result.
 """
 from __future__ import annotations
 
-import logging
 import time
 from typing import Callable
 
@@ -106,18 +105,6 @@ def task_runner(runner: str, workers: int, dask_address: str | None = None):
     return ThreadPoolTaskRunner(max_workers=1)
 
 
-def _warm_nlp(config_path: str | None) -> None:
-    """Build (and cache) the NLP pipeline ahead of the first shard. Only a head start: if it fails,
-    the shard tasks build it themselves and report the error with their retries."""
-    from pipeline.config import load_config
-    from pipeline.nlp import build_nlp
-
-    try:
-        build_nlp(load_config(config_path))
-    except Exception as exc:  # noqa: BLE001 - the tasks raise it properly
-        logging.getLogger(__name__).debug("NLP warm-up failed (%s); the shard tasks will build it", type(exc).__name__)
-
-
 def run_flow(input_path: str, out_dir: str, config_path: str | None = None, workers: int = 1,
              runner: str = "local", dask_address: str | None = None,
              on_shard: Callable[[run.ShardResult, int], None] | None = None) -> run.RunSummary:
@@ -129,7 +116,7 @@ def run_flow(input_path: str, out_dir: str, config_path: str | None = None, work
     join_server = prefect_env.start_shared_server_in_background()
     try:
         if runner == "local" and workers == 1:  # shards run in this process: build the NLP while the server boots
-            _warm_nlp(config_path)
+            run.warm_worker(config_path)
     finally:
         join_server()
     flow_ = nelm_run.with_options(task_runner=task_runner(runner, workers, dask_address))

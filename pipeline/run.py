@@ -257,17 +257,23 @@ def iter_plan(input_path: str | Path, out_dir: str | Path, config_path: str | Pa
 # ----------------------------------------------------------------------------- process
 
 def warm_worker(config_path: str | None = None) -> int | None:
-    """Build this process's NLP pipeline ahead of its first shard; returns the process id.
+    """Load what this process's tasks need ahead of the first one: the NLP pipeline, the decision
+    rules and the aggregation code. Returns the process id.
 
     Only a head start (a worker process spends a few seconds importing spaCy and compiling the
-    rules): if it fails, ``process_shard`` builds the pipeline itself and reports the error.
+    rules): if it fails, the tasks load everything themselves and report the error.
     """
     from .nlp import build_nlp
 
     try:
-        build_nlp(load_config(config_path))
-    except Exception as exc:  # noqa: BLE001 - process_shard raises it properly
-        log.debug("NLP warm-up failed (%s); the shard tasks will build it", type(exc).__name__)
+        config = load_config(config_path)
+        build_nlp(config)
+        from . import aggregate  # noqa: F401  (pandas and the aggregation code)
+        from .decision import load_ruleset
+
+        load_ruleset(config.resolve(config.decision.ruleset))
+    except Exception as exc:  # noqa: BLE001 - the tasks raise it properly
+        log.debug("warm-up failed (%s); the tasks will load what they need", type(exc).__name__)
         return None
     return os.getpid()
 
