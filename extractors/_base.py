@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import numpy
+
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.tokens.underscore import Underscore
@@ -90,8 +93,14 @@ def set_values(span: Span, **values: Any) -> None:
 
 def flag(span: Span, name: str) -> bool:
     """``bool(span._.<name>)`` for a span extension another component sets (ConText's ``is_negated``,
-    ``is_uncertain``...); False when no component registered it."""
-    return flags(span, (name,))[0]
+    ``is_uncertain``...); False when no component registered it (see :func:`flags`)."""
+    extension = Underscore.span_extensions.get(name)
+    if extension is None:
+        return False
+    default, method, getter, _ = extension
+    if getter is not None or method is not None or isinstance(default, (dict, list, set)):
+        return bool(getattr(span._, name))
+    return bool(span.doc.user_data.get(("._.", name, span.start_char, span.end_char), default))
 
 
 def flags(span: Span, names: Iterable[str]) -> list[bool]:
@@ -115,6 +124,46 @@ def flags(span: Span, names: Iterable[str]) -> list[bool]:
         else:
             out.append(bool(user_data.get(("._.", name, start, end), default)))
     return out
+
+
+def flag_reader(names: tuple[str, ...]) -> Callable[[Span], list[bool]]:
+    """A function ``span -> flags(span, names)`` for reading many spans: which extensions are plain
+    (a default, no getter) is looked up once, here, so make a new reader if extensions may have
+    been registered since."""
+    specs: list[tuple[str, Any] | None] = []
+    for name in names:
+        extension = Underscore.span_extensions.get(name)
+        if extension is None:
+            specs.append(None)
+            continue
+        default, method, getter, _ = extension
+        if getter is not None or method is not None or isinstance(default, (dict, list, set)):
+            return lambda span: flags(span, names)
+        specs.append((name, default))
+
+    def read(span: Span) -> list[bool]:
+        user_data, start, end = span.doc.user_data, span.start_char, span.end_char
+        return [spec is not None and bool(user_data.get(("._.", spec[0], start, end), spec[1])) for spec in specs]
+
+    return read
+
+
+def sentence_offsets(doc: Doc) -> list[tuple[int, int, int, int]]:
+    """(start token, end token, start char, end char) of each sentence of ``doc.sents``, in order.
+
+    Read off the token arrays in one call instead of building a Span per sentence (``doc.sents``
+    does, and each Span reads its first and last Token). Falls back to ``doc.sents`` when it would
+    not split on ``sent_start`` alone (a ``sents`` hook, or no sentence annotation: its error).
+    """
+    if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
+        return [(sent.start, sent.end, sent.start_char, sent.end_char) for sent in doc.sents]
+    if not len(doc):
+        return []
+    array = doc.to_array([SENT_START, IDX, LENGTH])
+    starts = [0] + (numpy.flatnonzero(array[1:, 0] == 1) + 1).tolist()
+    ends = starts[1:] + [len(array)]
+    idx, length = array[:, 1].tolist(), array[:, 2].tolist()
+    return [(start, end, idx[start], idx[end - 1] + length[end - 1]) for start, end in zip(starts, ends)]
 
 
 def token_section(doc: Doc, char: int) -> Any:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from ._base import doc_text as _base_doc_text
-from ._base import token_section
+from ._base import sentence_offsets, token_section
 
 from ._imaging_units import ocr_clean, organ_matches
 
@@ -37,10 +37,9 @@ class DocIndex:
         text = doc_text(doc)
         has_sections = doc[0].has_extension("section_category") if len(doc) else False
         self.sentences: list[Sentence] = []
-        for sent in doc.sents:
-            section = _category(token_section(doc, sent.start_char)) if has_sections else None  # sent[0]._.section_category
-            self.sentences.append(Sentence(sent.start_char, sent.end_char, sent.start, section,
-                                           text[sent.start_char:sent.end_char]))
+        for start, _, start_char, end_char in sentence_offsets(doc):  # doc.sents, without Span objects
+            section = _category(token_section(doc, start_char)) if has_sections else None  # sent[0]._.section_category
+            self.sentences.append(Sentence(start_char, end_char, start, section, text[start_char:end_char]))
         self.sentences = _end_one_line_sections(self.sentences, text)
         self._starts = [s.start_char for s in self.sentences]
         self.organs = organ_matches(text)

@@ -1,6 +1,6 @@
 """Doc -> rows: the only module that reads spaCy spans and their ``._`` attributes.
 
-Span values and ConText flags are read with ``extractors._base.values`` / ``flags`` (the same
+Span values and ConText flags are read with ``extractors._base.values`` / ``flag_reader`` (the same
 ``doc.user_data`` entries as ``span._``, without an Underscore object per access).
 
 ``mention_rows`` turns the shared ``findings`` span group into ``mentions`` rows (with section,
@@ -15,7 +15,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from extractors._base import doc_text, flags, values
+from extractors._base import doc_text, flag_reader, sentence_offsets, values
 
 from .ingest import Record
 
@@ -39,11 +39,8 @@ def section_bounds(doc: Doc) -> tuple[list[int], list[str | None]]:
 
 def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     """Start and end characters of every sentence, computed in one pass over the doc."""
-    starts, ends = [], []
-    for sent in doc.sents:
-        starts.append(sent.start_char)
-        ends.append(sent.end_char)
-    return starts, ends
+    bounds = sentence_offsets(doc)
+    return [start for _, _, start, _ in bounds], [end for _, _, _, end in bounds]
 
 
 _FLAGS = ("is_negated", "is_uncertain", "is_historical", "is_hypothetical")
@@ -57,12 +54,13 @@ def mention_rows(doc: Doc, record: Record) -> list[dict[str, Any]]:
     starts, ends = sentence_bounds(doc)
     section_starts, categories = section_bounds(doc)
     text = doc_text(doc)
+    read_flags = flag_reader(_FLAGS)
     for span in spans:
         start_char, end_char = span.start_char, span.end_char
         i = max(0, bisect_right(starts, start_char) - 1)
         j = bisect_right(section_starts, start_char) - 1
         section = categories[j] if j >= 0 else None
-        negated, uncertain, historical, hypothetical = flags(span, _FLAGS)
+        negated, uncertain, historical, hypothetical = read_flags(span)
         found = values(span)
         rows.append({
             "report_id": record.report_id,

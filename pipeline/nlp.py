@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import weakref
 from pathlib import Path
 
 import spacy
@@ -94,6 +95,33 @@ def _split_glued_punctuation(nlp: Language) -> None:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
+def _cacheable_whitespace(nlp: Language) -> None:
+    """Drop the whitespace special cases ("\\n", "\\t") that the affix rules tokenize the same way.
+
+    spaCy's tokenizer stops caching the words of a doc once one special case has been hit
+    (``has_special`` in ``Tokenizer._tokenize_affixes`` is per doc, not per word), and almost every
+    report hits ``"\\n"`` on its first line, so each word of each report went through the affix
+    regexes again. A whitespace run is always a chunk of its own; when no prefix, suffix, infix,
+    ``token_match`` or ``url_match`` rule matches it, and the special case only sets ORTH, the rules
+    give the very same single token, so the special case only costs the cache. ``" "`` stays: it is
+    also in the special-case matcher, which rewrites its token.
+    """
+    from spacy.symbols import ORTH
+
+    tokenizer = nlp.tokenizer
+    rules = tokenizer.rules
+
+    def same_without(string: str) -> bool:
+        return (string.isspace() and " " not in string and rules[string] == [{ORTH: string}]
+                and not (tokenizer.find_prefix(string) or tokenizer.find_suffix(string) or tokenizer.find_infix(string))
+                and not (tokenizer.token_match and tokenizer.token_match(string))
+                and not (tokenizer.url_match and tokenizer.url_match(string)))
+
+    drop = {string for string in rules if same_without(string)}
+    if drop:
+        tokenizer.rules = {string: subs for string, subs in rules.items() if string not in drop}
+
+
 def _skip_table(config: Config, names: list[str]) -> dict[str, list[str]]:
     """Report type -> extractor components that do not run on it (``nlp.extractor_scope``)."""
     scope = config.nlp.extractor_scope
@@ -109,16 +137,37 @@ def _skip_table(config: Config, names: list[str]) -> dict[str, list[str]]:
     return {t: sorted(f"nelm_{n}" for n, types in scope.items() if n in names and t not in types) for t in TYPES}
 
 
+#: nlp -> (its pipeline when planned, report type -> the components to run on it)
+_PLANS: "weakref.WeakKeyDictionary[Language, tuple[list, dict[str, tuple]]]" = weakref.WeakKeyDictionary()
+
+
+def _components(nlp: Language, report_type: str | None) -> tuple:
+    """The components ``run_pipeline`` runs on a report type, computed once per pipeline.
+
+    ``nlp.meta`` rebuilds part of the meta dict on every access, which cost more than a small
+    extractor per report; the plan is recomputed only when the pipeline's components change.
+    """
+    pipeline = nlp.pipeline
+    cached = _PLANS.get(nlp)
+    if cached is None or cached[0] != pipeline:
+        cached = (pipeline, {})
+        _PLANS[nlp] = cached
+    plans = cached[1]
+    key = report_type or "OTHER"
+    if key not in plans:
+        skip = set(nlp.meta.get("nelm_skip", {}).get(key, ()))
+        plans[key] = tuple(proc for name, proc in pipeline if name not in skip)
+    return plans[key]
+
+
 def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
     """``nlp(text)``, skipping the extractors whose scope excludes ``report_type``."""
     from extractors._base import remember_text
 
-    skip = set(nlp.meta.get("nelm_skip", {}).get(report_type or "OTHER", ()))
     doc = nlp.make_doc(text)
     remember_text(doc, text)
-    for name, proc in nlp.pipeline:
-        if name not in skip:
-            doc = proc(doc)
+    for proc in _components(nlp, report_type):
+        doc = proc(doc)
     return doc
 
 
@@ -133,6 +182,7 @@ def _build_cached(config_json: str) -> Language:
     config = Config.model_validate_json(config_json)
     nlp = spacy.blank("en")
     _split_glued_punctuation(nlp)
+    _cacheable_whitespace(nlp)
     nlp.add_pipe("nelm_sentences")
     sectionizer = nlp.add_pipe("nelm_sectionizer")  # medspaCy's sectionizer, faster (section_limits.py)
     sectionizer.add(_section_rules(config.resolve(config.nlp.sections_dir)))

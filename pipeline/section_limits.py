@@ -7,17 +7,18 @@ body would inherit the history/comparison section and every finding would look h
 This component cuts such sections at a blank line, or at the end of a line when the next line
 starts a new labelled line ("Liver: ...") or a new sentence, and gives the rest no section.
 
-It also holds ``nelm_sectionizer``, medspaCy's sectionizer with a cheaper way of writing
-``token._.section`` (see :class:`FastSectionizer`).
+It also holds ``nelm_sectionizer``, medspaCy's sectionizer with cheaper header matching and a
+cheaper way of writing ``token._.section`` (see :class:`FastSectionizer`).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from medspacy.common.util import prune_overlapping_matches
 from medspacy.section_detection import Section, Sectionizer
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from extractors._base import doc_text
 
@@ -83,6 +84,38 @@ def set_token_sections(doc: Doc, sections: list[Section]) -> None:
         user_data.update(dict.fromkeys([("._.", "section", i, None) for i in idx[start:end]], section))
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One token of a token pattern: its exact text, or (``is_space``, ``regex`` searched in its text)."""
+
+    text: str | None = None
+    is_space: bool | None = None
+    regex: re.Pattern[str] | None = None
+
+    def matches(self, token: Token) -> bool:
+        return ((self.text is None or token.text == self.text)
+                and (self.is_space is None or token.is_space == self.is_space)
+                and (self.regex is None or self.regex.search(token.text) is not None))
+
+
+def _step(spec: object) -> _Step | None:
+    """A :class:`_Step` for a Matcher token spec of the forms {"TEXT": str} and {"IS_SPACE": bool,
+    "TEXT": {"REGEX": str}} (either key optional); None for anything else (OP, other attributes)."""
+    if not isinstance(spec, dict) or not spec or set(spec) - {"TEXT", "IS_SPACE"}:
+        return None
+    is_space = spec.get("IS_SPACE")
+    if is_space is not None and not isinstance(is_space, bool):
+        return None
+    text = spec.get("TEXT")
+    if isinstance(text, str):
+        return _Step(text=text, is_space=is_space)
+    if isinstance(text, dict) and list(text) == ["REGEX"] and isinstance(text["REGEX"], str):
+        return _Step(is_space=is_space, regex=re.compile(text["REGEX"]))
+    if text is None:
+        return _Step(is_space=is_space)
+    return None
+
+
 class FastSectionizer(Sectionizer):
     """medspaCy's ``Sectionizer`` for the options nelm uses, with token sections written in bulk.
 
@@ -91,7 +124,9 @@ class FastSectionizer(Sectionizer):
     sentence boundaries or span attributes (nelm's configuration), :meth:`__call__` builds the
     same ``doc._.sections`` and token values as medspaCy (sections run from one header to the next,
     the last one to the end of the doc) and writes the token values with
-    :func:`set_token_sections`. Any other configuration runs medspaCy's own code.
+    :func:`set_token_sections`. Any other configuration runs medspaCy's own code. Header line
+    patterns ("FINDINGS" + line break) are matched where their first word occurs in the text
+    (:meth:`_token_matches`) instead of by spaCy's Matcher at every token.
     """
 
     def _simple(self, matches: list) -> bool:
@@ -102,34 +137,65 @@ class FastSectionizer(Sectionizer):
     def _rule(self, match_id: int):
         return self._Sectionizer__matcher.rule_map[self.nlp.vocab.strings[match_id]]
 
-    def _first_words(self) -> tuple[str, ...] | None:
-        """The exact first-token texts of all token-pattern rules ({"TEXT": "FINDINGS"}, ...); None
-        when a token pattern starts with anything else. Recomputed when rules are added."""
+    def _token_patterns(self) -> dict[str, list[tuple[int, int, tuple[_Step, ...]]]] | None:
+        """The token Matcher's patterns by first word: word -> [(pattern number, match id, steps)], numbered
+        in the order they were added; None when a pattern is not a plain sequence this class can match
+        (then spaCy's Matcher runs).
+
+        A step tests one token: its exact text, or whitespace-ness plus a regex searched in its text
+        ({"TEXT": "FINDINGS"}, {"IS_SPACE": true, "TEXT": {"REGEX": "\\n"}}); the first step must be an
+        exact text. Recomputed when rules are added.
+        """
         rule_map = self._Sectionizer__matcher.rule_map
-        cached = getattr(self, "_first_words_cache", None)
+        cached = getattr(self, "_token_patterns_cache", None)
         if cached is None or cached[0] != len(rule_map):
-            words: set[str] | None = set()
-            for rule in rule_map.values():
+            by_word: dict | None = {}
+            number = 0
+            for rule_id, rule in rule_map.items():
                 if isinstance(rule.pattern, list):
-                    first = rule.pattern[0] if rule.pattern else None
-                    if not (isinstance(first, dict) and list(first) == ["TEXT"] and isinstance(first["TEXT"], str)):
-                        words = None
+                    steps = [_step(spec) for spec in rule.pattern]
+                    if not steps or any(step is None for step in steps) or steps[0].text is None or rule.on_match:
+                        by_word = None
                         break
-                    words.add(first["TEXT"])
-            cached = (len(rule_map), tuple(sorted(words)) if words is not None else None)
-            self._first_words_cache = cached
+                    by_word.setdefault(steps[0].text, []).append((number, self.nlp.vocab.strings[rule_id], tuple(steps)))
+                    number += 1
+            cached = (len(rule_map), by_word)
+            self._token_patterns_cache = cached
         return cached[1]
+
+    def _token_matches(self, doc: Doc) -> list:
+        """What medspaCy's token Matcher returns, read off the text where each pattern's first word occurs.
+
+        spaCy's Matcher tries every pattern at every token (a Token object each); header words occur a
+        few times per report. The order is the Matcher's for fixed-length patterns: by end token, then
+        start token, then pattern (checked against spaCy's Matcher in tests/pipeline/test_fast_paths_2.py).
+        """
+        by_word = self._token_patterns()
+        if by_word is None:
+            return self._Sectionizer__matcher._MedspacyMatcher__matcher(doc)
+        text = doc_text(doc)
+        token_at: dict[int, int] | None = None
+        found = []
+        for word, patterns in by_word.items():
+            at = text.find(word)
+            while at >= 0:
+                if token_at is None:
+                    token_at = {idx: i for i, idx in enumerate(doc.to_array("IDX").tolist())}
+                i = token_at.get(at)
+                if i is not None:
+                    for number, match_id, steps in patterns:
+                        if i + len(steps) <= len(doc) and all(step.matches(doc[i + k]) for k, step in enumerate(steps)):
+                            found.append((i + len(steps), i, number, match_id))
+                at = text.find(word, at + 1)
+        found.sort()
+        return [(match_id, start, end) for end, start, _, match_id in found]
 
     def _matches(self, doc: Doc) -> list:
         """medspaCy's matches (its private ``MedspacyMatcher``: token patterns, phrases, regexes, then
-        pruning). spaCy's token Matcher is its costliest part; a token pattern only matches where its
-        first word occurs in the text, so in a text that holds none of them it is skipped (it would
-        return no match)."""
+        pruning), with the token patterns matched by :meth:`_token_matches`."""
         matcher = self._Sectionizer__matcher
-        words = self._first_words()
-        if words is None or any(word in doc_text(doc) for word in words):
-            return matcher(doc)
-        matches = matcher._MedspacyMatcher__phrase_matcher(doc) + matcher._MedspacyMatcher__regex_matcher(doc)
+        matches = self._token_matches(doc)
+        matches += matcher._MedspacyMatcher__phrase_matcher(doc) + matcher._MedspacyMatcher__regex_matcher(doc)
         return prune_overlapping_matches(matches) if matcher._prune else matches
 
     def __call__(self, doc: Doc) -> Doc:
