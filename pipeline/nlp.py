@@ -195,5 +195,28 @@ def _build_cached(config_json: str) -> Language:
         nlp.add_pipe(spec.factory, name=spec.factory, config={"rules_path": str(path)})
     nlp.add_pipe("nelm_context", config={"rules_dir": str(config.resolve(config.nlp.context_dir))})
     nlp.meta["nelm_skip"] = _skip_table(config, [s.name for s in extractor_specs(config)])
+    _BUILT_WITH[nlp] = len(nlp.vocab.strings)
     log.info("built nlp pipeline: %s", ", ".join(nlp.pipe_names))
     return nlp
+
+
+#: strings a pipeline's vocabulary may gain before :func:`renew_if_grown` retires it. spaCy interns
+#: every token text a pipeline ever sees, and its tokenizer caches every distinct chunk, for the
+#: life of the pipeline: on an archive of endless new numbers, dates and codes a long-lived worker
+#: would grow without bound. 500,000 strings is on the order of 100 MiB; a rebuild costs ~3 s.
+VOCAB_GROWTH_LIMIT = 500_000
+#: nlp -> size of its string store when it was built
+_BUILT_WITH: "weakref.WeakKeyDictionary[Language, int]" = weakref.WeakKeyDictionary()
+
+
+def renew_if_grown(nlp: Language, limit: int | None = None) -> bool:
+    """Forget the cached pipeline once its vocabulary has grown by more than ``limit`` strings
+    (default :data:`VOCAB_GROWTH_LIMIT`): the next :func:`build_nlp` builds a fresh one, and this
+    one is freed when its last document is. Outputs do not depend on it (the vocabulary only caches
+    what the text says). Returns whether the pipeline was retired."""
+    grown = len(nlp.vocab.strings) - _BUILT_WITH.get(nlp, 0)
+    if grown <= (VOCAB_GROWTH_LIMIT if limit is None else limit):
+        return False
+    _build_cached.cache_clear()
+    log.info("NLP pipeline retired after its vocabulary grew by %d strings; the next shard builds a fresh one", grown)
+    return True

@@ -300,7 +300,7 @@ def process_shard(task: ShardTask, config_path: str | None = None) -> ShardResul
     if (final / "documents.parquet").exists():
         return ShardResult(task.key, task.n_records, 0, 0, 0, 0, 0.0)
     from .extract import extract_many
-    from .nlp import build_nlp
+    from .nlp import build_nlp, renew_if_grown
 
     config = load_config(config_path)
     nlp = build_nlp(config)
@@ -336,6 +336,7 @@ def process_shard(task: ShardTask, config_path: str | None = None) -> ShardResul
         tables["mentions"].extend(result.mentions)
         if result.table:
             tables[result.table].append(result.row)
+    renew_if_grown(nlp)  # bounded memory on archives with endless new words
     reused = _read_reused(final.parent, reuse)
     n_reused = sum(len(ids) for ids in reuse.values())
     for name, old_rows in reused.items():
