@@ -6,6 +6,8 @@ one per worker process.
 """
 from __future__ import annotations
 
+import atexit
+import logging
 import os
 import threading
 from typing import Any, Callable
@@ -39,6 +41,7 @@ def ensure_shared_server() -> str | None:
 
     _server = SubprocessASGIServer()
     _server.start(timeout=int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+    atexit.register(_stop_at_exit)  # runs before Prefect's own exit hook (last registered, first run)
     os.environ["PREFECT_API_URL"] = _server.api_url
     return _server.api_url
 
@@ -72,6 +75,13 @@ def start_shared_server_in_background() -> Callable[[], str | None]:
 
         _starting = join
     return _starting
+
+
+def _stop_at_exit() -> None:
+    # At exit the console stream may already be closed (pytest's capture, a closed pipe): the
+    # server's "Stopping temporary server" log line must not print a logging traceback.
+    logging.raiseExceptions = False
+    stop_shared_server()
 
 
 def stop_shared_server() -> None:

@@ -61,7 +61,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .decision import RuleSet, load_ruleset, split_primary_field
+from .decision import RuleSet, frame_records, load_ruleset, split_primary_field
 
 __all__ = ["PATIENT_COLUMNS", "aggregate_patients"]
 
@@ -127,6 +127,8 @@ def _clean(value: Any) -> Any:
 
 
 def _as_date(value: Any) -> dt.date | None:
+    if type(value) is dt.date:  # already clean (the usual case)
+        return value
     value = _clean(value)
     if value is None:
         return None
@@ -142,6 +144,8 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def _as_list(value: Any) -> list[str] | None:
+    if type(value) is list and all(type(v) is str for v in value):  # the usual case: str(v) is v, never missing
+        return sorted(set(value))
     value = _clean(value)
     if value is None:
         return None
@@ -151,14 +155,27 @@ def _as_list(value: Any) -> list[str] | None:
 
 
 def _as_bool(value: Any) -> bool | None:
+    if value is None or type(value) is bool:  # already clean (the usual case)
+        return value
     value = _clean(value)
     return None if value is None else bool(value)
 
 
+#: Types on which :func:`_clean` is the identity.
+_PLAIN_TYPES = frozenset({str, int, bool, dt.date, type(None)})
+
+
+def _clean_column(values: list[Any]) -> list[Any]:
+    """:func:`_clean` of every cell, with the identity and float cases inlined (most cells of a bucket)."""
+    return [v if type(v) in _PLAIN_TYPES else (None if math.isnan(v) else v) if type(v) is float else _clean(v)
+            for v in values]
+
+
 def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """The frame's rows as cleaned dicts: ``to_dict(orient="records")`` + :func:`_clean`, read column-wise."""
     if frame is None or len(frame) == 0:
         return []
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return frame_records(frame, convert=_clean_column)
 
 
 @dataclass

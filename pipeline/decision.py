@@ -77,12 +77,13 @@ import hashlib
 import json
 import logging
 import math
+import operator
 import re
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, AbstractSet, Any, Callable, Iterable, Literal, Mapping, NamedTuple, Sequence
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -425,6 +426,12 @@ class RuleSet:
     design_choices: dict[str, DesignChoice]
     overrides: Overrides
     _by_flag: dict[str, tuple[Rule, ...]] = field(repr=False, compare=False, default_factory=dict)
+    #: Compiled conditions and per-target lookups, filled on first use (see "Compiled conditions").
+    _compiled: dict[Any, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the compiled closures (rebuilt on first use), as a rule set pickled before."""
+        return {**self.__dict__, "_compiled": {}}
 
     def rules_for(self, flag: str) -> tuple[Rule, ...]:
         """The rules of one sub-flag, in file order."""
@@ -733,6 +740,51 @@ def _is_missing(value: Any) -> bool:
     return False
 
 
+#: Values on which pandas' ``maybe_box_native`` is the identity (no numpy scalar, no NA/NaT).
+_NATIVE_TYPES = frozenset({str, int, float, bool, type(None), list, tuple, dict, dt.date, dt.datetime})
+
+
+def frame_columns(df: pd.DataFrame, names: Iterable[Any] | None = None) -> dict[Any, list[Any]]:
+    """The cells of ``df`` column by column, exactly as ``df.to_dict(orient="records")`` gives them.
+
+    ``to_dict`` iterates each column (``itertuples``) and boxes every cell of an object or extension
+    column with pandas' ``maybe_box_native``; this does the same per column, skipping the call for
+    values that are already native Python (where it is the identity), and builds no row dicts.
+    With duplicate labels the last column wins, as in ``to_dict``. ``names`` limits the columns read.
+    """
+    import numpy as np
+    from pandas.api.extensions import ExtensionDtype
+    from pandas.core.dtypes.cast import maybe_box_native
+
+    wanted = None if names is None else set(names)
+    native = _NATIVE_TYPES | {np.ndarray}  # maybe_box_native leaves arrays (list cells) alone too
+    columns: dict[Any, list[Any]] = {}
+    for index, (name, dtype) in enumerate(zip(df.columns, df.dtypes.values)):
+        if wanted is not None and name not in wanted:
+            continue
+        values = list(df.iloc[:, index])
+        if dtype == np.dtype(object) or isinstance(dtype, ExtensionDtype):
+            values = [v if type(v) in native else maybe_box_native(v) for v in values]
+        columns[name] = values
+    return columns
+
+
+def frame_records(df: pd.DataFrame, names: Iterable[Any] | None = None,
+                  convert: Callable[[list[Any]], list[Any]] | None = None) -> list[dict[Any, Any]]:
+    """``df.to_dict(orient="records")`` limited to ``names``, built from :func:`frame_columns`.
+
+    ``convert`` maps each column's cells first (one call per column instead of one per cell). Like
+    ``to_dict``, a frame without columns has no records, and rows keep existing when none of their
+    columns is wanted (as empty dicts).
+    """
+    columns = frame_columns(df, names)
+    if convert is not None:
+        columns = {name: convert(values) for name, values in columns.items()}
+    if not columns:
+        return [{} for _ in range(len(df))] if len(df.columns) else []
+    return [dict(zip(columns, row)) for row in zip(*columns.values())]
+
+
 def _scalar(value: Any) -> Any:
     """numpy/pandas scalars -> Python scalars."""
     if hasattr(value, "item") and getattr(value, "shape", None) == ():
@@ -846,6 +898,31 @@ def _coerce(name: str, kind: str, value: Any) -> Any:
     return _to_str(name, value)
 
 
+_EXACT_INT = 2 ** 53  # ints up to this size survive _to_number's float round trip unchanged
+
+
+def _coerce_plain(name: str, kind: str, value: Any) -> Any:
+    """:func:`_coerce`, with shortcuts for values that already have the kind's plain Python type.
+
+    Frames from :mod:`pipeline.aggregate` hold such values almost everywhere; for them ``_coerce`` is the
+    identity (bool, date, non-NaN float, exactly representable int) or reduces to the token check and
+    :func:`_to_str` (str) or to stripping and de-duplicating (list of str). Anything else takes the full path.
+    """
+    kind_type = type(value)
+    if ((kind_type is bool and kind == _BOOL) or (kind_type is dt.date and kind == _DATE)
+            or (kind_type is float and kind == _NUM and value == value)
+            or (kind_type is int and kind == _INT and -_EXACT_INT <= value <= _EXACT_INT)):
+        return value
+    if kind_type is str and kind == _STR:
+        token = value.strip().lower()
+        if token in _MISSING_TOKENS or (token == "none" and "none" not in ENUMS.get(name, ())):
+            return None
+        return _to_str(name, value)
+    if kind_type is list and kind == _LIST and all(type(v) is str for v in value):
+        return sorted({text for text in (v.strip() for v in value) if text})
+    return _coerce(name, kind, value)
+
+
 def normalize_features(features: Mapping[str, Any]) -> dict[str, Any]:
     """Coerce one patient's raw features to plain Python values; unknown stays ``None``.
 
@@ -860,10 +937,11 @@ def normalize_features(features: Mapping[str, Any]) -> dict[str, Any]:
         A dict with every key of :data:`INPUT_FEATURES`.
     """
     out: dict[str, Any] = {}
+    get = features.get if hasattr(features, "get") else None
     for name, kind in INPUT_FEATURES.items():
-        value = features.get(name) if hasattr(features, "get") else None
+        value = get(name) if get is not None else None
         try:
-            out[name] = None if value is None else _coerce(name, kind, value)
+            out[name] = None if value is None else _coerce_plain(name, kind, value)
         except (TypeError, ValueError, OverflowError):
             log.warning("feature %s has an unreadable value; treated as unknown", name)
             out[name] = None
@@ -1169,7 +1247,128 @@ def _render(text: str, cond: Condition | None, ctx: Mapping[str, Any]) -> str:
     return text.format_map(_Placeholders(ctx, extra))
 
 
-def _pick_variant(rule: Rule, ctx: Mapping[str, Any], status: str | None = None) -> tuple[str, str | None, bool] | None:
+# ---------------------------------------------------------------------------------------------
+# Compiled conditions
+#
+# :func:`evaluate` walks the pydantic tree and dispatches on the op string at every call; a patient
+# needs ~190 evaluations, so the decision compiles each condition of a rule set once into a closure
+# with exactly the same tri-state result and keeps it on the rule set. ``all``/``any`` stop at the
+# first false/true child: children have no side effects, so the AND3/OR3 result is unchanged.
+
+Predicate = Callable[[Mapping[str, Any]], "bool | None"]
+
+_COMPARATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+}
+
+
+def _always_true(ctx: Mapping[str, Any]) -> bool:
+    return True
+
+
+def _compile_leaf(cond: Condition) -> Predicate:
+    """A leaf as a closure over its feature name, op and value, op by op as in :func:`_leaf`.
+
+    The null-tolerant ops come first; every other op is unknown (``None``) on a null value.
+    """
+    name, op, target = cond.feature or "", cond.op or "", cond.value
+    if op == "is_null":
+        return lambda ctx: ctx.get(name) is None
+    if op == "not_null":
+        return lambda ctx: ctx.get(name) is not None
+    if op == "is_not_true":
+        return lambda ctx: ctx.get(name) is not True
+    if op == "is_not_false":
+        return lambda ctx: ctx.get(name) is not False
+    if op == "is_true":
+        return lambda ctx: None if (value := ctx.get(name)) is None else value is True
+    if op == "is_false":
+        return lambda ctx: None if (value := ctx.get(name)) is None else value is False
+    if op == "in":
+        return lambda ctx: None if (value := ctx.get(name)) is None else value in target
+    if op == "not_in":
+        return lambda ctx: None if (value := ctx.get(name)) is None else value not in target
+    if op == "contains_any":
+        wanted = frozenset(target)
+        return lambda ctx: None if (value := ctx.get(name)) is None else bool(set(value) & wanted)
+    if op not in _COMPARATORS:
+        raise ValueError(f"unknown comparison {op}")
+    compare = _COMPARATORS[op]
+
+    def compare_leaf(ctx: Mapping[str, Any]) -> bool | None:
+        value = ctx.get(name)
+        if value is None:
+            return None
+        try:
+            return bool(compare(value, target))
+        except TypeError:  # not comparable: unknown, as in _cmp
+            return None
+
+    return compare_leaf
+
+
+def _compile(cond: Condition | None) -> Predicate:
+    """A condition as a closure with the tri-state result of :func:`evaluate`."""
+    if cond is None:
+        return _always_true
+    if cond.feature is not None:
+        return _compile_leaf(cond)
+    if cond.all_ is not None:
+        parts = tuple(_compile(c) for c in cond.all_)
+
+        def all3(ctx: Mapping[str, Any]) -> bool | None:
+            unknown = False
+            for part in parts:
+                outcome = part(ctx)
+                if outcome is False:
+                    return False
+                if outcome is None:
+                    unknown = True
+            return None if unknown else True
+
+        return all3
+    if cond.any_ is not None:
+        parts = tuple(_compile(c) for c in cond.any_)
+
+        def any3(ctx: Mapping[str, Any]) -> bool | None:
+            unknown = False
+            for part in parts:
+                outcome = part(ctx)
+                if outcome is True:
+                    return True
+                if outcome is None:
+                    unknown = True
+            return None if unknown else False
+
+        return any3
+    inner = _compile(cond.not_)
+
+    def not3(ctx: Mapping[str, Any]) -> bool | None:
+        outcome = inner(ctx)
+        return None if outcome is None else not outcome
+
+    return not3
+
+
+def _predicate(rs: RuleSet, cond: Condition | None) -> Predicate:
+    """The compiled form of one of ``rs``'s conditions, built on first use and kept on the rule set.
+
+    Keyed by ``id``: the entry also holds the condition, so the id cannot be reused while cached.
+    """
+    key = ("when", id(cond))
+    entry = rs._compiled.get(key)
+    if entry is None:
+        entry = rs._compiled[key] = (cond, _compile(cond))
+    return entry[1]
+
+
+def _check(rs: RuleSet, cond: Condition | None, ctx: Mapping[str, Any]) -> bool | None:
+    """:func:`evaluate` through the rule set's compiled conditions."""
+    return _predicate(rs, cond)(ctx)
+
+
+def _pick_variant(rule: Rule, ctx: Mapping[str, Any], rs: RuleSet,
+                  status: str | None = None) -> tuple[str, str | None, bool] | None:
     """(sentence, mode, whether a variant matched): the first matching variant, else the rule itself.
 
     Summaries have no fallback: ``None`` when no variant is keyed by ``status``.
@@ -1177,7 +1376,7 @@ def _pick_variant(rule: Rule, ctx: Mapping[str, Any], status: str | None = None)
     for variant in rule.variants:
         if status is not None and variant.status != status:
             continue
-        if variant.when is not None and evaluate(variant.when, ctx) is not True:
+        if variant.when is not None and _check(rs, variant.when, ctx) is not True:
             continue
         return _render(variant.sentence, variant.when or rule.when, ctx), variant.mode or rule.mode, True
     if rule.type == "summary":
@@ -1188,7 +1387,7 @@ def _pick_variant(rule: Rule, ctx: Mapping[str, Any], status: str | None = None)
 # ---------------------------------------------------------------------------------------------
 # Sub-flag evaluation
 
-@dataclass
+@dataclass(slots=True)
 class _Flag:
     """What one sub-flag produced (internal)."""
 
@@ -1209,11 +1408,23 @@ class _Flag:
     hard: bool = False
     relative: bool = False
     blocked: bool = False
+    #: Only :func:`explain_patient` reads traces; deciding skips building them (and the sentences
+    #: that only a trace would show).
+    tracing: bool = False
 
 
 def _review_entry(rs: RuleSet, cr_id: str, detail: str | None = None) -> str:
     text = f"{cr_id} {rs.review_items[cr_id].item}"
     return f"{text}; {detail}" if detail else text
+
+
+def _review_entries(rs: RuleSet, cr_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The entries of CR items without detail, built once per rule set."""
+    key = ("entries", cr_ids)
+    entries = rs._compiled.get(key)
+    if entries is None:
+        entries = rs._compiled[key] = tuple(_review_entry(rs, cr) for cr in cr_ids)
+    return entries
 
 
 def _null_inputs(names: Iterable[str], features: Mapping[str, Any]) -> set[str]:
@@ -1238,14 +1449,16 @@ def _trace(rule: Rule, flag: str, outcome: str, effect: str, sentence: str, miss
             "sentence": sentence, "quote": list(rule.quote), "dc": list(rule.dc), "missing": sorted(missing)}
 
 
-def _on_fired(res: _Flag, rule: Rule, ctx: Mapping[str, Any], rs: RuleSet, missing: set[str]) -> None:
-    sentence, mode, matched = _pick_variant(rule, ctx) or (rule.sentence, None, False)
+_FIRED_EFFECT = {"HX": "exclusion", "NI": "exclusion", "RC": "relative", "U": "blocking", "SAT": "satisfied",
+                 "SUP": "supporting", "note": "note", "modifier": "modifier", "CR": "review"}
+
+
+def _on_fired(res: _Flag, rule: Rule, ctx: Mapping[str, Any], rs: RuleSet, missing: AbstractSet[str]) -> None:
+    sentence, mode, matched = _pick_variant(rule, ctx, rs) or (rule.sentence, None, False)
     line = f"{rule.id}: {sentence}"
     res.fired.append(rule.id)
     if mode:
         res.modes.add(mode)
-    effect = {"HX": "exclusion", "NI": "exclusion", "RC": "relative", "U": "blocking", "SAT": "satisfied",
-              "SUP": "supporting", "note": "note", "modifier": "modifier", "CR": "review"}[rule.type]
     if rule.type in {"HX", "NI"}:
         res.excluded = True
         res.hard = res.hard or rule.type == "HX"
@@ -1263,12 +1476,20 @@ def _on_fired(res: _Flag, rule: Rule, ctx: Mapping[str, Any], rs: RuleSet, missi
         (res.always if rule.emit == "always" else res.conditional).append(line)
     detail = sentence if rule.type == "CR" and matched else None  # e.g. T-CR: high tumour burden
     target = res.review_always if rule.list_if_ineligible else res.review
-    target.extend(_review_entry(rs, cr, detail) for cr in rule.review)
-    res.trace.append(_trace(rule, res.name, "fired", effect, sentence, missing))
+    if detail:
+        target.extend(_review_entry(rs, cr, detail) for cr in rule.review)
+    else:
+        target.extend(_review_entries(rs, rule.review))
+    if res.tracing:
+        res.trace.append(_trace(rule, res.name, "fired", _FIRED_EFFECT[rule.type], sentence, missing))
 
 
 def _on_unknown(res: _Flag, rule: Rule, ctx: Mapping[str, Any], rs: RuleSet, parents: Mapping[str, _Flag],
                 features: Mapping[str, Any]) -> None:
+    if not res.tracing and rule.if_unknown in {"ignore", "review"}:
+        # the sentence would only appear in the trace: skip rendering it
+        res.review.extend(_review_entries(rs, rule.review_if_unknown))
+        return
     sentence = _render(rule.unknown_sentence or rule.sentence, rule.when, ctx)
     missing: set[str] = set()
     effect = "no_effect"
@@ -1285,18 +1506,38 @@ def _on_unknown(res: _Flag, rule: Rule, ctx: Mapping[str, Any], rs: RuleSet, par
         effect = "not_assessed"
     elif rule.if_unknown == "review":
         effect = "review"
-    res.review.extend(_review_entry(rs, cr) for cr in rule.review_if_unknown)
-    res.trace.append(_trace(rule, res.name, "unknown", effect, sentence, missing))
+    res.review.extend(_review_entries(rs, rule.review_if_unknown))
+    if res.tracing:
+        res.trace.append(_trace(rule, res.name, "unknown", effect, sentence, missing))
 
 
-def _outcome(rule: Rule, ctx: Mapping[str, Any], parents: Mapping[str, _Flag],
-             features: Mapping[str, Any]) -> tuple[bool | None, set[str]]:
-    """Tri-state outcome of a rule and, for a U rule that holds, the missing features of its cases."""
-    if rule.cases is None:
-        outcome = evaluate(rule.when, ctx)
-        holds = outcome is True and rule.type == "U"
-        return outcome, _missing_of(rule.missing, rule.missing_from, features, parents) if holds else set()
-    hits = [case for case in rule.cases if evaluate(case.when, ctx) is True]
+class _Step(NamedTuple):
+    """A non-summary rule with its compiled ``when`` (or, for a U rule with cases, each case's)."""
+
+    rule: Rule
+    when: Predicate
+    cases: tuple[tuple[Case, Predicate], ...] | None
+
+
+def _flag_steps(rs: RuleSet, flag: str) -> tuple[_Step, ...]:
+    """A sub-flag's non-summary rules in file order, compiled once per rule set."""
+    key = ("steps", flag)
+    steps = rs._compiled.get(key)
+    if steps is None:
+        steps = rs._compiled[key] = tuple(
+            _Step(rule, _predicate(rs, rule.when),
+                  None if rule.cases is None else tuple((case, _predicate(rs, case.when)) for case in rule.cases))
+            for rule in _flag_rules(rs, flag, summary=False))
+    return steps
+
+
+_NO_MISSING: frozenset[str] = frozenset()
+
+
+def _cases_outcome(cases: tuple[tuple[Case, Predicate], ...], ctx: Mapping[str, Any], parents: Mapping[str, _Flag],
+                   features: Mapping[str, Any]) -> tuple[bool, set[str]]:
+    """Outcome of a U rule with cases (true when any case holds) and the missing features of those that hold."""
+    hits = [case for case, when in cases if when(ctx) is True]
     missing: set[str] = set()
     for case in hits:
         missing |= _missing_of(case.missing, case.missing_from, features, parents)
@@ -1304,16 +1545,20 @@ def _outcome(rule: Rule, ctx: Mapping[str, Any], parents: Mapping[str, _Flag],
 
 
 def _evaluate_flag(flag: str, rs: RuleSet, ctx: Mapping[str, Any], parents: Mapping[str, _Flag],
-                   features: Mapping[str, Any]) -> _Flag:
+                   features: Mapping[str, Any], trace: bool = False) -> _Flag:
     """Run one sub-flag's rules and apply the §0 state function."""
-    res = _Flag(flag)
-    for rule in rs.rules_for(flag):
-        if rule.type == "summary":
-            continue
-        outcome, missing = _outcome(rule, ctx, parents, features)
+    res = _Flag(flag, tracing=trace)
+    for rule, when, cases in _flag_steps(rs, flag):
+        missing: AbstractSet[str] = _NO_MISSING
+        if cases is None:
+            outcome = when(ctx)
+            if outcome is True and rule.type == "U":  # a U rule that holds reports its missing features
+                missing = _missing_of(rule.missing, rule.missing_from, features, parents)
+        else:
+            outcome, missing = _cases_outcome(cases, ctx, parents, features)
         if outcome is True:
             _on_fired(res, rule, ctx, rs, missing)
-        elif outcome is None:
+        elif outcome is None and (trace or rule.if_unknown != "ignore"):  # an ignored unknown only traces
             _on_unknown(res, rule, ctx, rs, parents, features)
     if res.excluded:
         res.status = INELIGIBLE
@@ -1325,34 +1570,62 @@ def _evaluate_flag(flag: str, rs: RuleSet, ctx: Mapping[str, Any], parents: Mapp
 def _summary_lines(flag: str, status: str, res: _Flag, rs: RuleSet, ctx: Mapping[str, Any]) -> list[str]:
     """Summary rules of a flag, printed once its status is known (AP, AC, L, and the SBRT line S)."""
     lines = []
-    for rule in rs.rules_for(flag):
-        if rule.type != "summary":
-            continue
+    for rule in _flag_rules(rs, flag, summary=True):
         key = "not_indicated" if status == INELIGIBLE and not res.hard else status
-        picked = _pick_variant(rule, ctx, key) or (_pick_variant(rule, ctx, status) if key != status else None)
+        picked = _pick_variant(rule, ctx, rs, key) or (_pick_variant(rule, ctx, rs, status) if key != status else None)
         if picked is None:
             continue
         sentence = picked[0]
         if rule.details and res.details:
             sentence = f"{sentence} ({'; '.join(res.details)})"
         lines.append(f"{rule.id}: {sentence}")
-        res.trace.append(_trace(rule, flag, "fired", "summary", sentence))
+        if res.tracing:
+            res.trace.append(_trace(rule, flag, "fired", "summary", sentence))
     return lines
+
+
+def _flag_rules(rs: RuleSet, flag: str, summary: bool) -> tuple[Rule, ...]:
+    """A sub-flag's summary rules (``summary``) or its other rules, in file order (cached on the rule set)."""
+    key = ("rules", flag, summary)
+    rules = rs._compiled.get(key)
+    if rules is None:
+        rules = rs._compiled[key] = tuple(r for r in rs.rules_for(flag) if (r.type == "summary") == summary)
+    return rules
+
+
+def _has_details(rs: RuleSet, flag: str) -> bool:
+    """Whether a summary line of the flag carries its sub-rules in parentheses (the SBRT line)."""
+    return any(r.details for r in _flag_rules(rs, flag, summary=True))
+
+
+def _attached_items(rs: RuleSet, target: str) -> tuple[tuple[ReviewItem, Predicate, str], ...]:
+    """The review items attached to a row or sub-flag, with their compiled condition and entry text."""
+    key = ("attached", target)
+    items = rs._compiled.get(key)
+    if items is None:
+        items = rs._compiled[key] = tuple((item, _predicate(rs, item.when), _review_entry(rs, item.id))
+                                          for item in rs.review_items.values() if target in item.attach)
+    return items
 
 
 def _attached_review(target: str, rs: RuleSet, ctx: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     """Review items attached to a row or sub-flag: (listed unless ineligible, always listed)."""
+    return _review_of(_attached_items(rs, target), ctx)
+
+
+def _review_of(items: tuple[tuple[ReviewItem, Predicate, str], ...], ctx: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The entries of the attached items whose condition holds: (listed unless ineligible, always listed)."""
     normal, always = [], []
-    for item in rs.review_items.values():
-        if target in item.attach and evaluate(item.when, ctx) is True:
-            (always if item.list_if_ineligible else normal).append(_review_entry(rs, item.id))
+    for item, when, entry in items:
+        if when(ctx) is True:
+            (always if item.list_if_ineligible else normal).append(entry)
     return normal, always
 
 
 # ---------------------------------------------------------------------------------------------
 # Rows
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     therapy: str
     status: str
@@ -1386,6 +1659,32 @@ def _flag_lines(res: _Flag, status: str, row_status: str) -> list[str]:
     return lines
 
 
+class _Member(NamedTuple):
+    """One sub-flag of a row, as :func:`_build_row` reads it (precomputed per rule set)."""
+
+    name: str
+    is_sub: bool  # combined into the row status
+    is_advisory: bool  # adds reasons and review items only
+    row_status: bool  # the advisory flag named after its row: its summary reads the row status
+    summarized: bool  # has summary rules
+    details: bool  # its summary line carries its sub-rules in parentheses (the SBRT line)
+    attached: tuple[tuple[ReviewItem, Predicate, str], ...]  # review items attached to it (not for the row's own name)
+
+
+def _row_members(rs: RuleSet, therapy: str) -> tuple[_Member, ...]:
+    """The sub-flags of a row (combined ones, then advisory ones), cached on the rule set."""
+    key = ("members", therapy)
+    members = rs._compiled.get(key)
+    if members is None:
+        subs, _, advisory = _ROWS[therapy]
+        members = rs._compiled[key] = tuple(
+            _Member(name, name in subs, name in advisory, name == therapy and name in advisory,
+                    bool(_flag_rules(rs, name, summary=True)), _has_details(rs, name),
+                    _attached_items(rs, name) if name != therapy else ())
+            for name in subs + advisory)
+    return members
+
+
 def _build_row(therapy: str, flags: Mapping[str, _Flag], rs: RuleSet, ctx: Mapping[str, Any]) -> _Row:
     subs, how, advisory = _ROWS[therapy]
     status = _combine([flags[s].status for s in subs], how)
@@ -1393,23 +1692,22 @@ def _build_row(therapy: str, flags: Mapping[str, _Flag], rs: RuleSet, ctx: Mappi
     review: set[str] = set()
     missing: set[str] = set()
     row_normal, row_always = _attached_review(therapy, rs, ctx)
-    review |= set(row_always)
+    review.update(row_always)
     if status != INELIGIBLE:
-        review |= set(row_normal)
-    for name in subs + advisory:
-        res = flags[name]
-        own = status if name == therapy and name in advisory else res.status
-        summaries = _summary_lines(name, own, res, rs, ctx)
-        has_details = any(r.details for r in rs.rules_for(name) if r.type == "summary")
-        if has_details:  # the SBRT line carries its sub-rules in parentheses
-            reasons |= set(summaries) | set(res.always)
+        review.update(row_normal)
+    for member in _row_members(rs, therapy):
+        res = flags[member.name]
+        own = status if member.row_status else res.status
+        summaries = _summary_lines(member.name, own, res, rs, ctx) if member.summarized else []
+        if member.details:
+            reasons.update(summaries, res.always)
         else:
-            reasons |= set(_flag_lines(res, own, status if name in subs else own)) | set(summaries)
-        normal, always = _attached_review(name, rs, ctx) if name != therapy else ([], [])
-        review |= set(res.review_always) | set(always)
-        if status != INELIGIBLE and (name in advisory or res.status != INELIGIBLE):
-            review |= set(res.review) | set(normal)
-        if status == INDETERMINATE and name in subs and res.status == INDETERMINATE:
+            reasons.update(_flag_lines(res, own, status if member.is_sub else own), summaries)
+        normal, always = _review_of(member.attached, ctx)
+        review.update(res.review_always, always)
+        if status != INELIGIBLE and (member.is_advisory or res.status != INELIGIBLE):
+            review.update(res.review, normal)
+        if status == INDETERMINATE and member.is_sub and res.status == INDETERMINATE:
             missing |= res.missing
     modes = set().union(*(flags[s].modes for s in subs))
     mode = "debulking" if "debulking" in modes else ("curative" if "curative" in modes else None)
@@ -1426,16 +1724,19 @@ def _cascade(prefix: str, res: _Flag) -> dict[str, Any]:
     return out
 
 
-def _decide_core(features: Mapping[str, Any], rs: RuleSet) -> tuple[dict[str, _Row], dict[str, Any]]:
-    """The five rows for normalised features, before the §7 overrides."""
+_OTHER_FLAGS: tuple[str, ...] = tuple(sorted(FLAGS - set(_CASCADE_PARENTS)))
+
+
+def _decide_core(features: Mapping[str, Any], rs: RuleSet, trace: bool = False) -> tuple[dict[str, _Row], dict[str, Any]]:
+    """The five rows for normalised features, before the §7 overrides (rule traces only with ``trace``)."""
     derived = _derive_normalized(features, rs)
     ctx: dict[str, Any] = {**features, **derived}
     flags: dict[str, _Flag] = {}
     for parent in _CASCADE_PARENTS:
-        flags[parent] = _evaluate_flag(parent, rs, ctx, flags, features)
+        flags[parent] = _evaluate_flag(parent, rs, ctx, flags, features, trace)
         ctx.update(_cascade(parent, flags[parent]))
-    for name in sorted(FLAGS - set(_CASCADE_PARENTS)):
-        flags[name] = _evaluate_flag(name, rs, ctx, flags, features)
+    for name in _OTHER_FLAGS:
+        flags[name] = _evaluate_flag(name, rs, ctx, flags, features, trace)
     rows = {therapy: _build_row(therapy, flags, rs, ctx) for therapy in THERAPIES}
     return rows, ctx
 
@@ -1444,7 +1745,7 @@ def _apply_overrides(features: dict[str, Any], rows: dict[str, _Row], ctx: Mappi
     """§7: grade-discordance re-run and MiNEN; returns what happened (for explain)."""
     report: dict[str, Any] = {"discordance": None, "minen": False}
     disc = rs.overrides.discordance
-    if evaluate(disc.when, ctx) is True:
+    if _check(rs, disc.when, ctx) is True:
         worst = {k: features.get(v) for k, v in (disc.worst_values or {}).items() if features.get(v) is not None}
         changed: dict[str, str] = {}
         if worst:
@@ -1457,7 +1758,7 @@ def _apply_overrides(features: dict[str, Any], rows: dict[str, _Row], ctx: Mappi
                                    for cr in disc.review}
         report["discordance"] = {"worst_values": worst, "changed": changed}
     minen = rs.overrides.minen
-    if evaluate(minen.when, ctx) is True:
+    if _check(rs, minen.when, ctx) is True:
         report["minen"] = True
         for row in rows.values():
             if row.status == ELIGIBLE:
@@ -1466,9 +1767,10 @@ def _apply_overrides(features: dict[str, Any], rows: dict[str, _Row], ctx: Mappi
     return report
 
 
-def _decide(features: Mapping[str, Any], rs: RuleSet) -> tuple[dict[str, Any], dict[str, _Row], dict[str, Any], dict[str, Any]]:
+def _decide(features: Mapping[str, Any], rs: RuleSet,
+            trace: bool = False) -> tuple[dict[str, Any], dict[str, _Row], dict[str, Any], dict[str, Any]]:
     normalized = normalize_features(features)
-    rows, ctx = _decide_core(normalized, rs)
+    rows, ctx = _decide_core(normalized, rs, trace)
     report = _apply_overrides(normalized, rows, ctx, rs)
     return normalized, rows, ctx, report
 
@@ -1533,7 +1835,7 @@ def explain_patient(features: Mapping[str, Any], ruleset: RuleSet | str | Path |
         ``sentence``, ``quote``, ``dc`` and ``missing``.
     """
     rs = _resolve(ruleset)
-    normalized, rows, ctx, report = _decide(features, rs)
+    normalized, rows, ctx, report = _decide(features, rs, trace=True)
     derived = {k: ctx.get(k) for k in DERIVED_FEATURES + CASCADE_FEATURES}
     therapies = {}
     for therapy in THERAPIES:
@@ -1571,7 +1873,8 @@ def decide_frame(df: pd.DataFrame, ruleset: RuleSet | str | Path | None = None) 
     rs = _resolve(ruleset)
     rows: list[dict[str, Any]] = []
     skipped = 0
-    for record in df.to_dict(orient="records"):
+    # only the columns normalize_features reads; the values are those of df.to_dict(orient="records")
+    for record in frame_records(df, INPUT_FEATURES):
         if _is_missing(record.get("patient_id")) or str(record.get("patient_id")).strip() == "":
             skipped += 1
             continue

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Iterable, Mapping
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Mapping
 
 import pyarrow as pa
 
@@ -215,6 +216,73 @@ def normalize_row(row: Mapping[str, Any], schema: pa.Schema) -> dict[str, Any]:
     return out
 
 
+def _plain_type(type_: pa.DataType) -> type | None:
+    """The Python type on which :func:`_coerce` to ``type_`` is the identity (None for lists)."""
+    if pa.types.is_string(type_):
+        return str
+    if pa.types.is_int32(type_):
+        return int
+    if pa.types.is_float64(type_):
+        return float
+    if pa.types.is_boolean(type_):
+        return bool
+    if pa.types.is_date32(type_):
+        return dt.date
+    return None
+
+
+_STR_ONLY = frozenset({str})
+
+
+def _column_coercer(field: pa.Field) -> Callable[[list[Any]], list[Any]]:
+    """:func:`normalize_row` for one field over a whole column, with the common cases inlined.
+
+    ``_coerce`` returns a value of the exact Python type unchanged (``str(s) is s``, ``float(x) is x``...)
+    unless it is NaN, and a list of str as its sorted set, so those cells skip the generic path; every
+    other cell goes through ``_coerce``. The result is the same value for every cell.
+    """
+    type_ = field.type
+    empty_list = pa.types.is_list(type_) and not field.nullable
+
+    def generic(value: Any) -> Any:
+        value = _coerce(value, type_)
+        return [] if value is None and empty_list else value
+
+    if pa.types.is_list(type_):
+        def coerce_lists(values: list[Any]) -> list[Any]:
+            return [sorted(set(v)) if type(v) is list and set(map(type, v)) <= _STR_ONLY else generic(v)
+                    for v in values]
+        return coerce_lists
+    plain = _plain_type(type_)
+    if plain is float:
+        return lambda values: [v if type(v) is float and v == v else generic(v) for v in values]
+    if plain is not None:
+        return lambda values: [v if type(v) is plain else generic(v) for v in values]
+    return lambda values: [generic(v) for v in values]
+
+
+@lru_cache(maxsize=None)
+def _coercers(name: str) -> tuple[Callable[[list[Any]], list[Any]], ...]:
+    """The column coercers of a table's fields, in schema order."""
+    return tuple(_column_coercer(f) for f in TABLES[name])
+
+
+def _normalized_table(rows: Iterable[Mapping[str, Any]], name: str) -> pa.Table:
+    """``Table.from_pylist([normalize_row(r, schema) for r in rows], schema)``, built column by column.
+
+    ``from_pylist`` itself gathers one list per schema field and calls ``from_arrays``, so building the
+    same lists here gives the same table. A cell that fails to coerce falls back to the row-wise path, so
+    the error raised is the same (first bad row, then first bad field) as before.
+    """
+    schema = TABLES[name]
+    rows = rows if isinstance(rows, list) else list(rows)
+    try:
+        arrays = [coerce([row.get(f.name) for row in rows]) for f, coerce in zip(schema, _coercers(name))]
+    except Exception:
+        return pa.Table.from_pylist([normalize_row(r, schema) for r in rows], schema=schema)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
 def to_table(rows: Iterable[Mapping[str, Any]], name: str, *, trusted: bool = False) -> pa.Table:
     """Build the named table from rows, sorted by its keys, checking non-null fields.
 
@@ -231,7 +299,7 @@ def to_table(rows: Iterable[Mapping[str, Any]], name: str, *, trusted: bool = Fa
             rows = [dict(r, **{k: sorted(set(r.get(k) or ())) for k in list_fields}) for r in rows]
         table = pa.Table.from_pylist(rows, schema=schema)
     else:
-        table = pa.Table.from_pylist([normalize_row(r, schema) for r in rows], schema=schema)
+        table = _normalized_table(rows, name)
     keys = SORT_KEYS[name]
     if table.num_rows:
         table = table.sort_by([(k, "ascending") for k in keys])
