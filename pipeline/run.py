@@ -602,7 +602,7 @@ def decide_bucket(bucket: DecisionBucket, config_path: str | None = None) -> Buc
     """Aggregate and decide one bucket of patients (decision_rules.md §7, §8); write its
     ``patients`` and ``eligibility`` rows next to its inputs."""
     from .aggregate import aggregate_patients
-    from .decision import decide_frame, load_ruleset
+    from .decision import decide_frame, frame_records, load_ruleset
 
     config = load_config(config_path)
     ruleset = load_ruleset(config.resolve(config.decision.ruleset))
@@ -617,7 +617,7 @@ def decide_bucket(bucket: DecisionBucket, config_path: str | None = None) -> Buc
         counts.setdefault(therapy, {}).setdefault(status, 0)
         counts[therapy][status] += 1
     for name, frame in (("patients", patients_df), ("eligibility", eligibility_df)):
-        table = to_table(frame.to_dict("records"), name)
+        table = to_table(frame_records(frame), name)  # = frame.to_dict("records"), column-wise
         tmp = folder / f".{name}.arrow.tmp"
         with pa.ipc.new_file(str(tmp), table.schema) as writer:
             writer.write_table(table)
