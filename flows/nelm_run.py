@@ -15,6 +15,7 @@ prefect_env.configure()
 
 from prefect import flow, task, unmapped  # noqa: E402
 from prefect.futures import PrefectFuture, as_completed  # noqa: E402
+from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
 
 from pipeline import run  # noqa: E402
 from pipeline.errors import NelmError  # noqa: E402
@@ -118,8 +119,11 @@ def run_flow(input_path: str, out_dir: str, config_path: str | None = None, work
         if runner == "local" and workers == 1:  # shards run in this process: build the NLP while the server boots
             run.warm_worker(config_path)
     finally:
-        join_server()
+        api_url = join_server()
     flow_ = nelm_run.with_options(task_runner=task_runner(runner, workers, dask_address))
     separate_workers = runner == "dask" or workers > 1
-    return flow_(str(input_path), str(out_dir), str(config_path) if config_path else None, on_shard=on_shard,
-                 warm_workers=workers if separate_workers else 0)
+    # Prefect read its settings when it was imported: the server's URL is passed explicitly, so this
+    # flow (and the workers it starts) talk to the shared server instead of starting their own
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        return flow_(str(input_path), str(out_dir), str(config_path) if config_path else None, on_shard=on_shard,
+                     warm_workers=workers if separate_workers else 0)

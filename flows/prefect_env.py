@@ -32,48 +32,67 @@ def configure() -> None:
 
 
 def ensure_shared_server() -> str | None:
-    """Start one embedded Prefect server for this process tree unless an API URL is configured."""
-    global _server
-    configure()
-    if os.environ.get("PREFECT_API_URL"):
-        return os.environ["PREFECT_API_URL"]
-    from prefect.server.api.server import SubprocessASGIServer
-
-    _server = SubprocessASGIServer()
-    _server.start(timeout=int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
-    atexit.register(_stop_at_exit)  # runs before Prefect's own exit hook (last registered, first run)
-    os.environ["PREFECT_API_URL"] = _server.api_url
-    return _server.api_url
+    """Start one embedded Prefect server for this process tree unless an API URL is configured;
+    returns the API URL."""
+    return start_shared_server_in_background()()
 
 
 def start_shared_server_in_background() -> Callable[[], str | None]:
-    """Start :func:`ensure_shared_server` on a thread, once per process; returns ``join``, which
-    waits for it (and re-raises its error).
+    """Spawn the shared server now, once per process; returns ``join``, which waits until it
+    answers and returns its API URL (or re-raises its error).
 
-    The server boots in its own process (importing Prefect's server, checking its database: 5-10 s),
-    so this process is free meanwhile: ``nelm run`` calls this before it even imports the flow,
-    then imports Prefect and builds its NLP pipeline while the server starts.
+    The server boots in its own process (importing Prefect's server, checking its database:
+    ~6 s), so this process is free meanwhile: ``nelm run`` calls this before it even imports the
+    flow, then imports Prefect and builds its NLP pipeline while the server starts.
+    ``PREFECT_API_URL`` is exported at once, before Prefect is imported here, because Prefect reads
+    its settings at import: a URL exported later would go unseen and Prefect would start a second
+    server of its own. :func:`flows.nelm_run.run_flow` also passes the final URL explicitly.
     """
-    global _starting
-    if _starting is None:
-        outcome: dict[str, Any] = {}
+    global _starting, _server
+    if _starting is not None:
+        return _starting
+    configure()
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        _starting = lambda: configured  # noqa: E731
+        return _starting
+    from .prefect_server import ServerProcess
 
-        def target() -> None:
+    timeout = int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+    _server = ServerProcess()
+    os.environ["PREFECT_API_URL"] = _server.launch()
+    atexit.register(_stop_at_exit)
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        global _server
+        try:
+            outcome["url"] = _server.wait(timeout)
+        except Exception as exc:  # noqa: BLE001 - Prefect's own launcher is the fallback
+            logging.getLogger(__name__).warning("fast start of the temporary Prefect server failed (%s); using Prefect's",
+                                                type(exc).__name__)
             try:
-                outcome["url"] = ensure_shared_server()
-            except BaseException as exc:  # handed to join()
-                outcome["error"] = exc
+                _server.stop()
+                from prefect.server.api.server import SubprocessASGIServer
 
-        thread = threading.Thread(target=target, name="nelm-prefect-server", daemon=True)
-        thread.start()
+                _server = SubprocessASGIServer()
+                _server.start(timeout=timeout)
+                outcome["url"] = _server.api_url
+            except BaseException as fallback_exc:  # handed to join()
+                outcome["error"] = fallback_exc
+        if "url" in outcome:
+            os.environ["PREFECT_API_URL"] = outcome["url"]
 
-        def join() -> str | None:
-            thread.join()
-            if "error" in outcome:
-                raise outcome["error"]
-            return outcome.get("url")
+    thread = threading.Thread(target=target, name="nelm-prefect-server", daemon=True)
+    thread.start()
 
-        _starting = join
+    def join() -> str | None:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("url")
+
+    _starting = join
     return _starting
 
 

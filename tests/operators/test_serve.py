@@ -200,10 +200,14 @@ def test_served_deployment_runs_through_the_api(prefect_server, tmp_path):
 def test_serve_without_a_server_fails_clearly(monkeypatch, capsys, tmp_path):
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     import flows.serve as serve_module
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    if serve_module.api_url():
-        pytest.skip("a Prefect profile in this environment configures PREFECT_API_URL")
-    code = main(["serve", "--cron", "0 2 * * *", str(ARCHIVE), "--out", str(tmp_path / "out")])
+    # an earlier in-process `nelm run` of this test session exported its temporary server's URL
+    # before Prefect was imported, so Prefect's settings hold it: restore the default here
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        if serve_module.api_url():
+            pytest.skip("a Prefect profile in this environment configures PREFECT_API_URL")
+        code = main(["serve", "--cron", "0 2 * * *", str(ARCHIVE), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 1
     assert "[P001] nelm serve needs a Prefect server" in err and "prefect server start" in err

@@ -1,0 +1,65 @@
+"""The fast launcher of Prefect's temporary server runs exactly Prefect's own command, answers, stops."""
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+
+from flows import prefect_server
+
+
+def test_server_command_is_prefects_own(monkeypatch):
+    """A Prefect upgrade that changes how its embedded server is started fails here."""
+    from prefect.server.api import server as prefect_api_server
+
+    captured = {}
+
+    def fake_popen(args, env=None, **kwargs):
+        captured["args"], captured["env"] = list(args), dict(env or {})
+        raise RuntimeError("captured")
+
+    monkeypatch.setattr(prefect_api_server.subprocess, "Popen", fake_popen)
+    launcher = prefect_api_server.SubprocessASGIServer.__new__(prefect_api_server.SubprocessASGIServer)
+    launcher.port = 48123
+    with pytest.raises(RuntimeError, match="captured"):
+        launcher._run_uvicorn_command()
+    assert captured["args"] == prefect_server.server_command(48123)
+    for key, value in prefect_server.SERVER_ENV.items():
+        assert captured["env"].get(key) == value, key
+
+
+def test_server_process_starts_answers_and_stops(tmp_path, monkeypatch):
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    server = prefect_server.ServerProcess()
+    url = server.start(timeout=120)
+    try:
+        assert url == f"http://127.0.0.1:{server.port}/api"
+        with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
+            assert response.status == 200
+        process = server.process
+    finally:
+        server.stop()
+    assert server.process is None and process.poll() is not None
+
+
+def test_a_server_that_exits_is_reported(monkeypatch):
+    monkeypatch.setattr(prefect_server, "server_command", lambda port: ["python3", "-c", "import sys; sys.exit(7)"])
+    server = prefect_server.ServerProcess()
+    with pytest.raises(RuntimeError, match="status 7"):
+        server.start(timeout=30)
+    server.stop()
+
+
+def test_a_taken_port_is_retried(monkeypatch):
+    ports = iter([1, 2])
+    monkeypatch.setattr(prefect_server, "_free_port", lambda: next(ports))
+    commands = {1: ["python3", "-c", "import sys; sys.exit(3)"],
+                2: ["python3", "-c", "import time; time.sleep(60)"]}
+    monkeypatch.setattr(prefect_server, "server_command", lambda port: commands[port])
+    monkeypatch.setattr(prefect_server.ServerProcess, "_healthy", lambda self: self.port == 2)
+    server = prefect_server.ServerProcess()
+    try:
+        assert server.start(timeout=30) == "http://127.0.0.1:2/api"
+    finally:
+        server.stop()
