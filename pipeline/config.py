@@ -25,7 +25,7 @@ class InputConfig(_Strict):
 
 
 class RunConfig(_Strict):
-    shard_size: int = 400
+    shard_size: int = 1000
 
 
 class NlpConfig(_Strict):

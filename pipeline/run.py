@@ -459,9 +459,10 @@ class BucketResult:
 #: whatever the archive size
 PATIENT_CHUNK = 2000
 #: below PATIENT_CHUNK, buckets are cut smaller so that at least MIN_BUCKETS decision tasks can
-#: share the workers, but never below MIN_CHUNK patients (a task costs ~20-30 ms of orchestration)
-MIN_BUCKETS = 16
-MIN_CHUNK = 250
+#: share the workers, but never below MIN_CHUNK patients (a Prefect task costs ~160 ms of process
+#: time in orchestration, measured with a process pool here: as much as deciding ~300 patients)
+MIN_BUCKETS = 4
+MIN_CHUNK = 500
 
 
 def bucket_size(n_patients: int) -> int:

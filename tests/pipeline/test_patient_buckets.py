@@ -74,7 +74,7 @@ def test_bucket_of_routes_rows_by_patient_id_and_drops_unknown_or_missing_ids():
     assert run._bucket_of(column, np.asarray([], dtype=object), 2).tolist() == [-1] * 8
 
 
-@pytest.mark.parametrize("patients, size", [(0, 250), (13, 250), (4000, 250), (7807, 488), (32000, 2000), (10**6, 2000)])
+@pytest.mark.parametrize("patients, size", [(0, 500), (13, 500), (2000, 500), (4000, 1000), (7807, 1952), (10**6, 2000)])
 def test_bucket_size_depends_on_the_patient_count_only(patients, size):
     assert run.bucket_size(patients) == size
 

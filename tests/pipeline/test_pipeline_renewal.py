@@ -36,8 +36,10 @@ def test_tables_are_identical_when_every_shard_gets_a_fresh_pipeline(tmp_path, m
     from pipeline.bench import build_archive
 
     archive = tmp_path / "reports.jsonl"
-    build_archive(600, archive)  # several shards
-    steady = run.run_local(archive, tmp_path / "steady")
+    build_archive(600, archive)
+    config = tmp_path / "nelm.yaml"
+    config.write_text("run:\n  shard_size: 100\n")  # several shards
+    steady = run.run_local(archive, tmp_path / "steady", config)
     built = []
     real = nlp_module._build_cached
 
@@ -49,7 +51,7 @@ def test_tables_are_identical_when_every_shard_gets_a_fresh_pipeline(tmp_path, m
     real.cache_clear()
     monkeypatch.setattr(nlp_module, "_build_cached", counting)
     monkeypatch.setattr(nlp_module, "VOCAB_GROWTH_LIMIT", -1)  # retire the pipeline after every shard
-    renewed = run.run_local(archive, tmp_path / "renewed")
+    renewed = run.run_local(archive, tmp_path / "renewed", config)
     shards = len(list((tmp_path / "renewed" / "mentions.parquet").iterdir()))
     assert shards >= 2 and len(built) >= shards, (shards, len(built))
     assert renewed.records == steady.records == 600
