@@ -52,8 +52,11 @@ def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
              on_shard: Callable[[run.ShardResult, int], None] | None = None, warm_workers: int = 0) -> run.RunSummary:
     """Ingest the archive, extract per shard, aggregate, decide, write the six tables.
 
-    ``warm_workers`` > 0 first sends that many warm-up tasks to the task runner, so that worker
-    processes import spaCy and build the NLP pipeline while this process plans the shards.
+    ``warm_workers`` > 0 (the task runner has separate worker processes) first sends that many
+    warm-up tasks, so that the workers import spaCy and build the NLP pipeline while this process
+    plans, and hands each shard out as soon as it is planned. With worker threads in this process
+    (``warm_workers`` = 0), shards are handed out once planning is done: overlapping would only make
+    the two contend for the interpreter lock (measured: 15% slower at 100k reports).
 
     The flow holds the lock on ``out_dir`` for its whole run, so a scheduled run and a manual
     ``nelm run`` on the same folder can never interleave writes.
@@ -64,12 +67,19 @@ def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
         started = time.perf_counter()
         futures: dict[str, PrefectFuture] = {}
         plan: run.Plan | None = None
+        held: dict[str, run.ShardTask] = {}
         for item in plan_task(input_path, out_dir, config_path):
             if isinstance(item, run.Plan):
                 plan = item
-            elif item.key not in futures:
+            elif item.key in futures or item.key in held:
+                continue  # yielded again by a retry of the plan task
+            elif warm_workers > 0:  # separate worker processes: they extract while this process plans
                 futures[item.key] = shard_task.submit(item, config_path)
+            else:  # worker threads of this process: overlapping would only contend for the GIL
+                held[item.key] = item
         assert plan is not None, "the plan task ends with its Plan"
+        for key, item in held.items():
+            futures[key] = shard_task.submit(item, config_path)
         clock.phases["plan"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
         results = []
