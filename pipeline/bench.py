@@ -625,7 +625,7 @@ def format_report(result: dict[str, Any]) -> str:
         if not key.startswith(("b", "c")):
             continue
         target = ""
-        if key.startswith("c_") and ratios.get(f"{key}/a") is not None:
+        if key in ten_x_runs(steps) and ratios.get(f"{key}/a") is not None:
             target = "  PASS (>= 10x)" if ratios[f"{key}/a"] >= TARGETS["c_over_a"] else "  BELOW target 10x"
         quiet = f"   vs quiet {_times(ratios.get(f'{key}/a_quiet'))}" if "a_quiet" in steps else ""
         on_cpu = f"   on CPU time {_times(ratios.get(f'{key}/a@cpu'))}"
@@ -757,13 +757,25 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
     return result
 
 
+def ten_x_runs(steps: dict[str, Step]) -> set[str]:
+    """The `nelm run` rows the 10x target applies to: the run as users start it, with the default
+    ``--workers`` (all cores), or the most workers measured when that was not run. Runs with fewer
+    workers are there for the speed-up target."""
+    runs = {key: int(key.rsplit("_w", 1)[1]) for key in steps if key.startswith("c_") and "_w" in key}
+    if not runs:
+        return set()
+    default = os.cpu_count() or 1
+    wanted = default if default in runs.values() else max(runs.values())
+    return {key for key, w in runs.items() if w == wanted}
+
+
 def targets_met(result: dict[str, Any]) -> list[str]:
     """Targets missed (empty when all measured targets are met)."""
     missed = []
     ratios, steps = result["ratios"], result["steps"]
     for key, step in steps.items():
         value = ratios.get(f"{key}/a")
-        if key.startswith("c_") and value is not None and value < TARGETS["c_over_a"]:
+        if key in ten_x_runs(steps) and value is not None and value < TARGETS["c_over_a"]:
             missed.append(f"{step.label.strip()}: (c)/(a) = {value:.1f}x < 10x")
         if key.startswith("c") and step.rss_mib is not None and step.rss_mib / 1024 >= TARGETS["rss_gib"]:
             missed.append(f"{step.label.strip()}: peak RSS {step.rss_mib:,.0f} MiB >= 1.5 GiB")
