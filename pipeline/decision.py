@@ -773,15 +773,17 @@ def frame_records(df: pd.DataFrame, names: Iterable[Any] | None = None,
                   convert: Callable[[list[Any]], list[Any]] | None = None) -> list[dict[Any, Any]]:
     """``df.to_dict(orient="records")`` limited to ``names``, built from :func:`frame_columns`.
 
-    ``convert`` maps each column's cells first (one call per column instead of one per cell). Like
-    ``to_dict``, a frame without columns has no records, and rows keep existing when none of their
-    columns is wanted (as empty dicts).
+    ``convert`` maps each column's cells first (one call per column instead of one per cell). A frame
+    without columns gives what ``to_dict`` gives (pandas 2 and 3 differ); rows keep existing when
+    none of their columns is wanted (as empty dicts).
     """
     columns = frame_columns(df, names)
     if convert is not None:
         columns = {name: convert(values) for name, values in columns.items()}
     if not columns:
-        return [{} for _ in range(len(df))] if len(df.columns) else []
+        if not len(df.columns):
+            return df.to_dict(orient="records")  # pandas 2 gives [], pandas 3 one {} per row
+        return [{} for _ in range(len(df))]
     return [dict(zip(columns, row)) for row in zip(*columns.values())]
 
 
