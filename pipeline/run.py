@@ -479,7 +479,8 @@ def assemble(plan: Plan) -> Assembly:
     aggregation reads into buckets of :func:`bucket_size` consecutive patient ids.
 
     Tables are streamed shard by shard (plan order, key order inside a shard): memory holds one
-    shard's rows and the sorted patient ids, whatever the archive size.
+    shard's rows and the sorted patient ids, whatever the archive size. Each shard is read once for
+    the output files and the first OPEN_BUCKETS buckets; more buckets take another pass each.
     """
     started = time.perf_counter()
     out = Path(plan.out_dir)
@@ -489,33 +490,39 @@ def assemble(plan: Plan) -> Assembly:
         raise NelmError(f"[N001] {len(missing)} shard(s) did not finish (first: {missing[0]}); run again to resume")
     run_id = hashlib.sha256(("\n".join(plan.shard_keys) + plan.fingerprint).encode()).hexdigest()[:16]
     pipeline_version = f"{__version__}+{plan.fingerprint}"
-    counted = {"records": 0, "ok": 0}
-
-    def shard_tables() -> Iterator[tuple[pa.Table, pa.Table, pa.Table]]:
-        for d in shard_dirs:
-            documents = pq.read_table(d / "documents.parquet", schema=SHARD_DOCUMENTS)
-            n = documents.num_rows
-            counted["records"] += n
-            counted["ok"] += pc.sum(pc.equal(documents.column("status"), "ok")).as_py() or 0
-            documents = documents.append_column(DOCUMENTS.field("pipeline_version"), pa.array([pipeline_version] * n, pa.string()))
-            documents = documents.append_column(DOCUMENTS.field("run_id"), pa.array([run_id] * n, pa.string()))
-            documents = _sorted(documents.select(DOCUMENTS.names).cast(DOCUMENTS), "documents")
-            imaging = _sorted(_read_part(d / "imaging.parquet", TABLES["imaging"]), "imaging")
-            pathology = _sorted(_read_part(d / "pathology.parquet", TABLES["pathology"]), "pathology")
-            yield documents, imaging, pathology
-
-    write_parquet_chunks_atomic(shard_tables(), {name: out / f"{name}.parquet" for name in ("documents", "imaging", "pathology")},
-                                schemas=[DOCUMENTS, TABLES["imaging"], TABLES["pathology"]])
-    _crash_hook("write")
-    _publish_mentions(out, shard_dirs)
     ids = _patient_ids(shard_dirs)
     work = out / WORK_DIR / "decide" / run_id
     shutil.rmtree(work, ignore_errors=True)
     size = bucket_size(len(ids))
     buckets = [DecisionBucket(b, str(work / f"bucket-{b:05d}"), len(ids[i:i + size]))
                for b, i in enumerate(range(0, len(ids), size))]
-    for first in range(0, len(buckets), OPEN_BUCKETS):
-        _split_into_buckets(shard_dirs, ids, size, buckets[first:first + OPEN_BUCKETS])
+    groups = [buckets[first:first + OPEN_BUCKETS] for first in range(0, len(buckets), OPEN_BUCKETS)] or [[]]
+    counted = {"records": 0, "ok": 0}
+
+    with BucketWriter(ids, size, groups[0]) as first_group:
+
+        def shard_tables() -> Iterator[tuple[pa.Table, pa.Table, pa.Table]]:
+            for d in shard_dirs:
+                documents = pq.read_table(d / "documents.parquet", schema=SHARD_DOCUMENTS)
+                n = documents.num_rows
+                counted["records"] += n
+                counted["ok"] += pc.sum(pc.equal(documents.column("status"), "ok")).as_py() or 0
+                documents = documents.append_column(DOCUMENTS.field("pipeline_version"), pa.array([pipeline_version] * n, pa.string()))
+                documents = documents.append_column(DOCUMENTS.field("run_id"), pa.array([run_id] * n, pa.string()))
+                documents = _sorted(documents.select(DOCUMENTS.names).cast(DOCUMENTS), "documents")
+                imaging = _sorted(_read_part(d / "imaging.parquet", TABLES["imaging"]), "imaging")
+                pathology = _sorted(_read_part(d / "pathology.parquet", TABLES["pathology"]), "pathology")
+                first_group.add(_aggregation_inputs(d, documents, imaging, pathology))
+                yield documents, imaging, pathology
+
+        write_parquet_chunks_atomic(shard_tables(), {name: out / f"{name}.parquet" for name in ("documents", "imaging", "pathology")},
+                                    schemas=[DOCUMENTS, TABLES["imaging"], TABLES["pathology"]])
+    _crash_hook("write")
+    _publish_mentions(out, shard_dirs)
+    for group in groups[1:]:
+        with BucketWriter(ids, size, group) as writer:
+            for d in shard_dirs:
+                writer.add(_aggregation_inputs(d))
     return Assembly(run_id=run_id, started=started, records=counted["records"], ok=counted["ok"],
                     n_patients=len(ids), buckets=buckets)
 
@@ -530,10 +537,16 @@ def _patient_ids(shard_dirs: list[Path]) -> list[str]:
     return sorted(ids)
 
 
-def _aggregation_inputs(d: Path) -> dict[str, pa.Table]:
-    """The rows and columns of one shard that the patient aggregation reads."""
-    documents = pq.read_table(d / "documents.parquet", schema=SHARD_DOCUMENTS)
-    documents = _sorted(documents, "documents").select(list(AGGREGATION_DOCUMENT_COLUMNS))
+def _aggregation_inputs(d: Path, documents: pa.Table | None = None, imaging: pa.Table | None = None,
+                        pathology: pa.Table | None = None) -> dict[str, pa.Table]:
+    """The rows and columns of one shard that the patient aggregation reads. ``documents``,
+    ``imaging`` and ``pathology``, when given, are the shard's tables already read and sorted."""
+    if documents is None:
+        documents = _sorted(pq.read_table(d / "documents.parquet", schema=SHARD_DOCUMENTS), "documents")
+    if imaging is None:
+        imaging = _sorted(_read_part(d / "imaging.parquet", TABLES["imaging"]), "imaging")
+    if pathology is None:
+        pathology = _sorted(_read_part(d / "pathology.parquet", TABLES["pathology"]), "pathology")
     mentions_path = d / "mentions.parquet"
     if mentions_path.exists():
         mentions = pq.read_table(mentions_path, columns=list(AGGREGATION_MENTION_COLUMNS))
@@ -542,9 +555,9 @@ def _aggregation_inputs(d: Path) -> dict[str, pa.Table]:
     else:
         mentions = AGGREGATION_MENTIONS.empty_table()
     return {
-        "documents": documents.cast(AGGREGATION_DOCUMENTS),
-        "imaging": _sorted(_read_part(d / "imaging.parquet", TABLES["imaging"]), "imaging"),
-        "pathology": _sorted(_read_part(d / "pathology.parquet", TABLES["pathology"]), "pathology"),
+        "documents": documents.select(list(AGGREGATION_DOCUMENT_COLUMNS)).cast(AGGREGATION_DOCUMENTS),
+        "imaging": imaging,
+        "pathology": pathology,
         "mentions": mentions,
     }
 
@@ -565,33 +578,54 @@ def _bucket_of(patient_ids: pa.ChunkedArray, ids: "np.ndarray", size: int) -> "n
     return bucket
 
 
-def _split_into_buckets(shard_dirs: list[Path], ids: list[str], size: int, buckets: list[DecisionBucket]) -> None:
-    """Append every shard's aggregation rows to the Arrow files of their bucket (shard order kept)."""
-    import numpy as np
+class BucketWriter:
+    """The Arrow files of a group of buckets, open for appending shard after shard (shard order kept)."""
 
-    if not buckets:
-        return
-    sorted_ids = np.asarray(ids, dtype=object)
-    schemas = {"documents": AGGREGATION_DOCUMENTS, "imaging": TABLES["imaging"], "pathology": TABLES["pathology"],
+    SCHEMAS = {"documents": AGGREGATION_DOCUMENTS, "imaging": TABLES["imaging"], "pathology": TABLES["pathology"],
                "mentions": AGGREGATION_MENTIONS}
-    writers: dict[tuple[int, str], pa.ipc.RecordBatchFileWriter] = {}
-    try:
-        for bucket in buckets:
-            Path(bucket.path).mkdir(parents=True, exist_ok=True)
-            for name in BUCKET_TABLES:
-                writers[bucket.index, name] = pa.ipc.new_file(str(Path(bucket.path) / f"{name}.arrow"), schemas[name])
-        lo, hi = buckets[0].index, buckets[-1].index
-        for d in shard_dirs:
-            for name, table in _aggregation_inputs(d).items():
-                if table.num_rows == 0:
-                    continue
-                which = _bucket_of(table.column("patient_id"), sorted_ids, size)
-                for b in np.unique(which):
-                    if lo <= b <= hi:
-                        writers[int(b), name].write_table(table.filter(pa.array(which == b)))
-    finally:
-        for writer in writers.values():
+
+    def __init__(self, ids: list[str], size: int, buckets: list[DecisionBucket]) -> None:
+        import numpy as np
+
+        self.sorted_ids = np.asarray(ids, dtype=object)
+        self.size = size
+        self.buckets = buckets
+        self.writers: dict[tuple[int, str], pa.ipc.RecordBatchFileWriter] = {}
+
+    def __enter__(self) -> "BucketWriter":
+        try:
+            for bucket in self.buckets:
+                Path(bucket.path).mkdir(parents=True, exist_ok=True)
+                for name in BUCKET_TABLES:
+                    self.writers[bucket.index, name] = pa.ipc.new_file(str(Path(bucket.path) / f"{name}.arrow"),
+                                                                       self.SCHEMAS[name])
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def add(self, tables: dict[str, pa.Table]) -> None:
+        """Append one shard's aggregation rows to the files of their buckets in this group."""
+        import numpy as np
+
+        if not self.buckets:
+            return
+        lo, hi = self.buckets[0].index, self.buckets[-1].index
+        for name, table in tables.items():
+            if table.num_rows == 0:
+                continue
+            which = _bucket_of(table.column("patient_id"), self.sorted_ids, self.size)
+            for b in np.unique(which):
+                if lo <= b <= hi:
+                    self.writers[int(b), name].write_table(table.filter(pa.array(which == b)))
+
+    def close(self) -> None:
+        for writer in self.writers.values():
             writer.close()
+        self.writers.clear()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 def _read_arrow(path: Path) -> pa.Table:
