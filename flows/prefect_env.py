@@ -1,8 +1,7 @@
 """Prefect settings nelm needs before Prefect is imported: no analytics, no network, patient start-up.
 
-Without a configured server Prefect runs embedded (ephemeral API, SQLite under PREFECT_HOME).
-With process workers, one temporary server is started here in the parent and shared, instead of
-one per worker process.
+Without a configured server, ``nelm run`` starts one temporary server here (Prefect's embedded
+API, SQLite under PREFECT_HOME), shared by the flow and its worker processes.
 """
 from __future__ import annotations
 
@@ -29,12 +28,6 @@ _starting: Callable[[], str | None] | None = None
 def configure() -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
-
-
-def ensure_shared_server() -> str | None:
-    """Start one embedded Prefect server for this process tree unless an API URL is configured;
-    returns the API URL."""
-    return start_shared_server_in_background()()
 
 
 def start_shared_server_in_background() -> Callable[[], str | None]:

@@ -7,8 +7,8 @@ start-up for the interpreter lock); on this 2-core machine the server was ready 
 ``nelm run`` started. :class:`ServerProcess` starts the same child with the same command line at
 once, so it boots while nelm imports Prefect and builds its NLP pipeline (ready after ~6 s).
 ``tests/operators/test_prefect_server.py`` checks the command against Prefect's own, so a Prefect
-upgrade that changes it is caught; :func:`flows.prefect_env.ensure_shared_server` falls back to
-Prefect's class if this launcher fails.
+upgrade that changes it is caught; :func:`flows.prefect_env.start_shared_server_in_background`
+falls back to Prefect's class if this launcher fails.
 """
 from __future__ import annotations
 
