@@ -91,55 +91,46 @@ def set_values(span: Span, **values: Any) -> None:
         user_data[("nelm", name, start, end, label)] = new
 
 
-def flag(span: Span, name: str) -> bool:
-    """``bool(span._.<name>)`` for a span extension another component sets (ConText's ``is_negated``,
-    ``is_uncertain``...); False when no component registered it (see :func:`flags`)."""
-    extension = Underscore.span_extensions.get(name)
+def _stored_flag(name: str) -> tuple[bool, Any] | None:
+    """How a span extension is read: None when no component registered it (it reads as False);
+    ``(True, default)`` for a plain one (a default value, no getter, method or mutable default),
+    which lives in ``doc.user_data`` under the key spaCy's ``Underscore`` uses for spans,
+    ``("._.", name, start_char, end_char)``; ``(False, None)`` for any other kind (read through
+    ``span._``)."""
+    extension = Underscore.span_extensions.get(name)  # what Span.has_extension / get_extension read
     if extension is None:
-        return False
+        return None
     default, method, getter, _ = extension
     if getter is not None or method is not None or isinstance(default, (dict, list, set)):
+        return False, None
+    return True, default
+
+
+def flag(span: Span, name: str) -> bool:
+    """``bool(span._.<name>)`` for a span extension another component sets (ConText's ``is_negated``,
+    ``is_uncertain``...); False when no component registered it."""
+    how = _stored_flag(name)
+    if how is None:
+        return False
+    plain, default = how
+    if not plain:
         return bool(getattr(span._, name))
     return bool(span.doc.user_data.get(("._.", name, span.start_char, span.end_char), default))
 
 
 def flags(span: Span, names: Iterable[str]) -> list[bool]:
-    """:func:`flag` for several names at once.
-
-    A plain extension (a default value, no getter) lives in ``doc.user_data`` under the key spaCy's
-    ``Underscore`` uses for spans, ``("._.", name, start_char, end_char)``; any other kind is read
-    through ``span._``.
-    """
-    user_data, start, end = span.doc.user_data, span.start_char, span.end_char
-    registered = Underscore.span_extensions  # what Span.has_extension / get_extension read
-    out = []
-    for name in names:
-        extension = registered.get(name)
-        if extension is None:
-            out.append(False)
-            continue
-        default, method, getter, _ = extension
-        if getter is not None or method is not None or isinstance(default, (dict, list, set)):
-            out.append(bool(getattr(span._, name)))
-        else:
-            out.append(bool(user_data.get(("._.", name, start, end), default)))
-    return out
+    """:func:`flag` for several names at once."""
+    return flag_reader(tuple(names))(span)
 
 
 def flag_reader(names: tuple[str, ...]) -> Callable[[Span], list[bool]]:
-    """A function ``span -> flags(span, names)`` for reading many spans: which extensions are plain
-    (a default, no getter) is looked up once, here, so make a new reader if extensions may have
-    been registered since."""
-    specs: list[tuple[str, Any] | None] = []
-    for name in names:
-        extension = Underscore.span_extensions.get(name)
-        if extension is None:
-            specs.append(None)
-            continue
-        default, method, getter, _ = extension
-        if getter is not None or method is not None or isinstance(default, (dict, list, set)):
-            return lambda span: flags(span, names)
-        specs.append((name, default))
+    """A function ``span -> flags(span, names)`` for reading many spans: how each extension is
+    stored is looked up once, here, so make a new reader if extensions may have been registered
+    since."""
+    hows = [_stored_flag(name) for name in names]
+    if any(how is not None and not how[0] for how in hows):
+        return lambda span: [flag(span, name) for name in names]
+    specs = [None if how is None else (name, how[1]) for name, how in zip(names, hows)]
 
     def read(span: Span) -> list[bool]:
         user_data, start, end = span.doc.user_data, span.start_char, span.end_char
