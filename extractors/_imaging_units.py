@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 _NUM = r"\d+(?:[.,]\d+)?"
 _UNIT = r"(?:mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
@@ -371,31 +372,37 @@ def _fix_digits(token: str) -> str:
     return token
 
 
-def _repair_digits(text: str) -> str:
-    if not _DIGIT_HINT.search(text):
-        return text
+def _splice(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with each ``(start, end, replacement)`` applied (edits in order, not overlapping)."""
     out: list[str] = []
     last = 0
-    for m in _DIGIT_TOKEN.finditer(text):
-        token = m.group(0)
-        if token.isalpha() or not _DIGIT_HINT.search(token):
-            continue
-        fixed = _fix_digits(token)
-        if fixed != token:
-            out.append(text[last:m.start()])
-            out.append(fixed)
-            last = m.end()
+    for start, end, replacement in edits:
+        out.append(text[last:start])
+        out.append(replacement)
+        last = end
     if not out:
         return text
     out.append(text[last:])
     return "".join(out)
 
 
-def ocr_clean(text: str) -> str:
-    """Same-length OCR repair: 'rnetastases' -> 'metastases ', '2.4 crn' -> '2.4 cm ', 'PELVlS' -> 'PELVIS',
-    '1iver' -> 'liver', 'n0dule' -> 'nodule'."""
-    text = _repair_digits(text)
-    out: list[str] = []
+def _digit_repairs(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _DIGIT_TOKEN.finditer(text):
+        token = m.group(0)
+        if token.isalpha() or not _DIGIT_HINT.search(token):
+            continue
+        fixed = _fix_digits(token)
+        if fixed != token:
+            yield m.start(), m.end(), fixed
+
+
+def _repair_digits(text: str) -> str:
+    if not _DIGIT_HINT.search(text):
+        return text
+    return _splice(text, _digit_repairs(text))
+
+
+def _word_repairs(text: str) -> Iterator[tuple[int, int, str]]:
     last = 0
     for hint in _OCR_HINT.finditer(text):
         start = hint.start()
@@ -413,10 +420,12 @@ def ocr_clean(text: str) -> str:
             if candidate != fixed and _OCR_RN_TARGETS.fullmatch(candidate.lower()) and not _OCR_RN_TARGETS.fullmatch(fixed.lower()):
                 fixed = candidate + " " * (len(fixed) - len(candidate))
         if fixed != word:
-            out.append(text[last:m.start()])
-            out.append(fixed)
+            yield m.start(), m.end(), fixed
             last = m.end()
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
+
+
+def ocr_clean(text: str) -> str:
+    """Same-length OCR repair: 'rnetastases' -> 'metastases ', '2.4 crn' -> '2.4 cm ', 'PELVlS' -> 'PELVIS',
+    '1iver' -> 'liver', 'n0dule' -> 'nodule'."""
+    text = _repair_digits(text)
+    return _splice(text, _word_repairs(text))
