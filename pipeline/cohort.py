@@ -42,6 +42,7 @@ import pyarrow.parquet as pq
 from .errors import NelmError
 from .io import write_bytes_atomic, write_parquet_atomic
 from .schema import PATIENTS
+from .tristate import first_decisive
 
 THERAPIES = ("resection", "ablation", "transarterial", "transplant", "prrt")
 STATUSES = ("eligible", "ineligible", "indeterminate")
@@ -176,7 +177,7 @@ class _Compiler:
     def _predicate(self, node: ast.AST) -> Predicate:
         if isinstance(node, ast.BoolOp):
             parts = [self._predicate(v) for v in node.values]
-            return _and(parts) if isinstance(node.op, ast.And) else _or(parts)
+            return first_decisive(parts, decisive=not isinstance(node.op, ast.And))
         if isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.Not):
                 raise _fail("Q006", f"unary '{_op_text(node.op)}' is not allowed in --where; only 'not'")
@@ -203,7 +204,7 @@ class _Compiler:
             right = self._operand(right_node)
             parts.append(self._one_compare(left, op, right))
             left = right
-        return parts[0] if len(parts) == 1 else _and(parts)
+        return parts[0] if len(parts) == 1 else first_decisive(parts, decisive=False)
 
     def _one_compare(self, left: _Operand, op: ast.cmpop, right: _Operand) -> Predicate:
         sym = _CMP_TEXT[type(op)]
@@ -332,32 +333,6 @@ class _Compiler:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         return _fail("Q005", f"unknown column {name!r} in --where{hint} "
                              f"(columns: {', '.join(self.kinds)})")
-
-
-def _and(parts: list[Predicate]) -> Predicate:
-    def conj(row: Row) -> bool | None:
-        unknown = False
-        for part in parts:
-            value = part(row)
-            if value is False:
-                return False
-            unknown |= value is None
-        return None if unknown else True
-
-    return conj
-
-
-def _or(parts: list[Predicate]) -> Predicate:
-    def disj(row: Row) -> bool | None:
-        unknown = False
-        for part in parts:
-            value = part(row)
-            if value is True:
-                return True
-            unknown |= value is None
-        return None if unknown else False
-
-    return disj
 
 
 def _is_date(value: Any) -> bool:

@@ -89,6 +89,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import RuleFileError
+from .tristate import first_decisive
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -1309,23 +1310,6 @@ def _compile_leaf(cond: Condition) -> Predicate:
     return compare_leaf
 
 
-def _first_decisive(parts: tuple[Predicate, ...], decisive: bool) -> Predicate:
-    """``all`` (``decisive`` False) or ``any`` (True) in three-valued logic, as :func:`_and3` and
-    :func:`_or3`, stopping at the first part that decides."""
-
-    def combined(ctx: Mapping[str, Any]) -> bool | None:
-        unknown = False
-        for part in parts:
-            outcome = part(ctx)
-            if outcome is decisive:
-                return decisive
-            if outcome is None:
-                unknown = True
-        return None if unknown else not decisive
-
-    return combined
-
-
 def _compile(cond: Condition | None) -> Predicate:
     """A condition as a closure with the tri-state result of :func:`evaluate`."""
     if cond is None:
@@ -1333,9 +1317,9 @@ def _compile(cond: Condition | None) -> Predicate:
     if cond.feature is not None:
         return _compile_leaf(cond)
     if cond.all_ is not None:
-        return _first_decisive(tuple(_compile(c) for c in cond.all_), False)
+        return first_decisive([_compile(c) for c in cond.all_], False)
     if cond.any_ is not None:
-        return _first_decisive(tuple(_compile(c) for c in cond.any_), True)
+        return first_decisive([_compile(c) for c in cond.any_], True)
     inner = _compile(cond.not_)
 
     def not3(ctx: Mapping[str, Any]) -> bool | None:
