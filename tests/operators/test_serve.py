@@ -106,13 +106,26 @@ def prefect_server(tmp_path_factory):
         _stop(proc, signal.SIGTERM)
 
 
+RETRYABLE = (429, 502, 503)  # Prefect's API answers 503 for retryable errors (e.g. SQLite "database is locked")
+
+
+def _request(client, method: str, url: str, **kwargs):
+    """One API call, retried with back-off on the statuses Prefect's own client retries on."""
+    for attempt in range(8):
+        response = client.request(method, url, **kwargs)
+        if response.status_code not in RETRYABLE:
+            return response
+        time.sleep(min(0.5 * 2 ** attempt, 8))
+    return response
+
+
 def _wait_for_deployment(client, api_url: str, serve_proc: subprocess.Popen, log: Path) -> dict:
     flow_name, deployment_name = DEPLOYMENT.split("/")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if serve_proc.poll() is not None:
             pytest.fail(f"nelm serve exited with {serve_proc.returncode}:\n{_tail(log)}")
-        response = client.get(f"{api_url}/deployments/name/{flow_name}/{deployment_name}")
+        response = _request(client, "GET", f"{api_url}/deployments/name/{flow_name}/{deployment_name}")
         if response.status_code == 200:
             return response.json()
         time.sleep(1)
@@ -120,12 +133,12 @@ def _wait_for_deployment(client, api_url: str, serve_proc: subprocess.Popen, log
 
 
 def _run_and_wait(client, api_url: str, deployment_id: str, serve_log: Path) -> dict:
-    response = client.post(f"{api_url}/deployments/{deployment_id}/create_flow_run", json={})
+    response = _request(client, "POST", f"{api_url}/deployments/{deployment_id}/create_flow_run", json={})
     assert response.status_code in (200, 201), response.text
     flow_run_id = response.json()["id"]
     deadline = time.monotonic() + RUN_TIMEOUT
     while time.monotonic() < deadline:
-        run = client.get(f"{api_url}/flow_runs/{flow_run_id}").json()
+        run = _request(client, "GET", f"{api_url}/flow_runs/{flow_run_id}").json()
         state = (run.get("state") or {}).get("type")
         if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
             assert state == "COMPLETED", f"flow run ended {state}: {run['state'].get('message')}\n{_tail(serve_log)}"
@@ -136,7 +149,7 @@ def _run_and_wait(client, api_url: str, deployment_id: str, serve_log: Path) -> 
 
 def _task_runs(client, api_url: str, flow_run_id: str) -> list[dict]:
     body = {"flow_runs": {"id": {"any_": [flow_run_id]}}, "limit": 200}
-    response = client.post(f"{api_url}/task_runs/filter", json=body)
+    response = _request(client, "POST", f"{api_url}/task_runs/filter", json=body)
     assert response.status_code == 200, response.text
     return response.json()
 
