@@ -20,6 +20,9 @@ from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
 from pipeline import run  # noqa: E402
 from pipeline.errors import NelmError  # noqa: E402
 from pipeline.io import output_lock  # noqa: E402
+from pipeline.shard_queue import ShardQueue  # noqa: E402
+
+from .worker_pool import EarlyWorkers, early_runner_class  # noqa: E402
 
 
 def _retry_transient(task_, task_run, state) -> bool:
@@ -49,14 +52,20 @@ publish_task = task(run.publish, name="publish", persist_result=False)
 
 @flow(name="nelm-run", persist_result=False, log_prints=False)
 def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
-             on_shard: Callable[[run.ShardResult, int], None] | None = None, warm_workers: int = 0) -> run.RunSummary:
+             on_shard: Callable[[run.ShardResult, int], None] | None = None, separate_workers: bool = False,
+             warm_workers: int = 0, in_flight: int | None = None) -> run.RunSummary:
     """Ingest the archive, extract per shard, aggregate, decide, write the six tables.
 
-    ``warm_workers`` > 0 (the task runner has separate worker processes) first sends that many
-    warm-up tasks, so that the workers import spaCy and build the NLP pipeline while this process
-    plans, and hands each shard out as soon as it is planned. With worker threads in this process
-    (``warm_workers`` = 0), shards are handed out once planning is done: overlapping would only make
-    the two contend for the interpreter lock (measured: 15% slower at 100k reports).
+    With ``separate_workers`` (the task runner's workers are other processes), shards are handed
+    out while planning goes on. With worker threads in this process, shards are handed out once
+    planning is done: overlapping would only make the two contend for the interpreter lock
+    (measured: 15% slower at 100k reports). ``warm_workers`` > 0 first sends that many warm-up
+    tasks, so that the workers import spaCy and build the NLP pipeline while this process plans
+    (not needed when ``nelm run`` started and warmed its workers itself: flows/worker_pool.py).
+
+    ``in_flight`` caps the shards submitted at a time (``None``: all at once); the next one is then
+    the largest still waiting (:class:`pipeline.shard_queue.ShardQueue`), so the run does not end
+    on one large shard while the other workers idle.
 
     The flow holds the lock on ``out_dir`` for its whole run, so a scheduled run and a manual
     ``nelm run`` on the same folder can never interleave writes.
@@ -65,25 +74,23 @@ def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
         clock = run.Stopwatch()
         warming = warm_task.map([config_path] * warm_workers) if warm_workers > 0 else []
         started = time.perf_counter()
-        futures: dict[str, PrefectFuture] = {}
+        shards = ShardQueue(lambda shard: shard_task.submit(shard, config_path), in_flight)
         plan: run.Plan | None = None
-        held: dict[str, run.ShardTask] = {}
+        held: list[run.ShardTask] = []
         for item in plan_task(input_path, out_dir, config_path):
             if isinstance(item, run.Plan):
                 plan = item
-            elif item.key in futures or item.key in held:
-                continue  # yielded again by a retry of the plan task
-            elif warm_workers > 0:  # separate worker processes: they extract while this process plans
-                futures[item.key] = shard_task.submit(item, config_path)
+            elif separate_workers:  # separate worker processes: they extract while this process plans
+                shards.add(item)  # a shard yielded again by a retry of the plan task is ignored
             else:  # worker threads of this process: overlapping would only contend for the GIL
-                held[item.key] = item
+                held.append(item)
         assert plan is not None, "the plan task ends with its Plan"
-        for key, item in held.items():
-            futures[key] = shard_task.submit(item, config_path)
+        for item in held:
+            shards.add(item)
         clock.phases["plan"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
         results = []
-        for future in as_completed(list(futures.values())):
+        for future in shards.completed():
             result = future.result()
             results.append(result)
             if on_shard is not None:
@@ -96,6 +103,12 @@ def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
         for future in warming:
             future.wait()
         return publish_task(plan, assembly, decided, results, clock.phases)
+
+
+#: shards submitted per worker at a time: one running, one queued behind it (so a worker never waits
+#: for the flow to hand it the next); the rest wait in the ShardQueue, largest first. An existing
+#: Dask cluster (``--dask-address``) has a worker count nelm does not know: everything is submitted.
+IN_FLIGHT_PER_WORKER = 2
 
 
 def task_runner(runner: str, workers: int, dask_address: str | None = None):
@@ -118,22 +131,39 @@ def task_runner(runner: str, workers: int, dask_address: str | None = None):
 
 def run_flow(input_path: str, out_dir: str, config_path: str | None = None, workers: int = 1,
              runner: str = "local", dask_address: str | None = None,
-             on_shard: Callable[[run.ShardResult, int], None] | None = None) -> run.RunSummary:
+             on_shard: Callable[[run.ShardResult, int], None] | None = None,
+             early_workers: EarlyWorkers | None = None) -> run.RunSummary:
     """Run the flow with the chosen task runner; starts one shared embedded server when needed.
+
+    ``early_workers``: the local worker processes, already spawned (and warming up) by ``nelm run``
+    while the server boots; the flow's process pool runner adopts them.
 
     The flow takes the lock on ``out_dir`` itself; ``nelm run`` also probes it before importing
     Prefect so that a second run fails in well under a second.
     """
-    join_server = prefect_env.start_shared_server_in_background()
     try:
-        if runner == "local" and workers == 1:  # shards run in this process: build the NLP while the server boots
-            run.warm_worker(config_path)
+        join_server = prefect_env.start_shared_server_in_background()
+        try:
+            if runner == "local" and workers == 1:  # shards run in this process: build the NLP while the server boots
+                run.warm_worker(config_path)
+        finally:
+            api_url = join_server()
+        if early_workers is not None and runner == "local" and workers > 1:
+            task_runner_ = early_runner_class()(max_workers=workers, early=early_workers)
+        else:
+            task_runner_ = task_runner(runner, workers, dask_address)
+            early_workers, early_unused = None, early_workers
+            if early_unused is not None:
+                early_unused.shutdown()
+        flow_ = nelm_run.with_options(task_runner=task_runner_)
+        separate_workers = runner == "dask" or workers > 1
+        # Prefect read its settings when it was imported: the server's URL is passed explicitly, so this
+        # flow (and the workers it starts) talk to the shared server instead of starting their own
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            return flow_(str(input_path), str(out_dir), str(config_path) if config_path else None, on_shard=on_shard,
+                         separate_workers=separate_workers,
+                         warm_workers=workers if separate_workers and early_workers is None else 0,
+                         in_flight=None if dask_address else IN_FLIGHT_PER_WORKER * workers)
     finally:
-        api_url = join_server()
-    flow_ = nelm_run.with_options(task_runner=task_runner(runner, workers, dask_address))
-    separate_workers = runner == "dask" or workers > 1
-    # Prefect read its settings when it was imported: the server's URL is passed explicitly, so this
-    # flow (and the workers it starts) talk to the shared server instead of starting their own
-    with temporary_settings(updates={PREFECT_API_URL: api_url}):
-        return flow_(str(input_path), str(out_dir), str(config_path) if config_path else None, on_shard=on_shard,
-                     warm_workers=workers if separate_workers else 0)
+        if early_workers is not None and not early_workers.adopted:  # the flow never started
+            early_workers.shutdown()

@@ -75,13 +75,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows import prefect_env
 
     prefect_env.start_shared_server_in_background()  # boots while Prefect and the NLP load here
+    workers = args.workers or os.cpu_count() or 1
+    early = None
+    if args.runner == "local" and workers > 1:  # worker processes: spawn and warm them while the server boots
+        from flows.worker_pool import EarlyWorkers, warm_nlp
+
+        early = EarlyWorkers(workers, warm_nlp, (args.config,))
     from flows.nelm_run import run_flow
 
-    workers = args.workers or os.cpu_count() or 1
     started = time.perf_counter()
     with _progress(not args.quiet) as on_shard:  # the flow itself locks --out
         summary = run_flow(args.input, args.out, args.config, workers=workers, runner=args.runner,
-                           dask_address=args.dask_address, on_shard=on_shard)
+                           dask_address=args.dask_address, on_shard=on_shard, early_workers=early)
     summary.seconds = round(time.perf_counter() - started, 3)
     _print_summary(summary)
     return EXIT_OK

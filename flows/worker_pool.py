@@ -1,0 +1,150 @@
+"""Worker processes that start with ``nelm run``, not with the flow.
+
+Prefect's ``ProcessPoolTaskRunner`` spawns its worker processes when the flow submits its first
+task, and the flow can only start once the temporary API server answers (~6 s here). Each spawned
+worker then spends another ~5 s importing Prefect, spaCy and medspaCy and building the NLP
+pipeline before it extracts anything: on 2 cores and 20,000 reports, ~11 s of a ~50 s run passed
+before the first shard was extracted. :class:`EarlyWorkers` spawns the same pool (same
+multiprocessing context, same Prefect worker initializer, same message queue for the logs and
+events the workers forward) the moment ``nelm run`` starts, and warms each worker while the server
+boots; :class:`EarlyProcessPoolTaskRunner` is Prefect's runner, entering with that pool instead of
+creating its own. Everything else (task submission, log forwarding, cancellation, shutdown) is
+Prefect's code.
+
+Entering reuses attributes of Prefect's runner; :func:`adoptable` checks they are there, and the
+runner falls back to Prefect's own start (a fresh pool, workers spawned by the flow) when they are
+not, so a Prefect upgrade that changes them costs speed, not correctness.
+``tests/operators/test_worker_pool.py`` runs a flow both ways.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+#: attributes of Prefect's ProcessPoolTaskRunner that entering with an early pool sets or calls
+PREFECT_RUNNER_ATTRIBUTES = ("_subprocess_message_queue", "_message_forwarding_thread", "_executor",
+                             "_resolver_executor", "_forward_subprocess_messages", "_max_workers")
+
+
+#: how much nicer than ``nelm run`` itself the workers run. The workers start while the Prefect
+#: server boots, and the run cannot begin before the server answers: at equal priority, four
+#: processes sharing two cores stretched the server's ~6 s boot to 10-14 s. Nicer workers leave the
+#: server (and this process's planning and orchestration) the CPU they need, and still take every
+#: cycle nothing else wants. Lowering priority needs no privilege; it is never raised back.
+WORKER_NICENESS = 5
+
+
+def _initialize_worker(message_queue: Any, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    """Prefect's worker initializer, imported in the worker (the parent need not have imported
+    Prefect yet), run at a lower priority (:data:`WORKER_NICENESS`)."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except (AttributeError, OSError):  # not on this platform
+        pass
+    from prefect.task_runners import _initialize_process_pool_worker
+
+    _initialize_process_pool_worker(message_queue, initializer, initargs)
+
+
+def warm_nlp(config_path: str | None) -> int | None:
+    """The warm-up each early worker runs (:func:`pipeline.run.warm_worker`, imported in the worker)."""
+    from pipeline.run import warm_worker
+
+    return warm_worker(config_path)
+
+
+class EarlyWorkers:
+    """A spawned process pool for Prefect's runner, started (and warmed) before the flow."""
+
+    def __init__(self, max_workers: int, warm: Callable[..., Any] | None = None, warm_args: tuple = ()) -> None:
+        self.adopted = False
+        context = multiprocessing.get_context("spawn")  # Prefect's runner uses spawn too
+        self.max_workers = max_workers
+        self.message_queue = context.Queue()
+        self.executor = ProcessPoolExecutor(max_workers=max_workers, mp_context=context,
+                                            initializer=_initialize_worker, initargs=(self.message_queue, None, ()))
+        # one call per worker makes the pool spawn every worker now (a spawned pool starts a
+        # process per submission while none is idle)
+        self.warming: list[Future] = [self.executor.submit(warm, *warm_args) for _ in range(max_workers)] if warm else []
+
+    def warmed(self) -> list[Any]:
+        """Wait for the warm-up calls; their results (a failed warm-up is logged, not raised: the
+        tasks load what they need themselves)."""
+        out = []
+        for future in self.warming:
+            try:
+                out.append(future.result())
+            except Exception as exc:  # noqa: BLE001
+                log.warning("a worker's warm-up failed (%s)", type(exc).__name__)
+                out.append(None)
+        return out
+
+    def shutdown(self) -> None:
+        """Stop the pool if no runner adopted it (e.g. the run failed before its flow started)."""
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        try:
+            self.message_queue.close()
+            self.message_queue.join_thread()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+def adoptable(runner: Any) -> bool:
+    """Whether ``runner`` has the attributes :meth:`EarlyProcessPoolTaskRunner.__enter__` sets."""
+    return all(hasattr(runner, name) for name in PREFECT_RUNNER_ATTRIBUTES)
+
+
+def early_runner_class() -> type:
+    """:class:`EarlyProcessPoolTaskRunner`, defined on first use (it imports Prefect)."""
+    global _RUNNER_CLASS
+    if _RUNNER_CLASS is None:
+        _RUNNER_CLASS = _define_runner()
+    return _RUNNER_CLASS
+
+
+_RUNNER_CLASS: type | None = None
+
+
+def _define_runner() -> type:
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    class EarlyProcessPoolTaskRunner(ProcessPoolTaskRunner):
+        """Prefect's ProcessPoolTaskRunner entering with an :class:`EarlyWorkers` pool if given one."""
+
+        def __init__(self, max_workers: int | None = None, early: EarlyWorkers | None = None, **kwargs: Any) -> None:
+            super().__init__(max_workers=max_workers, **kwargs)
+            if early is not None and early.max_workers != self._max_workers:
+                raise ValueError("the early pool has a different number of workers")
+            self._early = early
+
+        def duplicate(self):  # the flow engine enters a duplicate of the runner it was given
+            twin = super().duplicate()
+            twin._early, self._early = self._early, None
+            return twin
+
+        def __enter__(self):
+            early, self._early = self._early, None
+            if early is None:
+                return super().__enter__()
+            if not adoptable(self) or self._initializer is not None:
+                log.warning("Prefect's process pool runner changed; starting its own worker pool")
+                early.shutdown()
+                return super().__enter__()
+            super(ProcessPoolTaskRunner, self).__enter__()  # TaskRunner: marks the runner started
+            # what ProcessPoolTaskRunner.__enter__ does, with the early pool's queue and executor
+            self._subprocess_message_queue = early.message_queue
+            self._message_forwarding_thread = threading.Thread(target=self._forward_subprocess_messages,
+                                                               name="ProcessPoolTaskRunnerMessageForwarder", daemon=True)
+            self._message_forwarding_thread.start()
+            self._executor = early.executor
+            early.adopted = True  # the runner's exit shuts the pool down from here on
+            self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
+            return self
+
+    return EarlyProcessPoolTaskRunner

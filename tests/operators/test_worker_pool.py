@@ -1,0 +1,110 @@
+"""Worker processes started by ``nelm run`` before its flow, adopted by Prefect's process pool runner."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from flows import worker_pool
+from flows.worker_pool import WORKER_NICENESS, EarlyWorkers, early_runner_class
+
+
+def _pid_and_niceness(_: int) -> tuple[int, int]:
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def _warm(tag: str) -> int:
+    return os.getpid()
+
+
+@pytest.fixture(scope="module")
+def api_url():
+    from flows import prefect_env
+
+    return prefect_env.start_shared_server_in_background()()
+
+
+def _run_probe_flow(runner, api_url: str, n: int = 6) -> list[tuple[int, int]]:
+    from prefect import flow, task
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    probe = task(_pid_and_niceness, name="probe", persist_result=False)
+
+    @flow(name="worker-pool-probe", persist_result=False)
+    def probe_flow(n: int) -> list[tuple[int, int]]:
+        return [future.result() for future in probe.map(range(n))]
+
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        return probe_flow.with_options(task_runner=runner)(n)
+
+
+def _shut_down(early: EarlyWorkers) -> bool:
+    try:
+        early.executor.submit(_warm, "late").cancel()
+    except RuntimeError:
+        return True
+    return False
+
+
+def test_the_flow_runs_its_tasks_on_the_early_workers(api_url):
+    early = EarlyWorkers(2, _warm, ("x",))
+    warmed = early.warmed()
+    assert all(isinstance(pid, int) and pid != os.getpid() for pid in warmed)
+    pool_pids = set(early.executor._processes)  # the processes spawned before the flow
+    rows = _run_probe_flow(early_runner_class()(max_workers=2, early=early), api_url)
+    assert early.adopted
+    assert len(rows) == 6 and {pid for pid, _ in rows} <= pool_pids
+    expected = min(os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS, 19)
+    assert {nice for _, nice in rows} == {expected}
+    assert _shut_down(early)  # the runner's exit stopped the pool
+
+
+def test_a_changed_prefect_runner_falls_back_to_its_own_pool(api_url, monkeypatch):
+    monkeypatch.setattr(worker_pool, "PREFECT_RUNNER_ATTRIBUTES",
+                        worker_pool.PREFECT_RUNNER_ATTRIBUTES + ("_attribute_a_future_prefect_lacks",))
+    early = EarlyWorkers(2, _warm, ("x",))
+    early.warmed()
+    pool_pids = set(early.executor._processes)
+    rows = _run_probe_flow(early_runner_class()(max_workers=2, early=early), api_url, n=2)
+    assert not early.adopted and _shut_down(early)
+    assert len(rows) == 2 and not {pid for pid, _ in rows} & pool_pids
+
+
+def test_the_flow_engines_duplicate_takes_the_pool_along():
+    early = EarlyWorkers(1)
+    try:
+        runner = early_runner_class()(max_workers=1, early=early)
+        twin = runner.duplicate()
+        assert twin._early is early and runner._early is None
+        assert twin.duplicate()._early is early  # handed on again, never shared by two runners
+        with pytest.raises(ValueError):
+            early_runner_class()(max_workers=3, early=early)
+    finally:
+        early.shutdown()
+
+
+def test_a_failed_warm_up_is_reported_as_none():
+    early = EarlyWorkers(1, _warm_fails)
+    try:
+        assert early.warmed() == [None]
+    finally:
+        early.shutdown()
+    assert _shut_down(early)
+
+
+def _warm_fails() -> None:
+    raise RuntimeError("no NLP here")
+
+
+def test_nelm_run_stops_early_workers_its_flow_never_adopted(tmp_path, monkeypatch):
+    """A run that fails before its flow starts (here: the server) leaves no worker processes behind."""
+    from flows import nelm_run, prefect_env
+
+    def no_server():
+        raise RuntimeError("no server")
+
+    monkeypatch.setattr(prefect_env, "start_shared_server_in_background", lambda: no_server)
+    early = EarlyWorkers(1)
+    with pytest.raises(RuntimeError, match="no server"):
+        nelm_run.run_flow(str(tmp_path / "in.jsonl"), str(tmp_path / "out"), workers=2, early_workers=early)
+    assert _shut_down(early)
