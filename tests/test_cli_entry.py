@@ -1,0 +1,50 @@
+"""The ``nelm`` entry point ends without interpreter teardown but keeps every exit code and message."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+def _nelm(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("args, code, stream, text", [
+    (("--help",), 0, "stdout", "usage:"),
+    (("no-such-command",), 2, "stderr", "invalid choice"),
+    (("run", "/no/such/archive.jsonl", "--out", "/tmp/nelm-entry-test-out"), 1, "stderr", "[A001]"),
+])
+def test_entry_exit_codes_and_messages(args, code, stream, text):
+    done = _nelm(*args)
+    assert done.returncode == code
+    assert text in getattr(done, stream)
+
+
+def test_entry_runs_exit_handlers_before_it_ends(tmp_path):
+    """Handlers registered while the command runs (Prefect's log flushing, the server's shutdown)
+    still run: the entry's own handler is the last one."""
+    marker = tmp_path / "ran"
+    script = ("import atexit, sys; from pipeline import cli\n"
+              "def main(argv=None):\n"
+              f"    atexit.register(lambda: open({str(marker)!r}, 'w').write('ok'))\n"
+              "    print('printed, not lost', end='')\n"
+              "    return 3\n"
+              "cli.main = main\n"
+              "cli.entry()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3
+    assert done.stdout == "printed, not lost"
+    assert marker.read_text() == "ok"
+
+
+def test_entry_exits_1_with_the_traceback_when_main_raises():
+    script = ("from pipeline import cli\n"
+              "def main(argv=None):\n"
+              "    raise RuntimeError('boom')\n"
+              "cli.main = main\n"
+              "cli.entry()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "RuntimeError: boom" in done.stderr
