@@ -806,7 +806,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
                                 epilog="Methodology: see the module docstring and bench/README.md.")
-    p.add_argument("--reports", type=int, default=2000, help="archive size N (default 2000)")
+    p.add_argument("--reports", type=int, default=20000,
+                   help="archive size N (default 20000, the size issue 6's targets are read at; --smoke for a quick check)")
     p.add_argument("--workers", default="1,2", help="comma list of --workers values for `nelm run` ('' = skip)")
     p.add_argument("--runners", default="local", help="comma list of runners: local,dask (default local)")
     p.add_argument("--baseline-reports", type=int, default=None, help="M reports for (a) and (b)-same-texts (default min(N, 300))")
