@@ -60,8 +60,8 @@ Output identity
 
 Targets (issue 6), printed as PASS/BELOW, enforced only with ``--check``: (c)/(a) >= 10x,
 2 workers >= 1.7x one worker, peak RSS < 1.5 GiB (and, across two runs at 10k and 100k, within
-20%: compare the ``--json`` files). Fixed start-up costs (Prefect server ~5 s) dominate small N,
-so the speed-up target is meaningful from ~10k reports.
+20%: compare the ``--json`` files). Fixed start-up costs (Prefect's server ~5-6 s, on the critical
+path of every run) dominate small N: the targets are read at the default N = 20,000.
 
 This module is a plain library script: Prefect is only imported by the ``nelm run`` children.
 """

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy
 
+from . import _medspacy  # noqa: F401  (before any medspacy name: NLTK deferred)
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc

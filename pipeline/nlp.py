@@ -29,6 +29,7 @@ os.environ.setdefault("LOGURU_LEVEL", "WARNING")
 
 
 def _section_rules(folder: Path) -> list:
+    from . import _medspacy  # noqa: F401  (before any medspacy name: NLTK deferred)
     from medspacy.section_detection import SectionRule
 
     rules = []

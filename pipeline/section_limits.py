@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import _medspacy  # noqa: F401  (before any medspacy name: NLTK deferred)
 from medspacy.common.util import prune_overlapping_matches
 from medspacy.section_detection import Section, Sectionizer
 from spacy.language import Language

@@ -22,29 +22,25 @@ def test_entry_exit_codes_and_messages(args, code, stream, text):
     assert text in getattr(done, stream)
 
 
+def _entry_with_main(*body: str) -> subprocess.CompletedProcess:
+    """Run ``cli.entry()`` in a child whose ``cli.main`` is the given body."""
+    script = "\n".join(["import atexit", "from pipeline import cli", "def main(argv=None):",
+                        *(f"    {line}" for line in body), "cli.main = main", "cli.entry()", ""])
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+
+
 def test_entry_runs_exit_handlers_before_it_ends(tmp_path):
     """Handlers registered while the command runs (Prefect's log flushing, the server's shutdown)
     still run: the entry's own handler is the last one."""
     marker = tmp_path / "ran"
-    script = ("import atexit, sys; from pipeline import cli\n"
-              "def main(argv=None):\n"
-              f"    atexit.register(lambda: open({str(marker)!r}, 'w').write('ok'))\n"
-              "    print('printed, not lost', end='')\n"
-              "    return 3\n"
-              "cli.main = main\n"
-              "cli.entry()\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    done = _entry_with_main(f"atexit.register(lambda: open({str(marker)!r}, 'w').write('ok'))",
+                            "print('printed, not lost', end='')", "return 3")
     assert done.returncode == 3
     assert done.stdout == "printed, not lost"
     assert marker.read_text() == "ok"
 
 
 def test_entry_exits_1_with_the_traceback_when_main_raises():
-    script = ("from pipeline import cli\n"
-              "def main(argv=None):\n"
-              "    raise RuntimeError('boom')\n"
-              "cli.main = main\n"
-              "cli.entry()\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    done = _entry_with_main("raise RuntimeError('boom')")
     assert done.returncode == 1
     assert "RuntimeError: boom" in done.stderr
