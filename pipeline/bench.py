@@ -75,6 +75,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -93,6 +94,9 @@ FIXTURES = (
 MIB = 1024 * 1024
 TABLE_NAMES = ("documents", "imaging", "pathology", "patients", "eligibility", "mentions")
 TARGETS = {"c_over_a": 10.0, "speedup_2w": 1.7, "rss_gib": 1.5}
+#: rounds of (a) and every (c) run by default up to REPEAT_LIMIT reports (see default_repeat)
+REPEAT_SMALL = 3
+REPEAT_LIMIT = 50_000
 
 _ROMAN_OR_DIGIT = r"^(?i:[1-8]|i{1,3}|iv|v|vi{1,3}|viii|[1-8][ab]?)$"
 #: (literal, category, pattern): token patterns (list), regexes (str) or the literal itself (None).
@@ -619,6 +623,19 @@ def format_report(result: dict[str, Any]) -> str:
         for step, phases in timed:
             p(f"  {step.label.strip()}: " + ", ".join(f"{name} {sec:,.1f}" for name, sec in phases.items())
               + f"; other {max(step.seconds - sum(phases.values()), 0.0):,.1f}")
+    repeat = result.get("repeat", 1)
+    rounds = result.get("ratio_rounds") or {}
+    if repeat > 1:
+        p(f"{repeat} rounds of (a) and every (c) run: each row is its median round (all rounds' seconds below); "
+          "each ratio is the median of the ratios measured within a round")
+        for step in steps.values():
+            if step.extra.get("rounds_seconds"):
+                p(f"  {step.label.strip()}: " + ", ".join(f"{sec:,.2f}" for sec in step.extra["rounds_seconds"]) + " s")
+
+    def spread(key: str, unit: str = "x") -> str:
+        values = rounds.get(key) or []
+        return f" (rounds: {', '.join(f'{v:.2f}{unit}' for v in values)})" if len(values) > 1 else ""
+
     p("")
     p("throughput ratios (KiB/s over KiB/s; stock = (a), quiet = (a')):")
     for key, step in steps.items():
@@ -629,14 +646,15 @@ def format_report(result: dict[str, Any]) -> str:
             target = "  PASS (>= 10x)" if ratios[f"{key}/a"] >= TARGETS["c_over_a"] else "  BELOW target 10x"
         quiet = f"   vs quiet {_times(ratios.get(f'{key}/a_quiet'))}" if "a_quiet" in steps else ""
         on_cpu = f"   on CPU time {_times(ratios.get(f'{key}/a@cpu'))}"
-        p(f"  {step.label:<44} vs stock {_times(ratios.get(f'{key}/a'))}{quiet}{on_cpu}{target}")
+        p(f"  {step.label:<44} vs stock {_times(ratios.get(f'{key}/a'))}{quiet}{on_cpu}{target}{spread(f'{key}/a')}")
     for key, value in ratios.items():
         if not key.startswith("speedup_"):
             continue
         verdict = ""
         if key == "speedup_local_w2" and value is not None:
             verdict = "  PASS (>= 1.7x)" if value >= TARGETS["speedup_2w"] else "  BELOW target 1.7x"
-        p(f"  speed-up {key.removeprefix('speedup_')} over local_w1 (wall clock): {'n/a' if value is None else f'{value:.2f}x'}{verdict}")
+        p(f"  speed-up {key.removeprefix('speedup_')} over local_w1 (wall clock): {'n/a' if value is None else f'{value:.2f}x'}"
+          f"{verdict}{spread(key)}")
     rss_runs = [s.rss_mib for k, s in steps.items() if k.startswith("c") and s.rss_mib is not None]
     if rss_runs:
         worst = max(rss_runs) / 1024
@@ -669,11 +687,45 @@ def _environment() -> dict[str, Any]:
             "fingerprint": fingerprint(load_config())}
 
 
+def default_repeat(n: int) -> int:
+    """Rounds when ``--repeat`` is not given: :data:`REPEAT_SMALL` up to :data:`REPEAT_LIMIT` reports
+    (runs of a minute or two, where the machine's drift between two runs is as large as the effects
+    measured), else one."""
+    return REPEAT_SMALL if n <= REPEAT_LIMIT else 1
+
+
+def median_step(steps: Sequence[Step]) -> Step:
+    """The round whose wall clock is the median (the lower one of two middle values): a real run,
+    so its memory and CPU columns belong to the seconds shown. A failed round is returned instead."""
+    failed = [s for s in steps if not s.ok]
+    ranked = sorted(steps, key=lambda s: s.seconds)
+    chosen = failed[0] if failed else ranked[(len(ranked) - 1) // 2]  # a failed round is never hidden
+    if len(steps) > 1:
+        chosen.extra["rounds_seconds"] = [round(s.seconds, 3) for s in steps]
+    return chosen
+
+
+def median_ratios(per_round: Sequence[dict[str, float | None]]) -> tuple[dict[str, float | None], dict[str, list[float]]]:
+    """Each ratio's median over the rounds (rounds where it is n/a left out), and its per-round values."""
+    keys = list(dict.fromkeys(k for ratios in per_round for k in ratios))
+    merged: dict[str, float | None] = {}
+    values: dict[str, list[float]] = {}
+    for key in keys:
+        found = [r[key] for r in per_round if r.get(key) is not None]
+        values[key] = found
+        merged[key] = statistics.median(found) if found else None
+    return merged, values
+
+
 def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runners: Sequence[str] = ("local",),
                   baseline_reports: int | None = None, skip_baseline: bool = False, quiet_baseline: bool = True,
                   skip_full: bool = False, skip_local: bool = False, skip_identity: bool = False,
-                  echo: Any = None) -> dict[str, Any]:
-    """All measurements; returns {"archive", "steps", "ratios", "identity", ...} (see module doc)."""
+                  repeat: int = 1, echo: Any = None) -> dict[str, Any]:
+    """All measurements; returns {"archive", "steps", "ratios", "identity", ...} (see module doc).
+
+    ``repeat`` rounds of (a) then every (c) run: each ratio is computed within a round (measurements
+    minutes apart, not tens of minutes), and the median over the rounds is reported; each row shows
+    its median round. (b) and (c0) run once."""
     say = echo or (lambda msg: None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -688,16 +740,22 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
     first = list(iter_records(archive_path, limit=m))
     texts = [r.text for r in first]
     n_first = len(first)
-    if not skip_baseline:
-        say(f"(a) stock medspaCy over {len(texts)} reports")
-        base_nlp = build_baseline()
-        steps["a"] = measure_baseline(texts, "DEBUG", base_nlp)
+    base_nlp = None if skip_baseline else build_baseline()
+    rounds: list[dict[str, Step]] = []
+
+    def measure_a(round_steps: dict[str, Step], r: int) -> None:
+        if base_nlp is None:
+            return
+        say(f"(a) stock medspaCy over {len(texts)} reports" + (f" (round {r + 1} of {repeat})" if repeat > 1 else ""))
+        round_steps["a"] = measure_baseline(texts, "DEBUG", base_nlp)
         if quiet_baseline:
-            steps["a_quiet"] = measure_baseline(texts, "WARNING", base_nlp)
-        del base_nlp
+            round_steps["a_quiet"] = measure_baseline(texts, "WARNING", base_nlp)
+
+    rounds.append({})
+    measure_a(rounds[0], 0)
     say(f"(b) nelm extraction over {len(first)} and {n:,} reports")
     steps["b_m"] = measure_nelm(first, "b_m", "(b)  nelm extraction, same M texts")
-    del first, texts
+    del first
     if not skip_full:
         steps["b_n"] = measure_nelm(iter_records(archive_path), "b_n", "(b)  nelm extraction, all N")
 
@@ -712,18 +770,29 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
                                         "(c0) run_local (no Prefect, 1 process)", n, kib)
         outputs["run_local"] = dest
         steps["c0_local"].extra["phases"] = run_phases(dest)
-    for runner in runners:
-        for w in workers:
-            name = f"{runner}_w{w}"
-            dest = out / "runs" / name
-            shutil.rmtree(dest, ignore_errors=True)
-            say(f"(c) nelm run --workers {w} --runner {runner}")
-            key = f"c_{name}"
-            steps[key] = run_process(nelm_run_cmd(archive_path, dest, w, runner), out / "logs" / f"{name}.log", key,
-                                     f"(c)  nelm run --workers {w}" + ("" if runner == "local" else f" --runner {runner}"),
-                                     n, kib)
-            outputs[name] = dest
-            steps[key].extra["phases"] = run_phases(dest)
+    for r in range(repeat):
+        if r > 0:
+            rounds.append({})
+            measure_a(rounds[r], r)
+        for runner in runners:
+            for w in workers:
+                name = f"{runner}_w{w}"
+                dest = out / "runs" / name
+                shutil.rmtree(dest, ignore_errors=True)
+                say(f"(c) nelm run --workers {w} --runner {runner}" + (f" (round {r + 1} of {repeat})" if repeat > 1 else ""))
+                key = f"c_{name}"
+                log = out / "logs" / (f"{name}.log" if repeat == 1 else f"{name}.round{r + 1}.log")
+                step = run_process(nelm_run_cmd(archive_path, dest, w, runner), log, key,
+                                   f"(c)  nelm run --workers {w}" + ("" if runner == "local" else f" --runner {runner}"),
+                                   n, kib)
+                step.extra["phases"] = run_phases(dest)
+                rounds[r][key] = step
+                outputs[name] = dest  # the last round's tables are compared
+    del texts, base_nlp
+    per_round_ratios = [compute_ratios({**steps, **round_steps}) for round_steps in rounds]
+    for key in dict.fromkeys(k for round_steps in rounds for k in round_steps):
+        steps[key] = median_step([round_steps[key] for round_steps in rounds if key in round_steps])
+    steps = {k: steps[k] for k in sorted(steps, key=_row_order)}
     if n_valid != n:
         warnings.append(f"{n - n_valid} of {n} archive reports are quarantined by validation (not extracted)")
     for step in steps.values():
@@ -753,8 +822,14 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
                         "someone edited extractors/configs; runs are not comparable")
     result = {"archive": archive, "baseline_reports": n_first, "environment": env,
               "steps": steps, "warnings": warnings, "identity": identity, "digests": digests}
-    result["ratios"] = compute_ratios(steps)
+    result["ratios"], result["ratio_rounds"] = median_ratios(per_round_ratios)
+    result["repeat"] = repeat
     return result
+
+
+def _row_order(key: str) -> tuple[int, str]:
+    """Table order: (a), (a'), (b), (c0), (c) runs in the order measured."""
+    return ({"a": 0, "a_quiet": 1, "b_m": 2, "b_n": 3, "c0_local": 4}.get(key, 5), "")
 
 
 def ten_x_runs(steps: dict[str, Step]) -> set[str]:
@@ -818,6 +893,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-run", action="store_true", help="skip every `nelm run` child (same as --workers '')")
     p.add_argument("--out", help="work folder (archive, run outputs, logs); default a temporary folder, removed after")
     p.add_argument("--json", help="write every number here as JSON")
+    p.add_argument("--repeat", type=int, default=None,
+                   help=f"rounds of (a) and every (c) run; medians are reported (default {REPEAT_SMALL} up to "
+                        f"{REPEAT_LIMIT:,} reports, else 1)")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is missed, a run fails or outputs differ")
     p.add_argument("--smoke", action="store_true", help="CI preset: --reports 60 --baseline-reports 20 --workers 1 --no-quiet-baseline")
     return p
@@ -829,6 +907,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if args.smoke:
         args.reports, args.workers, args.no_quiet_baseline = 60, "1", True
+        args.repeat = args.repeat or 1
         args.baseline_reports = args.baseline_reports or 20
     workers = [] if args.skip_run else _int_list(args.workers)
     runners = [r.strip() for r in args.runners.split(",") if r.strip()]
@@ -838,7 +917,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = run_benchmark(args.reports, out, workers=workers, runners=runners,
                                baseline_reports=args.baseline_reports, skip_baseline=args.skip_baseline,
                                quiet_baseline=not args.no_quiet_baseline, skip_full=args.skip_full,
-                               skip_local=args.skip_local, echo=echo)
+                               skip_local=args.skip_local, echo=echo,
+                               repeat=max(1, args.repeat if args.repeat is not None else default_repeat(args.reports)))
     finally:
         if not args.out:
             shutil.rmtree(out, ignore_errors=True)

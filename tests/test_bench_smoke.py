@@ -73,3 +73,29 @@ def test_bench_smoke(tmp_path, capsys):
     digests = bench.table_digests(tmp_path / "work" / "runs" / "run_local")
     assert digests["documents"]["source"] == "final" and digests["documents"]["rows"] == 60
     assert bench.compare_outputs({"x": digests, "y": digests})["mentions"]["status"] == "OK"
+
+
+def _step(seconds: float, ok: bool = True) -> "bench.Step":
+    return bench.Step("c_local_w2", "(c)  nelm run --workers 2", 100, 50.0, seconds, ok=ok)
+
+
+@pytest.mark.parametrize("seconds, chosen", [([30.0, 10.0, 20.0], 20.0), ([12.0, 11.0], 11.0), ([5.0], 5.0)])
+def test_median_step_is_a_real_round(seconds, chosen):
+    step = bench.median_step([_step(s) for s in seconds])
+    assert step.seconds == chosen
+    assert step.extra.get("rounds_seconds", [5.0]) == (seconds if len(seconds) > 1 else [5.0])
+
+
+def test_median_step_never_hides_a_failed_round():
+    assert not bench.median_step([_step(10.0), _step(99.0, ok=False), _step(11.0)]).ok
+
+
+def test_median_ratios_per_key_over_rounds():
+    merged, values = bench.median_ratios([{"x/a": 10.0, "s": 1.6}, {"x/a": 12.0, "s": None}, {"x/a": 11.0, "s": 1.8}])
+    assert merged == {"x/a": 11.0, "s": pytest.approx(1.7)}
+    assert values["s"] == [1.6, 1.8]
+
+
+def test_default_repeat_is_three_rounds_for_short_runs_only():
+    assert bench.default_repeat(20_000) == bench.REPEAT_SMALL == 3
+    assert bench.default_repeat(100_000) == 1
