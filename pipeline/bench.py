@@ -58,6 +58,12 @@ Output identity
     files are byte-identical too. If a run failed before writing the final tables, its committed
     shard tables are compared instead (marked ``shards``).
 
+Rounds
+    ``--repeat R`` (default 3 up to 50,000 reports, else 1): R rounds of (a) then every (c) run.
+    Every ratio is computed within a round and the median over the rounds is reported; each row
+    is its median round (a real run). The machine's speed drifts by 10-15% over minutes, as much
+    as the effects measured: a single pair of runs can land on either side of a target.
+
 Targets (issue 6), printed as PASS/BELOW, enforced only with ``--check``: (c)/(a) >= 10x,
 2 workers >= 1.7x one worker, peak RSS < 1.5 GiB (and, across two runs at 10k and 100k, within
 20%: compare the ``--json`` files). Fixed start-up costs (Prefect's server ~5-6 s, on the critical
