@@ -693,6 +693,27 @@ def _environment() -> dict[str, Any]:
             "fingerprint": fingerprint(load_config())}
 
 
+WARM_UP_REPORTS = 200
+
+
+def warm_up(archive: Path, out: Path, workers: int, runner: str, say: Any, warnings: list[str]) -> None:
+    """One unmeasured ``nelm run`` over the archive's first WARM_UP_REPORTS lines before the measured
+    children: the first child of a benchmark was repeatedly 8-14 s slower than the same command run
+    again (a cold Prefect database and file cache), which skewed whichever run came first."""
+    small = out / "archive" / "warm-up.jsonl"
+    with archive.open("rb") as src, small.open("wb") as dst:
+        for _, line in zip(range(WARM_UP_REPORTS), src):
+            dst.write(line)
+    dest = out / "runs" / "warm-up"
+    shutil.rmtree(dest, ignore_errors=True)
+    say(f"warm-up nelm run --workers {workers} over {WARM_UP_REPORTS} reports (not measured)")
+    step = run_process(nelm_run_cmd(small, dest, workers, runner), out / "logs" / "warm-up.log", "warm_up", "warm-up",
+                       WARM_UP_REPORTS, 0.0)
+    if not step.ok:
+        warnings.append(f"the warm-up run failed: {step.note}")
+    shutil.rmtree(dest, ignore_errors=True)
+
+
 def default_repeat(n: int) -> int:
     """Rounds when ``--repeat`` is not given: :data:`REPEAT_SMALL` up to :data:`REPEAT_LIMIT` reports
     (runs of a minute or two, where the machine's drift between two runs is as large as the effects
@@ -768,6 +789,8 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
     n_valid = sum(1 for _ in iter_records(archive_path)) if skip_full else steps["b_n"].reports
     kib = archive["text_kib"]
     outputs: dict[str, Path] = {}
+    if workers and runners:
+        warm_up(archive_path, out, max(workers), runners[0], say, warnings)
     if not skip_local:
         dest = out / "runs" / "run_local"
         shutil.rmtree(dest, ignore_errors=True)
