@@ -40,7 +40,8 @@ Archive
     in ``--workers`` and R in ``--runners``, each into a fresh folder (no shard reuse): wall clock
     including interpreter and Prefect start-up (a temporary Prefect server), planning, extraction,
     aggregation, decisions and Parquet. ``(c0)`` is :func:`pipeline.run.run_local` (the same
-    work without Prefect) in a child interpreter.
+    work without Prefect) in a child interpreter. One unmeasured warm-up ``nelm run`` over the archive's first
+    200 reports comes before the measured children (:func:`warm_up`).
 
 Throughput and memory
     reports/s = reports / seconds; KB/s = UTF-8 text KiB / seconds. Ratios use KB/s so that
