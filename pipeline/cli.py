@@ -69,9 +69,11 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .ingest import check_input
     from .io import output_lock
 
-    with output_lock(args.out):  # fail fast, before Prefect is even imported
+    check_input(Path(args.input))  # fail fast, before a Prefect server and workers are started
+    with output_lock(args.out):  # likewise
         pass
     from flows import prefect_env
 

@@ -253,13 +253,18 @@ def read_txt(path: Path, root: Path, manifest: Mapping[str, dict[str, Any]]) -> 
     return RawRecord(meta, rel)
 
 
-def iter_input_files(path: Path) -> Iterator[tuple[Path, Path]]:
-    """(file, root) pairs in stable order; raises ArchiveError for an unusable input path."""
+def check_input(path: Path) -> None:
+    """Raise ArchiveError for an input path that cannot be an archive (missing, unsupported file)."""
     if not path.exists():
         raise ArchiveError(f"[A001] input {path} does not exist")
+    if path.is_file() and path.suffix.lower() not in ARCHIVE_SUFFIXES + (".txt",):
+        raise ArchiveError(f"[A002] unsupported input {path.name}: use .jsonl, .ndjson, .csv, .parquet, .txt or a folder")
+
+
+def iter_input_files(path: Path) -> Iterator[tuple[Path, Path]]:
+    """(file, root) pairs in stable order; raises ArchiveError for an unusable input path."""
+    check_input(path)
     if path.is_file():
-        if path.suffix.lower() not in ARCHIVE_SUFFIXES + (".txt",):
-            raise ArchiveError(f"[A002] unsupported input {path.name}: use .jsonl, .ndjson, .csv, .parquet, .txt or a folder")
         yield path, path.parent
         return
     for dirpath, dirnames, filenames in os.walk(path):

@@ -14,12 +14,15 @@ def _nelm(*args: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("args, code, stream, text", [
     (("--help",), 0, "stdout", "usage:"),
     (("no-such-command",), 2, "stderr", "invalid choice"),
-    (("run", "/no/such/archive.jsonl", "--out", "/tmp/nelm-entry-test-out"), 1, "stderr", "[A001]"),
+    (("run", "/no/such/archive.jsonl", "--out", "/tmp/nelm-entry-test-out", "--workers", "2"), 1, "stderr", "[A001]"),
+    (("run", __file__, "--out", "/tmp/nelm-entry-test-out"), 1, "stderr", "[A002] unsupported input"),
 ])
 def test_entry_exit_codes_and_messages(args, code, stream, text):
     done = _nelm(*args)
     assert done.returncode == code
     assert text in getattr(done, stream)
+    # an unusable input is refused before any Prefect server or worker starts: one line, no traceback
+    assert "Traceback" not in done.stderr and "prefect" not in done.stderr.lower()
 
 
 def _entry_with_main(*body: str) -> subprocess.CompletedProcess:
