@@ -16,6 +16,7 @@ prefect_env.configure()
 from prefect import flow, task, unmapped  # noqa: E402
 from prefect.futures import PrefectFuture, as_completed  # noqa: E402
 from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
+from prefect.task_runners import ProcessPoolTaskRunner  # noqa: E402
 
 from pipeline import run  # noqa: E402
 from pipeline.errors import NelmError  # noqa: E402
@@ -105,6 +106,12 @@ def nelm_run(input_path: str, out_dir: str, config_path: str | None = None,
         return publish_task(plan, assembly, decided, results, clock.phases)
 
 
+#: the same flow on a process pool of ``PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS`` workers (default:
+#: all cores), for served deployments (``nelm serve --workers N``): a served flow run is started by
+#: Prefect from its entrypoint in a fresh process, so the task runner must be part of the flow object
+nelm_run_processes = nelm_run.with_options(task_runner=ProcessPoolTaskRunner())
+
+
 #: shards submitted per worker at a time: one running, one queued behind it (so a worker never waits
 #: for the flow to hand it the next); the rest wait in the ShardQueue, largest first. An existing
 #: Dask cluster (``--dask-address``) has a worker count nelm does not know: everything is submitted.
@@ -121,8 +128,6 @@ def task_runner(runner: str, workers: int, dask_address: str | None = None):
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
                                               "dashboard_address": None})
     if workers > 1:
-        from prefect.task_runners import ProcessPoolTaskRunner
-
         return ProcessPoolTaskRunner(max_workers=workers)
     from prefect.task_runners import ThreadPoolTaskRunner
 

@@ -65,12 +65,24 @@ def check_cron(cron: str) -> None:
                          "e.g. \"0 2 * * *\" for 02:00 every day") from None
 
 
+#: what sets the worker count of ``nelm_run_processes`` in the processes that run served flows
+POOL_SIZE_SETTING = "PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS"
+
+
 def build_deployment(input: str | Path, out: str | Path, cron: str | None, config_path: str | Path | None = None,
-                     name: str = "nelm-nightly") -> Any:
-    """The RunnerDeployment of ``nelm-run`` with absolute paths as its parameters."""
+                     name: str = "nelm-nightly", workers: int = 1) -> Any:
+    """The RunnerDeployment of ``nelm-run`` with absolute paths as its parameters.
+
+    ``workers`` > 1: each flow run extracts on that many worker processes (the flow
+    ``nelm_run_processes``; the pool size reaches the flow run's process through
+    :data:`POOL_SIZE_SETTING`, set by :func:`serve`), shards handed out as in ``nelm run --workers``.
+    """
     from prefect.types.entrypoint import EntrypointType
 
-    from .nelm_run import nelm_run
+    from .nelm_run import IN_FLIGHT_PER_WORKER, nelm_run, nelm_run_processes
+
+    if workers < 1:
+        raise ServeError(f"[P005] --workers must be at least 1, not {workers}")
 
     input_path = Path(input).expanduser().resolve()
     if not input_path.exists():
@@ -81,10 +93,13 @@ def build_deployment(input: str | Path, out: str | Path, cron: str | None, confi
         raise ServeError(f"[P004] config {config} does not exist")
     if cron:
         check_cron(cron)
-    return nelm_run.to_deployment(
+    parameters: dict[str, Any] = {"input_path": str(input_path), "out_dir": str(out_dir), "config_path": config}
+    if workers > 1:
+        parameters.update(separate_workers=True, warm_workers=workers, in_flight=IN_FLIGHT_PER_WORKER * workers)
+    deployment = (nelm_run_processes if workers > 1 else nelm_run).to_deployment(
         name=name,
         cron=cron,
-        parameters={"input_path": str(input_path), "out_dir": str(out_dir), "config_path": config},
+        parameters=parameters,
         description=f"nelm archive sweep: {input_path} -> {out_dir}",
         tags=["nelm"],
         # two sweeps of one --out never overlap: a slow night's run finishes before the next starts
@@ -92,16 +107,21 @@ def build_deployment(input: str | Path, out: str | Path, cron: str | None, confi
         # import the flow by module (pip-installed nelm), wherever the serving process was started
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
+    if workers > 1:  # Prefect names the entrypoint after the function, which both flow objects share
+        deployment.entrypoint = "flows.nelm_run.nelm_run_processes"
+    return deployment
 
 
 def serve(input: str | Path, out: str | Path, cron: str, config_path: str | Path | None = None,
-          name: str = "nelm-nightly") -> None:
+          name: str = "nelm-nightly", workers: int = 1) -> None:
     """Register the deployment with the configured Prefect server and run its flow runs; blocks until stopped."""
     url = api_url()
     if not url:
         raise ServeError(f"[P001] nelm serve needs a Prefect server and no PREFECT_API_URL is configured; {START_HINT}")
     check_server(url)
-    deployment = build_deployment(input, out, cron, config_path, name)
+    deployment = build_deployment(input, out, cron, config_path, name, workers)
+    if workers > 1:  # the flow runs' processes inherit this environment
+        os.environ[POOL_SIZE_SETTING] = str(workers)
     from prefect import serve as prefect_serve
 
     prefect_serve(deployment, limit=1)

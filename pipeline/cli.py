@@ -179,7 +179,8 @@ def cmd_cohort(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from flows.serve import serve
 
-    serve(args.input, args.out, cron=args.cron, config_path=args.config, name=args.name)
+    serve(args.input, args.out, cron=args.cron, config_path=args.config, name=args.name,
+          workers=args.workers or os.cpu_count() or 1)
     return EXIT_OK
 
 
@@ -246,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cron", required=True)
     p.add_argument("--config")
     p.add_argument("--name", default="nelm-nightly")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes per flow run (default: all cores; 1 = the flow run's own process)")
     p.set_defaults(func=cmd_serve)
     return parser
 

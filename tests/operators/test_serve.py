@@ -184,6 +184,8 @@ def test_served_deployment_runs_through_the_api(prefect_server, tmp_path):
             names = sorted(t["name"] for t in tasks)
             assert any(n.startswith("plan") for n in names) and any(n.startswith("publish") for n in names), names
             assert any(n.startswith("decide-patients") for n in names), names
+            if (os.cpu_count() or 1) > 1:  # served with the default --workers (all cores): a process pool
+                assert sum(n.startswith("warm-worker") for n in names) == os.cpu_count(), names
             shard_runs = [n for n in names if n.startswith("extract-shard")]
             assert shard_runs, names  # one task run per shard
 
@@ -251,6 +253,21 @@ def test_deployment_parameters_are_absolute(tmp_path, monkeypatch):
     assert deployment.parameters["out_dir"] == str((ROOT / "out-rel").resolve())
     assert deployment.entrypoint == "flows.nelm_run.nelm_run"
     assert [s.schedule.cron for s in deployment.schedules] == ["0 2 * * *"]
+
+
+def test_a_deployment_with_workers_runs_the_process_pool_flow():
+    from prefect.flows import load_flow_from_entrypoint
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    from flows.serve import ServeError, build_deployment
+
+    deployment = build_deployment(ARCHIVE, "/tmp/nelm-out", "0 2 * * *", workers=3)
+    assert deployment.parameters | {"separate_workers": True, "warm_workers": 3, "in_flight": 6} == deployment.parameters
+    flow = load_flow_from_entrypoint(deployment.entrypoint)  # what a served flow run's process loads
+    assert flow.name == "nelm-run" and isinstance(flow.task_runner, ProcessPoolTaskRunner)
+    assert "separate_workers" not in build_deployment(ARCHIVE, "/tmp/nelm-out", "0 2 * * *", workers=1).parameters
+    with pytest.raises(ServeError, match=r"\[P005\]"):
+        build_deployment(ARCHIVE, "/tmp/nelm-out", "0 2 * * *", workers=0)
 
 
 def test_missing_input_is_rejected(tmp_path):
