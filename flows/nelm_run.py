@@ -14,7 +14,6 @@ from . import prefect_env
 prefect_env.configure()
 
 from prefect import flow, task, unmapped  # noqa: E402
-from prefect.futures import PrefectFuture, as_completed  # noqa: E402
 from prefect.settings import PREFECT_API_URL, temporary_settings  # noqa: E402
 from prefect.task_runners import ProcessPoolTaskRunner  # noqa: E402
 
@@ -118,6 +117,15 @@ nelm_run_processes = nelm_run.with_options(task_runner=ProcessPoolTaskRunner())
 IN_FLIGHT_PER_WORKER = 2
 
 
+def worker_parameters(workers: int, separate_workers: bool, warmed: bool = False,
+                      bounded: bool = True) -> dict[str, object]:
+    """The flow's parameters for how its shards are handed out (``nelm run`` and ``nelm serve``):
+    warm-up tasks for separate workers not ``warmed`` before the flow, and :data:`IN_FLIGHT_PER_WORKER`
+    shards per worker at a time unless the worker count is unknown (not ``bounded``)."""
+    return {"separate_workers": separate_workers, "warm_workers": workers if separate_workers and not warmed else 0,
+            "in_flight": IN_FLIGHT_PER_WORKER * workers if bounded else None}
+
+
 def task_runner(runner: str, workers: int, dask_address: str | None = None):
     """The Prefect task runner for ``--runner`` / ``--workers``."""
     if runner == "dask":
@@ -157,18 +165,16 @@ def run_flow(input_path: str, out_dir: str, config_path: str | None = None, work
             task_runner_ = early_runner_class()(max_workers=workers, early=early_workers)
         else:
             task_runner_ = task_runner(runner, workers, dask_address)
-            early_workers, early_unused = None, early_workers
-            if early_unused is not None:
-                early_unused.shutdown()
+            if early_workers is not None:  # not for this runner
+                early_workers.shutdown()
+                early_workers = None
         flow_ = nelm_run.with_options(task_runner=task_runner_)
-        separate_workers = runner == "dask" or workers > 1
         # Prefect read its settings when it was imported: the server's URL is passed explicitly, so this
         # flow (and the workers it starts) talk to the shared server instead of starting their own
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             return flow_(str(input_path), str(out_dir), str(config_path) if config_path else None, on_shard=on_shard,
-                         separate_workers=separate_workers,
-                         warm_workers=workers if separate_workers and early_workers is None else 0,
-                         in_flight=None if dask_address else IN_FLIGHT_PER_WORKER * workers)
+                         **worker_parameters(workers, runner == "dask" or workers > 1, warmed=early_workers is not None,
+                                             bounded=not dask_address))
     finally:
         if early_workers is not None and not early_workers.adopted:  # the flow never started
             early_workers.shutdown()

@@ -79,7 +79,7 @@ def build_deployment(input: str | Path, out: str | Path, cron: str | None, confi
     """
     from prefect.types.entrypoint import EntrypointType
 
-    from .nelm_run import IN_FLIGHT_PER_WORKER, nelm_run, nelm_run_processes
+    from .nelm_run import nelm_run, nelm_run_processes, worker_parameters
 
     if workers < 1:
         raise ServeError(f"[P005] --workers must be at least 1, not {workers}")
@@ -95,7 +95,7 @@ def build_deployment(input: str | Path, out: str | Path, cron: str | None, confi
         check_cron(cron)
     parameters: dict[str, Any] = {"input_path": str(input_path), "out_dir": str(out_dir), "config_path": config}
     if workers > 1:
-        parameters.update(separate_workers=True, warm_workers=workers, in_flight=IN_FLIGHT_PER_WORKER * workers)
+        parameters.update(worker_parameters(workers, separate_workers=True))
     deployment = (nelm_run_processes if workers > 1 else nelm_run).to_deployment(
         name=name,
         cron=cron,

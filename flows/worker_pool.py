@@ -22,7 +22,6 @@ import atexit
 import logging
 import multiprocessing
 import os
-import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Callable
@@ -42,27 +41,14 @@ PREFECT_RUNNER_ATTRIBUTES = ("_subprocess_message_queue", "_message_forwarding_t
 WORKER_NICENESS = 5
 
 
-def _exit_without_teardown() -> None:
-    """The last exit handler of a worker: skip the interpreter's teardown.
-
-    A spawned worker ends with ``sys.exit``, so Python then tears down every module and collects
-    the NLP pipeline's objects one by one: ~0.7 s per worker at the end of every run, with the
-    flow waiting for it. By the time this runs, multiprocessing has flushed the queues to the
-    parent (its own exit handler ran first) and every other exit handler has run (this one is
-    registered before anything else in the worker, and exit handlers run last-registered first).
-    """
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (AttributeError, OSError, ValueError):
-            pass
-    os._exit(0)
-
-
 def _initialize_worker(message_queue: Any, initializer: Callable[..., None] | None, initargs: tuple) -> None:
     """Prefect's worker initializer, imported in the worker (the parent need not have imported
-    Prefect yet), run at a lower priority (:data:`WORKER_NICENESS`), ending without teardown."""
-    atexit.register(_exit_without_teardown)
+    Prefect yet), run at a lower priority (:data:`WORKER_NICENESS`). The worker ends without the
+    interpreter's teardown (~0.7 s per worker the flow waited for): the handler is registered first,
+    so multiprocessing's queue flushing and every other exit handler run before it."""
+    from pipeline.fast_exit import exit_without_teardown
+
+    atexit.register(exit_without_teardown)
     try:
         os.nice(WORKER_NICENESS)
     except (AttributeError, OSError):  # not on this platform

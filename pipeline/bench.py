@@ -771,10 +771,13 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
     base_nlp = None if skip_baseline else build_baseline()
     rounds: list[dict[str, Step]] = []
 
+    def of_round(r: int) -> str:
+        return f" (round {r + 1} of {repeat})" if repeat > 1 else ""
+
     def measure_a(round_steps: dict[str, Step], r: int) -> None:
         if base_nlp is None:
             return
-        say(f"(a) stock medspaCy over {len(texts)} reports" + (f" (round {r + 1} of {repeat})" if repeat > 1 else ""))
+        say(f"(a) stock medspaCy over {len(texts)} reports{of_round(r)}")
         round_steps["a"] = measure_baseline(texts, "DEBUG", base_nlp)
         if quiet_baseline:
             round_steps["a_quiet"] = measure_baseline(texts, "WARNING", base_nlp)
@@ -809,7 +812,7 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
                 name = f"{runner}_w{w}"
                 dest = out / "runs" / name
                 shutil.rmtree(dest, ignore_errors=True)
-                say(f"(c) nelm run --workers {w} --runner {runner}" + (f" (round {r + 1} of {repeat})" if repeat > 1 else ""))
+                say(f"(c) nelm run --workers {w} --runner {runner}{of_round(r)}")
                 key = f"c_{name}"
                 log = out / "logs" / (f"{name}.log" if repeat == 1 else f"{name}.round{r + 1}.log")
                 step = run_process(nelm_run_cmd(archive_path, dest, w, runner), log, key,
@@ -818,7 +821,6 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
                 step.extra["phases"] = run_phases(dest)
                 rounds[r][key] = step
                 outputs[name] = dest  # the last round's tables are compared
-    del texts, base_nlp
     per_round_ratios = [compute_ratios({**steps, **round_steps}) for round_steps in rounds]
     for key in dict.fromkeys(k for round_steps in rounds for k in round_steps):
         steps[key] = median_step([round_steps[key] for round_steps in rounds if key in round_steps])
@@ -857,9 +859,9 @@ def run_benchmark(n: int, out: str | Path, workers: Sequence[int] = (1, 2), runn
     return result
 
 
-def _row_order(key: str) -> tuple[int, str]:
-    """Table order: (a), (a'), (b), (c0), (c) runs in the order measured."""
-    return ({"a": 0, "a_quiet": 1, "b_m": 2, "b_n": 3, "c0_local": 4}.get(key, 5), "")
+def _row_order(key: str) -> int:
+    """Table order: (a), (a'), (b), (c0), then the (c) runs in the order measured (a stable sort)."""
+    return {"a": 0, "a_quiet": 1, "b_m": 2, "b_n": 3, "c0_local": 4}.get(key, 5)
 
 
 def ten_x_runs(steps: dict[str, Step]) -> set[str]:

@@ -276,27 +276,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _exit_without_teardown(code: int) -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (AttributeError, OSError, ValueError):
-            pass
-    os._exit(code)
-
-
 def entry() -> None:
-    """The ``nelm`` command (and ``python -m pipeline.cli``): :func:`main`, then exit without the
-    interpreter's teardown.
+    """The ``nelm`` command (and ``python -m pipeline.cli``): :func:`main`, then exit with its code
+    without the interpreter's teardown (:mod:`pipeline.fast_exit`; registered first, so every other
+    exit handler still runs)."""
+    from .fast_exit import exit_without_teardown
 
-    Tearing down every module of a process that loaded Prefect, pandas, Arrow (and, with one
-    worker, the NLP pipeline) took ~0.7 s after every run. The exit handler below is registered
-    before anything else, so it runs after every other one (exit handlers run last-registered
-    first): Prefect's log and event flushing and the temporary server's shutdown all happen, then
-    the process ends with :func:`main`'s exit code.
-    """
     code = [1]  # an exception escaping main() prints its traceback and exits 1, as Python would
-    atexit.register(lambda: _exit_without_teardown(code[0]))
+    atexit.register(lambda: exit_without_teardown(code[0]))
     try:
         code[0] = main()
     except SystemExit as exc:  # argparse's --help and usage errors
