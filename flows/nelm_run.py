@@ -159,6 +159,8 @@ def run_flow(input_path: str, out_dir: str, config_path: str | None = None, work
         try:
             if runner == "local" and workers == 1:  # shards run in this process: build the NLP while the server boots
                 run.warm_worker(config_path)
+            else:  # this process plans while the workers extract
+                run.warm_planner()
         finally:
             api_url = join_server()
         if early_workers is not None and runner == "local" and workers > 1:

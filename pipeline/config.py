@@ -62,9 +62,19 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: libyaml's parser where PyYAML was built with it (the same safe constructors; ~10x faster than the
+#: pure-Python one: the decision rules took ~0.25 s of every worker's start-up to parse)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load_yaml(text: str | bytes) -> Any:
+    """``yaml.safe_load`` with :data:`SAFE_LOADER`."""
+    return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"[C003] cannot read config {path}: {exc}") from exc
     if not isinstance(data, dict):

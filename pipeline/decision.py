@@ -88,6 +88,7 @@ from typing import TYPE_CHECKING, AbstractSet, Any, Callable, Iterable, Literal,
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .config import safe_load_yaml
 from .errors import RuleFileError
 from .tristate import first_decisive
 
@@ -543,7 +544,7 @@ def _parse_entries(path: Path, section: str, entries: list[dict[str, Any]], mode
 
 def _build_ruleset(path: Path, sha256: str, data: bytes) -> RuleSet:
     try:
-        raw = yaml.safe_load(data)
+        raw = safe_load_yaml(data)
     except yaml.YAMLError as exc:
         raise _fail("D001", path, "YAML", str(exc).replace("\n", " ")) from None
     if not isinstance(raw, dict):

@@ -8,7 +8,6 @@ with our radiology and pathology headers) -> ``nelm_section_limits`` -> every ex
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -21,6 +20,7 @@ from spacy.tokens import Doc
 
 from .config import Config
 from .errors import RuleFileError
+from .nlp_fingerprint import EXTRACTION_MODULES, nlp_fingerprint  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -52,35 +52,6 @@ def extractor_specs(config: Config) -> list:
         raise RuleFileError(f"[T002] nlp.disabled_extractors names unknown extractors {sorted(unknown)}")
     specs = [s for s in extractors.SPECS.values() if s.name not in disabled]
     return sorted(specs, key=lambda s: (s.order, s.name))
-
-
-#: pipeline modules whose code shapes extraction output (the rest — CLI, bench, decision — do not).
-EXTRACTION_MODULES = ("nlp.py", "sentences.py", "section_limits.py", "context.py", "harvest.py", "extract.py", "schema.py",
-                      "report_types.py")
-
-
-def nlp_fingerprint(config: Config) -> str:
-    """A hash of every file extraction depends on: the extractor version.
-
-    Rule, section and ConText files, extractor code and the pipeline modules in
-    EXTRACTION_MODULES. A change to any of them re-extracts on the next run; a change elsewhere
-    (decision rules, CLI) does not.
-    """
-    import extractors
-
-    digest = hashlib.sha256()
-    files: list[Path] = []
-    for folder in (config.resolve(config.nlp.rules_dir), config.resolve(config.nlp.sections_dir),
-                   config.resolve(config.nlp.context_dir), Path(extractors.__file__).parent):
-        files.extend(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".json", ".jsonl"})
-    files.extend(Path(__file__).parent / name for name in EXTRACTION_MODULES)
-    for path in sorted(files, key=lambda p: (p.parent.name, p.name)):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(f"{path.parent.name}/{path.name}".encode())
-        digest.update(path.read_bytes())
-    digest.update(json.dumps(config.nlp.model_dump(), sort_keys=True).encode())
-    return digest.hexdigest()[:16]
 
 
 #: Extra infixes: a comma or semicolon glued to the next word ("pain.,REASON FOR EXAM:" in reports

@@ -145,7 +145,7 @@ class RunSummary:
 
 def fingerprint(config: Config) -> str:
     """Extractor version: nelm version + every rule file and extractor source the NLP is built from."""
-    from .nlp import nlp_fingerprint
+    from .nlp_fingerprint import nlp_fingerprint
 
     digest = hashlib.sha256(f"{__version__}\n{nlp_fingerprint(config)}".encode())
     digest.update(json.dumps(config.input.model_dump(), sort_keys=True).encode())
@@ -276,6 +276,13 @@ def warm_worker(config_path: str | None = None) -> int | None:
         log.debug("warm-up failed (%s); the tasks will load what they need", type(exc).__name__)
         return None
     return os.getpid()
+
+
+def warm_planner() -> None:
+    """Load what planning loads on first use, for a process that is waiting anyway (``nelm run``
+    while the Prefect server boots): pyarrow's first ``Table.from_pylist`` imports pandas (~0.2 s),
+    which would otherwise delay the first shard while every worker waits for it."""
+    pa.Table.from_pylist([], schema=INPUT_SCHEMA)
 
 
 def _read_reused(store: Path, wanted: dict[str, set[str]]) -> dict[str, list[dict[str, Any]]]:

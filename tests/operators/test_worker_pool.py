@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -108,3 +109,23 @@ def test_nelm_run_stops_early_workers_its_flow_never_adopted(tmp_path, monkeypat
     with pytest.raises(RuntimeError, match="no server"):
         nelm_run.run_flow(str(tmp_path / "in.jsonl"), str(tmp_path / "out"), workers=2, early_workers=early)
     assert _shut_down(early)
+
+
+def _thread_and_niceness() -> tuple[str, int]:
+    import threading
+
+    return threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness is Linux's")
+def test_start_up_work_runs_at_startup_niceness_in_a_thread_of_its_own():
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    name, niceness = worker_pool.at_startup_priority(_thread_and_niceness)
+    assert name == "nelm-worker-startup" and niceness == max(before, worker_pool.STARTUP_NICENESS)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before  # the calling thread keeps its priority
+
+    def fails() -> None:
+        raise KeyError("boom")
+
+    with pytest.raises(KeyError, match="boom"):
+        worker_pool.at_startup_priority(fails)
