@@ -85,8 +85,15 @@ def _lower_priority(to: int) -> None:
 
 
 def _import_prefect_worker_support() -> None:
+    """What a worker imports at start-up: Prefect's worker support (required), then nelm's
+    pipeline (spaCy, medspaCy, pandas, pyarrow). A pipeline that fails to import does not fail the
+    worker here, where it would only break the pool: the tasks import it again and report why."""
     import prefect.task_runners  # noqa: F401
-    import pipeline.run  # noqa: F401  (spaCy, medspaCy, pandas, pyarrow)
+
+    try:
+        import pipeline.run  # noqa: F401
+    except Exception as exc:  # noqa: BLE001
+        log.debug("the pipeline did not import at worker start-up (%s)", type(exc).__name__)
 
 
 def _initialize_worker(message_queue: Any, initializer: Callable[..., None] | None, initargs: tuple) -> None:

@@ -129,3 +129,8 @@ def test_start_up_work_runs_at_startup_niceness_in_a_thread_of_its_own():
 
     with pytest.raises(KeyError, match="boom"):
         worker_pool.at_startup_priority(fails)
+
+
+def test_a_pipeline_that_fails_to_import_does_not_fail_the_worker_start_up(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pipeline.run", None)  # importing it now raises ImportError
+    worker_pool._import_prefect_worker_support()  # the tasks import it again and report why
