@@ -63,3 +63,24 @@ def test_a_taken_port_is_retried(monkeypatch):
         assert server.start(timeout=30) == "http://127.0.0.1:2/api"
     finally:
         server.stop()
+
+
+def test_the_local_server_gets_a_one_certificate_ca_file_prefects_client_loads_quickly(monkeypatch):
+    import ssl
+
+    from flows import prefect_env
+
+    monkeypatch.delenv(prefect_env.CA_FILE_SETTING, raising=False)
+    added = prefect_env.local_server_environment()
+    path = added[prefect_env.CA_FILE_SETTING]
+    with open(path, encoding="ascii") as fh:
+        assert fh.read().count("BEGIN CERTIFICATE") == 1
+    ssl.create_default_context(cafile=path)  # a valid bundle: Prefect's client builds this context
+    assert prefect_env.one_certificate_bundle() == path  # the same file, rewritten only if it differs
+
+
+def test_a_ca_file_the_user_chose_is_kept(monkeypatch):
+    from flows import prefect_env
+
+    monkeypatch.setenv(prefect_env.CA_FILE_SETTING, "/etc/ssl/hospital-ca.pem")
+    assert prefect_env.local_server_environment() == {}
