@@ -42,13 +42,13 @@ PREFECT_RUNNER_ATTRIBUTES = ("_subprocess_message_queue", "_message_forwarding_t
 WORKER_NICENESS = 5
 
 #: the niceness of a worker's start-up (importing Prefect, spaCy and medspaCy, building the NLP
-#: pipeline: ~2.5 s of CPU each), which runs while the server boots and is never on the run's
+#: pipeline: ~2.5-3 s of CPU each), which runs while the server boots and is never on the run's
 #: critical path: it takes only the CPU the server and ``nelm run`` leave idle. Measured on 2 cores
 #: and 20,000 reports with two workers (4 pairs of runs): the runs ended ~0.9 s sooner (36.0 against
 #: 36.9 s) than with the start-up at :data:`WORKER_NICENESS`, the flow starting ~0.4 s earlier.
-#: Linux gives each thread its own niceness, so the start-up runs in a
-#: thread of its own and the worker's tasks keep :data:`WORKER_NICENESS`; elsewhere the start-up
-#: runs at :data:`WORKER_NICENESS` like the rest.
+#: Linux gives each thread its own niceness, so the start-up runs in a thread of its own and the
+#: worker's tasks keep :data:`WORKER_NICENESS`; elsewhere the start-up runs at
+#: :data:`WORKER_NICENESS` like the rest.
 STARTUP_NICENESS = 19
 
 
