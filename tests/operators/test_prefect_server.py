@@ -84,3 +84,36 @@ def test_a_ca_file_the_user_chose_is_kept(monkeypatch):
 
     monkeypatch.setenv(prefect_env.CA_FILE_SETTING, "/etc/ssl/hospital-ca.pem")
     assert prefect_env.local_server_environment() == {}
+
+
+def test_starting_the_shared_server_starts_no_thread_here(tmp_path):
+    """``nelm run`` forks its workers while the server boots: only safe in a one-thread process,
+    so the server is waited for by ``join`` in the caller's thread, never by a thread of its own."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import threading\n"
+            "from flows import prefect_env\n"
+            "join = prefect_env.start_shared_server_in_background()\n"
+            "assert threading.active_count() == 1, threading.enumerate()\n"
+            "url = join()\n"
+            "assert url.startswith('http://127.0.0.1:') and url.endswith('/api'), url\n"
+            "assert join() == url\n"
+            "print('ok')\n")
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env,
+                          cwd=str(prefect_server.Path(__file__).resolve().parents[2]))
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_installed_prefect_integrations_load_ahead_of_the_first_run():
+    import importlib.util
+    import sys
+
+    from flows import prefect_env
+
+    prefect_env.load_integrations()
+    if importlib.util.find_spec("prefect_dask") is not None:  # a declared dependency (--runner dask)
+        assert "prefect_dask" in sys.modules

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 
 from flows import worker_pool
 from flows.worker_pool import WORKER_NICENESS, EarlyWorkers, early_runner_class
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "fixtures" / "sample_archive" / "reports.jsonl"
 
 
 def _pid_and_niceness(_: int) -> tuple[int, int]:
@@ -134,3 +140,52 @@ def test_start_up_work_runs_at_startup_niceness_in_a_thread_of_its_own():
 def test_a_pipeline_that_fails_to_import_does_not_fail_the_worker_start_up(monkeypatch):
     monkeypatch.setitem(sys.modules, "pipeline.run", None)  # importing it now raises ImportError
     worker_pool._import_prefect_worker_support()  # the tasks import it again and report why
+
+
+def test_workers_are_forked_only_from_a_process_of_one_thread():
+    fresh = subprocess.run([sys.executable, "-c", "from flows.worker_pool import can_fork_workers; print(can_fork_workers())"],
+                           capture_output=True, text=True, timeout=120, cwd=str(ROOT))
+    assert fresh.stdout.strip() == str(sys.platform.startswith("linux")), fresh.stderr[-2000:]
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not worker_pool.can_fork_workers()
+    finally:
+        release.set()
+        other.join()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_nelm_run_forks_warmed_workers_and_writes_the_same_tables(tmp_path):
+    """In a fresh ``nelm run --workers 2`` (one thread until its flow starts), the workers are
+    forked from the process that loaded the pipeline, the flow adopts them, and the tables equal
+    those of the in-process run (tests/test_end_to_end.py checks the spawned workers likewise)."""
+    from pipeline.bench import table_digests
+    from pipeline.run import run_local
+    from pipeline.schema import TABLES
+
+    out = tmp_path / "forked"
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "-v", "run", str(SAMPLE), "--out", str(out),
+                           "--workers", "2", "--quiet"], capture_output=True, text=True, timeout=600, env=env,
+                          cwd=str(ROOT))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 worker processes started (fork)" in done.stderr
+    assert "starting its own worker pool" not in done.stderr  # the flow's runner adopted the forked pool
+    run_local(SAMPLE, tmp_path / "local")
+    forked, local = table_digests(out), table_digests(tmp_path / "local")
+    for name in TABLES:
+        assert forked[name]["rows"] > 0 and forked[name]["content"] == local[name]["content"], name
+
+
+def test_warming_a_process_freezes_what_it_loaded_out_of_the_collectors_reach():
+    code = ("import gc\n"
+            "from pipeline.run import warm_worker\n"
+            "assert gc.get_freeze_count() == 0\n"
+            "assert warm_worker(None) is not None\n"
+            "print(gc.get_freeze_count())\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=str(ROOT))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout) > 100_000  # modules, spaCy and medspaCy, the NLP pipeline, the rules
