@@ -19,7 +19,7 @@ from prefect.task_runners import ProcessPoolTaskRunner  # noqa: E402
 
 from pipeline import run  # noqa: E402
 from pipeline.errors import NelmError  # noqa: E402
-from pipeline.io import output_lock  # noqa: E402
+from pipeline.preflight import output_lock  # noqa: E402
 from pipeline.shard_queue import ShardQueue  # noqa: E402
 
 from .worker_pool import EarlyWorkers, early_runner_class  # noqa: E402

@@ -69,8 +69,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .ingest import check_input
-    from .io import output_lock
+    from .preflight import check_input, output_lock
 
     check_input(Path(args.input))  # fail fast, before a Prefect server and workers are started
     with output_lock(args.out):  # likewise

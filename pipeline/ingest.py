@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from .config import Config
-from .errors import ArchiveError
+from .preflight import ARCHIVE_SUFFIXES, check_input
 from .report_types import infer_report_type, normalize_report_type
 
-ARCHIVE_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
 MANIFEST = "manifest.csv"
 FUTURE_TOLERANCE_DAYS = 1
 #: I/O errors worth retrying: raised out of the reader so that Prefect's bounded retries of the plan
@@ -251,14 +250,6 @@ def read_txt(path: Path, root: Path, manifest: Mapping[str, dict[str, Any]]) -> 
     except UnicodeDecodeError as exc:
         return RawRecord(meta, rel, f"undecodable bytes (not UTF-8) at byte {exc.start}")
     return RawRecord(meta, rel)
-
-
-def check_input(path: Path) -> None:
-    """Raise ArchiveError for an input path that cannot be an archive (missing, unsupported file)."""
-    if not path.exists():
-        raise ArchiveError(f"[A001] input {path} does not exist")
-    if path.is_file() and path.suffix.lower() not in ARCHIVE_SUFFIXES + (".txt",):
-        raise ArchiveError(f"[A002] unsupported input {path.name}: use .jsonl, .ndjson, .csv, .parquet, .txt or a folder")
 
 
 def iter_input_files(path: Path) -> Iterator[tuple[Path, Path]]:

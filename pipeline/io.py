@@ -1,4 +1,4 @@
-"""Atomic Parquet writes and the output-folder lock.
+"""Atomic Parquet writes (the output folder's lock is in pipeline.preflight).
 
 Every file nelm writes appears whole or not at all: it is written to a temporary name in the
 same folder, fsynced, then renamed over the target (``os.replace`` is atomic on POSIX).
@@ -6,18 +6,15 @@ same folder, fsynced, then renamed over the target (``os.replace`` is atomic on 
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import shutil
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import OutputLockedError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,30 +132,3 @@ def replace_dir(new_dir: Path, final_dir: Path) -> None:
     _fsync_dir(final_dir.parent)
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
-
-
-@contextmanager
-def output_lock(out_dir: str | Path) -> Iterator[Path]:
-    """Hold an exclusive lock on ``out_dir``; a second run fails fast with OutputLockedError."""
-    out = Path(out_dir)
-    (out / ".nelm").mkdir(parents=True, exist_ok=True)
-    lock_path = out / ".nelm" / "lock"
-    fh = open(lock_path, "a+")
-    try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            raise OutputLockedError(
-                f"[O001] another nelm run is writing to {out} (lock {lock_path} is held); "
-                "wait for it to finish or use another --out"
-            ) from exc
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()}\n")
-        fh.flush()
-        yield out
-    finally:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-        finally:
-            fh.close()

@@ -758,7 +758,7 @@ def _collect_garbage(out: Path, plan: Plan) -> None:
 def run_local(input_path: str | Path, out_dir: str | Path, config_path: str | Path | None = None,
               on_shard: Callable[[ShardResult], None] | None = None) -> RunSummary:
     """The whole job in this process, no Prefect: used by tests, benchmarks and library callers."""
-    from .io import output_lock
+    from .preflight import output_lock
 
     started = time.perf_counter()
     with output_lock(out_dir):

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.io import output_lock
+from pipeline.preflight import output_lock
 from pipeline.run import CRASH_POINTS, run_local
 from pipeline.schema import TABLES
 

@@ -22,8 +22,8 @@ def _fresh(code: str) -> str:
 
 
 def test_planning_imports_neither_spacy_nor_the_extractors(tmp_path: Path):
-    """With separate workers, the main process only plans: the extractor version it stamps on the
-    run is a hash of files, and must not cost a spaCy import before the first shard."""
+    """With spawned or Dask workers, the main process only plans: the extractor version it stamps on
+    the run is a hash of files, and must not cost a spaCy import before the first shard."""
     archive = tmp_path / "a.jsonl"
     archive.write_text('{"report_id": "r1", "patient_id": "p1", "report_type": "ct", "text": "Liver: normal."}\n')
     out = _fresh(f"""
@@ -35,6 +35,26 @@ def test_planning_imports_neither_spacy_nor_the_extractors(tmp_path: Path):
         print("spacy" in sys.modules, "extractors" in sys.modules, "medspacy" in sys.modules)
     """)
     assert out.splitlines() == ["ShardTask Plan 16", "False False False"]
+
+
+def test_nelm_run_launches_its_server_before_importing_pydantic_or_pyarrow(tmp_path: Path):
+    """The server's boot is on every run's critical path: ``nelm run`` checks its input and output
+    folder (pipeline.preflight) and launches the server before it imports anything heavy."""
+    archive = tmp_path / "a.jsonl"
+    archive.write_text('{"report_id": "r1", "text": "Liver: normal."}\n')
+    out = _fresh(f"""
+        import sys
+        from flows import prefect_env
+        from pipeline import cli
+
+        def launched():
+            print(sorted(m for m in ("pydantic", "pyarrow", "pandas", "prefect", "spacy") if m in sys.modules))
+            raise SystemExit(0)
+
+        prefect_env.start_shared_server_in_background = launched
+        cli.main(["run", {str(archive)!r}, "--out", {str(tmp_path / "out")!r}, "--workers", "1", "--quiet"])
+    """)
+    assert out == "[]"
 
 
 def test_the_fingerprint_hashes_the_extractors_package_it_finds_without_importing_it():
