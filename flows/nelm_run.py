@@ -157,7 +157,7 @@ def run_flow(input_path: str, out_dir: str, config_path: str | None = None, work
     try:
         join_server = prefect_env.start_shared_server_in_background()
         try:
-            prefect_env.load_integrations()
+            prefect_env.load_lazy_prefect_imports()
             if runner == "local" and workers == 1:  # shards run in this process: build the NLP while the server boots
                 run.warm_worker(config_path)
             else:  # this process plans while the workers extract

@@ -138,17 +138,23 @@ def _wait_for_server(timeout: int) -> dict[str, Any]:
     return {"url": url}
 
 
-def load_integrations() -> None:
-    """Load the Prefect integrations installed (``prefect.collections`` entry points; prefect-dask
-    imports dask and distributed: ~0.3 s), which Prefect otherwise loads when the first flow or
-    task run builds its context: in the flow's process and again in every worker process. Called
-    by processes that are waiting anyway (``nelm run`` while its server boots, a worker starting),
-    it takes that time off the first shard's path."""
+def load_lazy_prefect_imports() -> None:
+    """Load what Prefect imports on a process's first flow or task run: the Prefect integrations
+    installed (``prefect.collections`` entry points; prefect-dask imports dask and distributed:
+    ~0.3 s, in the flow's process and again in every worker process) and FastAPI's JSON encoder
+    (flow parameters are serialized with it: ~0.3 s). Called by processes that are waiting anyway
+    (``nelm run`` while its server boots, a worker starting), it takes that time off the path to
+    the first shard."""
     try:
         from prefect.plugins import load_prefect_collections
     except ImportError:  # another Prefect version: its runs load them when they need them
-        return
-    load_prefect_collections()
+        pass
+    else:
+        load_prefect_collections()
+    try:
+        import fastapi.encoders  # noqa: F401
+    except ImportError:
+        pass
 
 
 def _stop_at_exit() -> None:

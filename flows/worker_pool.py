@@ -92,9 +92,9 @@ def _import_prefect_worker_support() -> None:
     worker here, where it would only break the pool: the tasks import it again and report why."""
     import prefect.task_runners  # noqa: F401
 
-    from .prefect_env import load_integrations
+    from .prefect_env import load_lazy_prefect_imports
 
-    load_integrations()
+    load_lazy_prefect_imports()
     try:
         import pipeline.run  # noqa: F401
     except Exception as exc:  # noqa: BLE001

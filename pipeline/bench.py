@@ -181,15 +181,17 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _describe(proc: Any) -> str:
+def _describe(proc: Any, root_pid: int | None = None) -> str:
     try:
         cmd = proc.cmdline()
     except Exception:
         return "?"
     text = " ".join(cmd) or proc.name()
+    if "pipeline.cli" in text and root_pid is not None and proc.pid != root_pid:
+        return "worker (forked)"  # a forked worker keeps the command line of the `nelm run` it was forked from
     for marker, label in (("uvicorn", "prefect server"), ("prefect.server", "prefect server"),
-                          ("multiprocessing", "worker"), ("distributed", "dask"), ("pipeline.cli", "nelm run (main)"),
-                          ("run_local", "run_local")):
+                          ("resource_tracker", "multiprocessing helper"), ("multiprocessing", "worker"),
+                          ("distributed", "dask"), ("pipeline.cli", "nelm run (main)"), ("run_local", "run_local")):
         if marker in text:
             return label
     return text[:60]
@@ -226,7 +228,7 @@ class PeakRSS:
             self.proc = max(self.proc, rss)
             entry = self.per_process.get(p.pid)
             if entry is None:
-                entry = self.per_process[p.pid] = [0, _describe(p)]
+                entry = self.per_process[p.pid] = [0, _describe(p, self.pid)]
             entry[0] = max(entry[0], rss)
         self.tree = max(self.tree, total)
         self.n_procs = max(self.n_procs, len(procs))

@@ -99,3 +99,25 @@ def test_median_ratios_per_key_over_rounds():
 def test_default_repeat_is_three_rounds_for_short_runs_only():
     assert bench.default_repeat(20_000) == bench.REPEAT_SMALL == 3
     assert bench.default_repeat(100_000) == 1
+
+
+class _Proc:
+    def __init__(self, pid: int, cmdline: list[str]) -> None:
+        self.pid, self._cmdline = pid, cmdline
+
+    def cmdline(self) -> list[str]:
+        return self._cmdline
+
+    def name(self) -> str:
+        return "python"
+
+
+@pytest.mark.parametrize("pid, cmdline, label", [
+    (10, ["python", "-m", "pipeline.cli", "run", "a.jsonl"], "nelm run (main)"),
+    (11, ["python", "-m", "pipeline.cli", "run", "a.jsonl"], "worker (forked)"),
+    (12, ["python", "-c", "from multiprocessing.spawn import spawn_main; spawn_main()", "--multiprocessing-fork"], "worker"),
+    (13, ["python", "-c", "from multiprocessing.resource_tracker import main;main(5)"], "multiprocessing helper"),
+    (14, ["python", "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"], "prefect server"),
+])
+def test_processes_of_a_run_are_named_by_role(pid, cmdline, label):
+    assert bench._describe(_Proc(pid, cmdline), root_pid=10) == label

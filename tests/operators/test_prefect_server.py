@@ -108,12 +108,13 @@ def test_starting_the_shared_server_starts_no_thread_here(tmp_path):
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
 
 
-def test_installed_prefect_integrations_load_ahead_of_the_first_run():
+def test_what_prefect_imports_on_a_first_run_can_be_loaded_ahead_of_it():
     import importlib.util
     import sys
 
     from flows import prefect_env
 
-    prefect_env.load_integrations()
+    prefect_env.load_lazy_prefect_imports()
+    assert "fastapi.encoders" in sys.modules  # flow parameters are serialized with it
     if importlib.util.find_spec("prefect_dask") is not None:  # a declared dependency (--runner dask)
         assert "prefect_dask" in sys.modules
