@@ -148,8 +148,8 @@ def run_flow(input_path: str, out_dir: str, config_path: str | None = None, work
              early_workers: EarlyWorkers | None = None) -> run.RunSummary:
     """Run the flow with the chosen task runner; starts one shared embedded server when needed.
 
-    ``early_workers``: the local worker processes, already spawned (and warming up) by ``nelm run``
-    while the server boots; the flow's process pool runner adopts them.
+    ``early_workers``: the local worker processes, already started by ``nelm run`` while the server
+    boots (forked, or spawned and warming up); the flow's process pool runner adopts them.
 
     The flow takes the lock on ``out_dir`` itself; ``nelm run`` also probes it before importing
     Prefect so that a second run fails in well under a second.
