@@ -77,6 +77,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows import prefect_env
 
     prefect_env.start_shared_server_in_background()  # boots while Prefect and the NLP load here
+    from .config import load_config
+
+    load_config(args.config)  # a bad --config fails here, in one line, not as a failed flow run
     workers = args.workers or os.cpu_count() or 1
     early = None
     if args.runner == "local" and workers > 1:  # worker processes: start and warm them while the server boots

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample_archive" / "reports.jsonl"
 
 
 def _nelm(*args: str) -> subprocess.CompletedProcess:
@@ -16,12 +19,14 @@ def _nelm(*args: str) -> subprocess.CompletedProcess:
     (("no-such-command",), 2, "stderr", "invalid choice"),
     (("run", "/no/such/archive.jsonl", "--out", "/tmp/nelm-entry-test-out", "--workers", "2"), 1, "stderr", "[A001]"),
     (("run", __file__, "--out", "/tmp/nelm-entry-test-out"), 1, "stderr", "[A002] unsupported input"),
+    (("run", str(SAMPLE), "--out", "/tmp/nelm-entry-test-out", "--config", "/no/such/nelm.yaml", "--workers", "2"), 1,
+     "stderr", "[C003] cannot read config"),
 ])
 def test_entry_exit_codes_and_messages(args, code, stream, text):
     done = _nelm(*args)
     assert done.returncode == code
     assert text in getattr(done, stream)
-    # an unusable input is refused before any Prefect server or worker starts: one line, no traceback
+    # an unusable input or configuration is refused before any flow or worker starts: one line, no traceback
     assert "Traceback" not in done.stderr and "prefect" not in done.stderr.lower()
 
 
