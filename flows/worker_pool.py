@@ -87,8 +87,9 @@ def _lower_priority(to: int) -> None:
 
 
 def _import_prefect_worker_support() -> None:
-    """What a worker imports at start-up: Prefect's worker support (required), then nelm's
-    pipeline (spaCy, medspaCy, pandas, pyarrow). A pipeline that fails to import does not fail the
+    """What a worker imports at start-up: Prefect's worker support (required) and what Prefect
+    would otherwise import on the worker's first task (:func:`flows.prefect_env.load_lazy_prefect_imports`),
+    then nelm's pipeline (spaCy, medspaCy, pandas, pyarrow). A pipeline that fails to import does not fail the
     worker here, where it would only break the pool: the tasks import it again and report why."""
     import prefect.task_runners  # noqa: F401
 

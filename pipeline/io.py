@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-
 if TYPE_CHECKING:
     import pandas as pd
 
