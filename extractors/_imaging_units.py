@@ -17,6 +17,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from pipeline.lexicon import load_lexicon
+
+_CUES = load_lexicon("imaging_units")
+
 _NUM = r"\d+(?:[.,]\d+)?"
 _UNIT = r"(?:mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
 _SIZE = re.compile(rf"({_NUM})\s*-?\s*({_UNIT})?", re.I)
@@ -107,11 +111,11 @@ def segments_in(text: str) -> list[str]:
 
 #: Anatomical descriptions that stand for segments.
 NAMED_SEGMENTS: list[tuple[re.Pattern[str], list[str]]] = [
-    (re.compile(r"caudate", re.I), ["1"]),
-    (re.compile(r"left\s+lateral", re.I), ["2", "3"]),
-    (re.compile(r"left\s+medial|quadrate", re.I), ["4"]),
-    (re.compile(r"right\s+posterior|posterior\s+right", re.I), ["6", "7"]),
-    (re.compile(r"right\s+anterior|anterior\s+right", re.I), ["5", "8"]),
+    (_CUES["SEGMENT_CAUDATE"], ["1"]),
+    (_CUES["SEGMENT_LEFT_LATERAL"], ["2", "3"]),
+    (_CUES["SEGMENT_LEFT_MEDIAL"], ["4"]),
+    (_CUES["SEGMENT_RIGHT_POSTERIOR"], ["6", "7"]),
+    (_CUES["SEGMENT_RIGHT_ANTERIOR"], ["5", "8"]),
 ]
 
 
@@ -141,8 +145,8 @@ class Count:
     bound: int | None = None
 
 
-_DOZEN = re.compile(r"^(?:(?:approximately|about|around|roughly|nearly|over)\s+)?(?:a\s+)?dozens?(?:\s+of)?$")
-_AT_LEAST = re.compile(r"(?:at\s+least|more\s+than|over|greater\s+than|>|≥|>=)\s*(\w+)", re.I)
+_DOZEN = _CUES["DOZEN"]
+_AT_LEAST = _CUES["AT_LEAST"]
 
 
 def word_to_number(text: str) -> int | None:
@@ -194,34 +198,30 @@ def count_category(count: int | None, kind: str | None) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Organ lexicon: which organ a lesion noun belongs to ("renal cyst", "mass in the pancreatic tail").
 # Alternation order matters where words overlap: "hepatic flexure" is bowel, "right lower lobe" lung.
-_ORGAN_PATTERNS: list[tuple[str, str]] = [
-    ("bowel", r"hepatic\s+flexure|splenic\s+flexure"),
-    ("vessel", r"(?:hepatic|portal|splenic|renal|mesenteric)\s+(?:veins?|arter(?:y|ies)|venous)|vena\s+cava|ivc|aorta|smv|sma"),
-    ("lung", r"(?:right|left)\s+(?:upper|middle|lower)\s+lobes?|lingula\w*|lungs?|pulmonary|pleura\w*|perifissural"),
-    ("liver", r"liver|hepatic|hepato\w*|intrahepatic|couinaud|caudate|(?:right|left)\s+(?:hepatic\s+)?lobes?|"
-              r"both\s+lobes|bilobar|segments?\s+(?:[1-8]|iv|viii|vii|vi|v|iii|ii)(?![\w-])|s[1-8][ab]?(?![\w-])"),
-    ("pancreas", r"pancrea\w*|uncinate"),
-    ("lymph_node", r"lymph\w*|nodes?|nodal|adenopath\w*"),
-    ("mesentery", r"mesenter\w*"),
-    ("peritoneum", r"peritone\w*|omentum|omental|carcinomatosis"),
-    ("bone", r"bones?|osseous|skeletal|skeleton|vertebra\w*|spine|spinal|sacr(?:um|al)|ilium|iliac\s+(?:bone|crest|wing)|"
-             r"ischi\w*|pubic|acetabul\w*|femur|femoral\s+(?:head|neck|shaft)|humer\w*|ribs?|stern(?:um|al)|scapula\w*|"
-             r"clavic\w*|calvari\w*|skull|[tlc]\d{1,2}\s+(?:vertebra\w*|body|level|spinous|pedicle|lamina)"),
-    ("bowel", r"bowel|intestin\w*|ileum|ileal|ileoc(?:a)?ec\w*|ileo-?colic|colorectal|jejun\w*|duoden\w*|colon|colonic|rectum|rectal|sigmoid|"
-              r"c(?:a)?ecum|c(?:a)?ecal|append\w*|anastomo\w*"),
-    ("adrenal", r"adrenals?|suprarenal"),
-    ("other", r"spleen|splenic|kidneys?|renal|ovar\w*|adnex\w*|uter\w*|cervix|endometri\w*|breasts?|thyroid|prostat\w*|"
-              r"bladder|gallbladder|stomach|gastric|(?:o)?esophag\w*|brain|cerebr\w*|orbit\w*|myocard\w*|cardiac|heart|"
-              r"muscles?|muscular|skin|testi\w*|thymus|parotid"),
+_ORGAN_PATTERNS: list[tuple[str, str]] = [  # the words are in configs/lexicons/imaging_units.jsonl
+    ("bowel", _CUES.source("ORGAN_BOWEL_FLEXURE")),
+    ("vessel", _CUES.source("ORGAN_VESSEL")),
+    ("lung", _CUES.source("ORGAN_LUNG")),
+    ("liver", _CUES.source("ORGAN_LIVER")),
+    ("pancreas", _CUES.source("ORGAN_PANCREAS")),
+    ("lymph_node", _CUES.source("ORGAN_LYMPH_NODE")),
+    ("mesentery", _CUES.source("ORGAN_MESENTERY")),
+    ("peritoneum", _CUES.source("ORGAN_PERITONEUM")),
+    ("bone", _CUES.source("ORGAN_BONE")),
+    ("bowel", _CUES.source("ORGAN_BOWEL")),
+    ("adrenal", _CUES.source("ORGAN_ADRENAL")),
+    ("other", _CUES.source("ORGAN_OTHER")),
     # "soft tissue"/"subcutaneous" describe a mass more often than they place it ("a soft tissue nodule in the
     # distal ileum" is bowel): a weak organ that a named organ after the noun outranks.
-    ("soft_tissue", r"subcutaneous|soft[\s-]+tissue"),
+    ("soft_tissue", _CUES.source("ORGAN_SOFT_TISSUE")),
 ]
 ORGAN_RE = re.compile("|".join(f"(?P<g{i}>\\b(?:{p})(?![\\w]))" for i, (_, p) in enumerate(_ORGAN_PATTERNS)), re.I)
 _GROUP_ORGAN = {f"g{i}": organ for i, (organ, _) in enumerate(_ORGAN_PATTERNS)}
 
 
 #: First three letters of every organ word ORGAN_RE can start with: the big alternation is only tried there.
+#: An organ word added to the lexicon with a new start needs it here too (tests/extractors/test_imaging_units.py
+#: generates every organ cue's words and fails on one this list would skip).
 _ORGAN_PREFIXES = frozenset("""
 hep spl por ren mes inf ven ivc aor smv sma rig lef lin lun pul ple per liv int cou cau bot bil seg pan unc lym nod
 ade omt ome car bon oss ske ver spi sac ili isc pub ace fem hum rib ste sca cla cal sku bow ile jej duo col rec sig
@@ -271,15 +271,12 @@ WEAK_ORGANS = {"soft_tissue": 3.0}
 
 #: "mass in the pancreatic tail", "lesion of segment 7". Not "adjacent to"/"near": a nodule next to the
 #: liver is not in it.
-_PP_AFTER = re.compile(r"^[\s,]*(?:\w+\s+){0,2}?(?:in|of|within|involving|at|throughout|along|from|on|arising\s+from)"
-                       r"\s+(?:the\s+|both\s+|a\s+|an\s+)?(?:(?:distal|proximal|mid|terminal|lower|upper|small|right|left|"
-                       r"anterior|posterior|lateral|medial|\d{1,2}(?:st|nd|rd|th))\s+){0,3}", re.I)
+_PP_AFTER = _CUES["PP_AFTER"]
 #: An organ word after the noun but past a new negated statement ("... the known primary no lymphadenopathy"):
 #: dictated run-on text without full stops.
-_NEW_STATEMENT = re.compile(r"\b(?:no|without|there|impression)\b", re.I)
+_NEW_STATEMENT = _CUES["NEW_STATEMENT"]
 _NP_GAP = re.compile(r"^[\s\w/+-]{0,40}$")
-_GAP_STOP = re.compile(r"\b(?:in|of|within|at|and|or|with|is|are|was|were|has|have|measuring|measures|the|to|"
-                       r"from|which|that|seen|noted|identified|by|on)\b", re.I)
+_GAP_STOP = _CUES["GAP_STOP"]
 
 
 def is_premodifier_gap(gap: str) -> bool:
@@ -325,14 +322,7 @@ def attribute_organ(text: str, start: int, end: int,
 _OCR_HINT = re.compile(r"rn|RN|[a-z]I|[A-Z]l")  # where a repair may be needed; the word around it is then read
 _OCR_WORD = re.compile(r"[A-Za-z]+")
 #: Words an "rn" -> "m" repair may produce (the repair is only made when the result is one of them).
-_OCR_RN_TARGETS = re.compile(
-    r"(?:metasta\w*|mets|segm\w*|mm|cm|mass(?:es)?|lymph\w*|(?:un)?remarkabl\w*|multi\w*|(?:in)?numer\w*|measur\w*|"
-    r"mesenter\w*|small\w*|mild\w*|marrow|main|medial\w*|dome|ha?emangiom\w*|tumou?r\w*|primary|some|same|maxim\w*|"
-    r"minim\w*|immediate\w*|common|mediastin\w*|muscle\w*|remain\w*|enhancem\w*|margin\w*|(?:ab)?normal\w*|"
-    r"hypoattenuat\w*|hyperattenuat\w*|lumen|mural|intramural|submucosal|mucosa\w*|omentum|omental|image\w*|imaging|"
-    r"embol\w*|somatostatin|malignan\w*|mesorect\w*|manifest\w*|medium|moderate\w*|marked\w*|max|mid|more|most|"
-    r"impression|comparison|clinical|history|findings|from|multifocal|miliary|myriad|many|numerous|innumerable|"
-    r"maximal|symptom\w*|myocard\w*|sternum|sternal)")
+_OCR_RN_TARGETS = _CUES["OCR_RN_TARGETS"]
 
 
 def _fix_l_i(word: str) -> str:
@@ -349,7 +339,7 @@ def _fix_l_i(word: str) -> str:
 _DIGIT_HINT = re.compile(r"[A-Za-z][10]|[10][A-Za-z]")
 _DIGIT_TOKEN = re.compile(r"(?<![\w.,])[A-Za-z10]+(?![\w])")
 #: Numbers with a unit or ordinal written on ("10mm", "1st", "10min"), never words.
-_NUMBER_WORD = re.compile(r"[10]+(?:mm|cm|min|mins|mg|ml|mbq|gbq|kg|hr|hrs|h|d|y|yr|yrs|mo|wk|wks|st|th|x|am|pm|s|sec|cc)", re.I)
+_NUMBER_WORD = _CUES["NUMBER_WORD"]
 #: Short words a 1/0 repair may give although the token has fewer than three letters.
 _SHORT_REPAIRS = frozenset({"all", "ill", "old", "of", "on", "no", "to", "lo", "low", "also", "nil", "lobe", "node", "liver",
                             "lung", "bone", "left", "soft", "colon", "large", "small", "oval", "solid"})

@@ -9,40 +9,37 @@ from __future__ import annotations
 
 import re
 
+from pipeline.lexicon import load_lexicon
+
+_CUES = load_lexicon("pathology_common")
+
 #: (pattern, primary_site value) — first match wins, so specific parts precede "small bowel".
 _PRIMARY = [
-    (r"pancrea|whipple", "pancreas"),
-    (r"ile(?:um|al)|ileo-?c(?:a)?ecal", "ileum"),
-    (r"jejun", "jejunum"),
-    (r"duoden", "duodenum"),
-    (r"small[-\s]+(?:bowel|intestin)", "small_bowel"),
-    (r"stomach|gastric|gastrectomy", "stomach"),
-    (r"appendi|append(?:ic)?ectomy", "appendix"),
-    (r"c(?:a)?ec(?:um|al)", "cecum"),
-    (r"colon|colorectal|colectomy", "colon"),
-    (r"rect(?:um|al)", "rectum"),
-    (r"lung|pulmonary|bronch|(?:upper|middle|lower)\s+lobe", "lung"),
+    (_CUES.source("PRIMARY_PANCREAS"), "pancreas"),
+    (_CUES.source("PRIMARY_ILEUM"), "ileum"),
+    (_CUES.source("PRIMARY_JEJUNUM"), "jejunum"),
+    (_CUES.source("PRIMARY_DUODENUM"), "duodenum"),
+    (_CUES.source("PRIMARY_SMALL_BOWEL"), "small_bowel"),
+    (_CUES.source("PRIMARY_STOMACH"), "stomach"),
+    (_CUES.source("PRIMARY_APPENDIX"), "appendix"),
+    (_CUES.source("PRIMARY_CECUM"), "cecum"),
+    (_CUES.source("PRIMARY_COLON"), "colon"),
+    (_CUES.source("PRIMARY_RECTUM"), "rectum"),
+    (_CUES.source("PRIMARY_LUNG"), "lung"),
 ]
 _PRIMARY_RE = [(re.compile(p, re.I), v) for p, v in _PRIMARY]
 
 _SPECIMEN = [
-    (r"lymph\s*node|\bln\b", "lymph_node"),
-    (r"liver|hepat(?!ic\s+flexure)|hepar", "liver"),
-    (r"pancrea|whipple", "pancreas"),
-    (r"small\s+(?:bowel|intestin)|ile(?:um|al)|ileo-?c(?:a)?ecal|jejun|duoden", "small_bowel"),
+    (_CUES.source("SPECIMEN_LYMPH_NODE"), "lymph_node"),
+    (_CUES.source("SPECIMEN_LIVER"), "liver"),
+    (_CUES.source("SPECIMEN_PANCREAS"), "pancreas"),
+    (_CUES.source("SPECIMEN_SMALL_BOWEL"), "small_bowel"),
 ]
 _SPECIMEN_RE = [(re.compile(p, re.I), v) for p, v in _SPECIMEN]
 
 #: Words that open a sentence about another tumour: a NET grade/differentiation near them is not ours.
-FOREIGN_CUES = re.compile(
-    r"\b(?:gleason|nottingham|bloom|elston|fuhrman|isup|fnclcc|who\s+cns|glioma|glioblastoma|astrocytoma|"
-    r"oligodendroglioma|meningioma|adenocarcinoma|squamous|urothelial|ductal\s+carcinoma|lobular|lymphoma|"
-    r"hepatocellular|cholangiocarcinoma|renal\s+cell|sarcoma|melanoma|panin|dysplasia|intraepithelial|"
-    r"adenoma|cassettes?|(?<!cell\s)blocks?|steatosis|fibrosis|inflammation|nuclear|edmondson|ain|cin|vin|b-cell|t-cell|"
-    r"gist|stromal)\b", re.I)
-NE_CUES = re.compile(
-    r"\b(?:neuro-?endocrine|endocrine|carcinoid|p?net|nec|nen|minen|ki-?\s?67|mib-?1|mitos[ie]s|mitotic|"
-    r"insulinoma|gastrinoma|islet)\b", re.I)
+FOREIGN_CUES = _CUES["FOREIGN_CUES"]
+NE_CUES = _CUES["NE_CUES"]
 
 
 def primary_organ(text: str) -> str | None:
@@ -86,18 +83,10 @@ def line_of(text: str, pos: int) -> str:
     return text[start:end if end >= 0 else len(text)]
 
 #: Organ words that can name a specimen (checked in a header body, first one wins).
-ORGAN_RE = re.compile(
-    r"\b(?:(?:[a-z]+\s+)?lymph\s*nodes?|LN|liver|hepatic|hepar|pancrea\w*|whipple|small\s+(?:bowel|intestin\w*)|"
-    r"(?:terminal\s+)?ile(?:um|al)|ileo-?c(?:a)?ecal|jejun\w*|duoden\w*|stomach|gastric|colon|colonic|rect(?:um|al)|"
-    r"appendi\w*|c(?:a)?ecum|lung|bronch\w*|omentum|omental|peritone\w*|mesenter\w*|ovar\w*|bone|skin|breast|"
-    r"kidney|adrenal|spleen|bladder|brain|soft\s+tissue|thyroid|(?:upper|middle|lower)\s+lobe|prostat\w*|uter\w*|cervix|"
-    r"endometri\w*|testis|o?esophag\w*|gallbladder|bile\s+duct|thym\w*|pleura\w*|retroperitone\w*|"
-    r"gastrectomy|(?:hemi)?colectomy|hepatectomy|append(?:ic)?ectomy)\b", re.I)
+ORGAN_RE = _CUES["ORGAN"]
 #: Procedure words; a biopsy word or else a resection word.
-PROC_RE = re.compile(
-    r"\b(?:biops(?:y|ies)|bx|core|fna|fnb|fine[-\s]needle|needle|eus[-\s]guided|cytolog\w*|curett\w*|punch|"
-    r"brush\w*|aspirat\w*|cell\s+block|resect\w*|\w+ectomy|whipple|excision\w*|enucleat\w*|explant)\b", re.I)
-_BIOPSY_WORD = re.compile(r"biops|bx|core|fna|fnb|needle|eus|cytolog|curett|punch|brush|aspirat|cell\s+block", re.I)
+PROC_RE = _CUES["PROC"]
+_BIOPSY_WORD = _CUES["BIOPSY_WORD"]
 
 
 def procedure_kind(word: str, after: str = "") -> str:

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import re
 
+from pipeline.lexicon import load_lexicon
+
+_CUES = load_lexicon("pathology_units")
+
 GRADES = ("G1", "G2", "G3")
 
 #: OCR confusions for the digit 1 seen in scanned reports ("I%", "l%", "0110 hpf" is not fixable).
 _OCR_ONE = {"i": "1", "l": "1", "|": "1"}
 _NUM = re.compile(r"\d+(?:[.,]\d+)?")
-_RANGE_SEP = re.compile(r"\s*(?:-|–|—|to|or)\s*%?\s*", re.I)
-_COUNT = re.compile(r"(\d[\d,]*)\s*(?:(?:positive|stained|labell?ed|immunoreactive)\s+)?(?:/|of|out\s+of|in)\s*(\d[\d,]*)", re.I)
+_RANGE_SEP = _CUES["RANGE_SEP"]
+_COUNT = _CUES["COUNT"]
 _WORDS = {"zero": 0, "no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a single": 1, "single": 1, "rare": 1}
-_NO_VALUE = re.compile(
-    r"pending|to follow|in progress|will be (?:reported|issued)|not (?:performed|done|assessed|assessable|evaluable"
-    r"|available|possible|interpretable)|cannot be (?:assessed|evaluated|performed|determined)|insufficient|non-?contributory"
-    r"|unavailable|not applicable|n/?a\b|deferred", re.I)
+_NO_VALUE = _CUES["NO_VALUE"]
 
 
 def to_float(text: str) -> float | None:

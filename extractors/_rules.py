@@ -25,8 +25,6 @@ pattern is only tried where one of them occurs (``_base.finditer``).
 """
 from __future__ import annotations
 
-import difflib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +33,9 @@ from re import _parser as sre_parse
 from typing import Any, Iterable
 
 from pipeline.errors import RuleFileError
+from pipeline.rule_files import DEFINE_KEYS, check_keys, expand_defines, load_defines, read_lines
 
 RULE_KEYS = {"id", "label", "literal", "pattern", "norm", "attrs", "span", "case", "comment"}
-DEFINE_KEYS = {"define", "pattern", "comment"}
-_DEFINE_REF = re.compile(r"<<([A-Z0-9_]+)>>")
 
 
 @dataclass(frozen=True)
@@ -167,66 +164,14 @@ def _item(op: Any, av: Any) -> frozenset[str] | None:
     return None
 
 
-def _expand(pattern: str, defines: dict[str, str], where: str, depth: int = 0) -> str:
-    if depth > 10:
-        raise RuleFileError(f"[R006] {where}: definitions nest too deeply")
-
-    def sub(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name not in defines:
-            close = difflib.get_close_matches(name, list(defines), n=1)
-            hint = f" (did you mean <<{close[0]}>>?)" if close else ""
-            raise RuleFileError(f"[R005] {where}: unknown definition <<{name}>>{hint}")
-        return "(?:" + _expand(defines[name], defines, where, depth + 1) + ")"
-
-    return _DEFINE_REF.sub(sub, pattern)
-
-
-def _read_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    out = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RuleFileError(f"[R000] cannot read rule file {path}: {exc}") from exc
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("//"):
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise RuleFileError(f"[R001] {path.name}:{lineno}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(obj, dict):
-            raise RuleFileError(f"[R001] {path.name}:{lineno}: each line must be a JSON object")
-        out.append((lineno, obj))
-    return out
-
-
-def load_defines(path: Path) -> dict[str, str]:
-    defines: dict[str, str] = {}
-    if not path.exists():
-        return defines
-    for lineno, obj in _read_lines(path):
-        _check_keys(obj, DEFINE_KEYS, f"{path.name}:{lineno}")
-        defines[obj["define"]] = obj["pattern"]
-    return defines
-
-
-def _check_keys(obj: dict[str, Any], allowed: set[str], where: str) -> None:
-    for key in obj:
-        if key not in allowed:
-            close = difflib.get_close_matches(key, sorted(allowed), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise RuleFileError(f"[R002] {where}: unknown key '{key}'{hint}")
-
-
 def load_rules(path: str | Path, shared_defines: dict[str, str] | None = None) -> list[Rule]:
     """Load and compile one extractor's rule file; fails at load on any defect."""
     path = Path(path)
-    lines = _read_lines(path)
+    lines = read_lines(path)
     defines = dict(shared_defines if shared_defines is not None else load_defines(path.parent / "_defines.jsonl"))
     for lineno, obj in lines:
         if "define" in obj:
-            _check_keys(obj, DEFINE_KEYS, f"{path.name}:{lineno}")
+            check_keys(obj, DEFINE_KEYS, f"{path.name}:{lineno}")
             defines[obj["define"]] = obj["pattern"]
     rules: list[Rule] = []
     seen: set[str] = set()
@@ -234,7 +179,7 @@ def load_rules(path: str | Path, shared_defines: dict[str, str] | None = None) -
         if "define" in obj:
             continue
         where = f"{path.name}:{lineno}"
-        _check_keys(obj, RULE_KEYS, where)
+        check_keys(obj, RULE_KEYS, where)
         for required in ("id", "label", "pattern"):
             if not obj.get(required):
                 raise RuleFileError(f"[R003] {where}: rule needs '{required}'")
@@ -243,7 +188,7 @@ def load_rules(path: str | Path, shared_defines: dict[str, str] | None = None) -
         if rid in seen:
             raise RuleFileError(f"[R004] {where}: duplicate rule id")
         seen.add(rid)
-        expanded = _expand(obj["pattern"], defines, where)
+        expanded = expand_defines(obj["pattern"], defines, where)
         flags = 0 if obj.get("case") else re.IGNORECASE
         try:
             regex = re.compile(expanded, flags)

@@ -23,10 +23,14 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from pipeline.lexicon import load_lexicon
+
 from ._base import flag
 from ._base import value as span_value
 from ._doc_index import DocIndex, Sentence, doc_text
 from ._imaging_units import count_category, is_premodifier_gap, side_of_segment
+
+_CUES = load_lexicon("imaging_report")
 
 FINDINGS = "findings"
 TARGETS = "lesion_targets"
@@ -37,96 +41,60 @@ IMAGING_COLUMNS = (
     "hilar_or_central_bile_duct", "liver_involvement_percent", "disease_trend",
 )
 
-_BENIGN_CLAUSE = re.compile(
-    r"\b(?:(?:likely|probably|presumably|presumed|most\s+likely|almost\s+certainly|in\s+keeping\s+with|consistent\s+with|"
-    r"compatible\s+with|representing|represents?|suggestive\s+of|typical\s+of|characteristic\s+of|(?:is|are)(?=\s+(?:a|an|"
-    r"simple|small|benign|tiny|stable|known)\b))\s+(?:(?:represents?|representing|reflects?|to\s+be|be)\s+)?(?:(?:small|simple|"
-    r"benign|tiny|a|an|hepatic|liver|biliary|lipid[- ]rich|typical|incidental|stable|known|unchanged|flash[- ]filling|"
-    r"sclerosed|calcified)\s+)*(?:benign|cysts?|ha?emangiom\w*|FNH|"
-    r"focal\s+nodular|hamartom\w*|adenom\w*|perfusion|focal\s+fat|fatty|shunts?|THAD)|benign)\b", re.I)
+_BENIGN_CLAUSE = _CUES["BENIGN_CLAUSE"]
 #: "A 9 mm lesion in S5 is T2 bright and follows blood pool, a haemangioma.": the benign diagnosis in apposition.
-_BENIGN_APPOSITION = re.compile(
-    r"(?:,|\s[-–—:]|[-–—]\s)\s*(?:(?:a|an|likely|probably|presumed|presumably|most\s+likely|benign|in\s+keeping\s+with|typical\s+of|i\.e\.)\s+)*(?:(?:small|simple|benign|"
-    r"typical|flash[- ]filling|tiny|hepatic)\s+)*(?:cysts?|ha?emangiom\w*|FNH|focal\s+nodular\s+hyperplasia|"
-    r"hamartom\w*|perfusion\s+\w+|focal\s+fat\w*|ablation\s+(?:zone|cavity|defect)s?)\s*(?:[,(]?\s*(?:benign|stable|unchanged|as\s+before)\s*\)?\s*)?[.]?\s*$", re.I)
+_BENIGN_APPOSITION = _CUES["BENIGN_APPOSITION"]
 #: A lesion that is gone or has no viable tumour left ("has resolved", "no longer visible", "completely necrotic
 #: ... no arterial enhancement", "non-enhancing and necrotic ... no viable tumour"); not "largely necrotic but retains
 #: a residual enhancing component".
-_NOT_VIABLE = re.compile(
-    r"\b(?:(?:has|have)\s+(?:now\s+)?(?:completely\s+)?(?:resolved|disappeared)|no\s+longer\s+(?:\w+\s+){0,1}(?:seen|"
-    r"visible|identified|evident|demonstrated|avid|apparent)|(?:completely|entirely|fully|totally)\s+necrotic|"
-    r"non-?enhancing\s+and\s+necrotic|necrotic\s+and\s+non-?enhancing|no\s+(?:residual\s+)?viable\s+(?:tumou?r|disease)|"
-    r"no\s+residual\s+(?:enhanc\w*|tumou?r|disease))", re.I)
-_VIABLE = re.compile(r"\b(?:residual\s+(?:\w+\s+){0,2}(?:enhanc\w*|viable|tumou?r|disease)|viable|"
-                     r"(?:are|is|now|became)\s+smaller|partial(?:ly)?\s+respon\w*|measur\w*\s+\d|"
-                     r"recurren\w*|(?:arterial(?:ly)?\s+)?enhancing\s+component)\b", re.I)
-_TREATED_BEFORE = re.compile(r"\b(?:treated|ablated|resected|embolised|embolized|complete(?:\s+metabolic)?\s+response\s+of|(?:complete|total)\s+(?:necrosis|resolution)\s+of)\b[^.;,]{0,35}$", re.I)
-_AND_NEXT = re.compile(r",\s*and\b|\band\s+(?:a|an|the|another|two|three)\b", re.I)
+_NOT_VIABLE = _CUES["NOT_VIABLE"]
+_VIABLE = _CUES["VIABLE"]
+_TREATED_BEFORE = _CUES["TREATED_BEFORE"]
+_AND_NEXT = _CUES["AND_NEXT"]
 #: A later sentence that goes on about the lesion just described.
-_ANAPHOR = re.compile(r"\s*(?:it|this|its|which|the\s+(?:lesion|mass|metastasis|tumou?r))\b", re.I)
-_SEGMENT_WORD = re.compile(r"\b(?:segments?|segs?|s[1-8][ab]?|caudate|lobe)\b", re.I)
-_COMPONENT_NOUN = re.compile(r"\b(?:focus|foci|nodules?|components?|areas?|portions?|rims?|tissue|tumou?r|disease)\b", re.I)
-_RESIDUAL_BEFORE = re.compile(r"\b(?:residual|persistent|remaining)\s+(?:[\w-]+\s+){0,3}$", re.I)
-_RESIDUAL_AFTER = re.compile(r"\s*(?:of|with)\s+(?:[\w-]+\s+){0,2}?(?:residual|persistent|remaining)\b", re.I)
-_TREATED_WORD = re.compile(r"\b(?:treated|ablat\w*|emboli[sz]\w*|chemoemboli[sz]\w*|TACE|TARE|SIRT|PRRT|radioemboli[sz]\w*|"
-                           r"post[- ]?(?:TACE|ablation|treatment|embolisation|embolization))\b", re.I)
-_RESECTED_HISTORY = re.compile(r"\b(?:history\s+of|h/o|hx\s+of|s/p|status\s+post|resected|resection|post[- ]?resection|"
-                               r"ablated|treated\s+with)\b", re.I)
-_NOT_ZERO = re.compile(r"\b(?:new|other|additional|further|more|enlarging|growing|suspicious\s+new|residual\s+new)\b", re.I)
-_BREAK = re.compile(r";|,\s+and\b|\band\s+(?:a|an|another|two|three|the)\b|\bwhereas\b|\bwhile\b|\bwith\s+(?:a|an)\b|"
-                    r"\b(?:also|additionally)\b|\.\s", re.I)
-_STRONG_NOUN = re.compile(r"\b(?:mass(?:es)?|tumou?rs?|neoplasms?|deposits?|implants?)\b", re.I)
-_CONTRAST = re.compile(r";|\b(?:whereas|while|but|however|although)\b", re.I)
-_DISEASE_CUE = re.compile(
-    r"\b(?:metasta\w*|malignan\w*|suspicious|concerning|worrisome|avid\w*|uptake|enlarged|enlarging|pathologic\w*|"
-    r"necrotic|bulky|conglomerate|primary|tumou?r\w*|neoplas\w*|deposits?|implants?|carcinoma\w*|NET|neuroendocrine|"
-    r"spiculated|desmoplas\w*|infiltrat\w*|increas\w*|new|progress\w*|disease|involvement|(?:in\s+keeping|consistent|"
-    r"compatible)\s+with)\b", re.I)
-_SITE_BLOCK = re.compile(
-    r"\b(?:not\s+(?:pathologically\s+)?enlarged|non-?enlarged|normal[- ]sized|normal\s+in\s+size|subcentimet\w*|"
-    r"sub-centimet\w*|reactive|non-?pathologic\w*|not\s+pathologic\w*|benign|physiolog\w*|unremarkable|within\s+normal|"
-    r"indeterminate|non-?specific|likely\s+(?:inflammatory|atelectasis|infectious|degenerative)|granulom\w*|"
-    r"degenerative|no(?:ne)?\s+(?:suspicious|pathologic\w*|enlarged)|not\s+(?:suspicious|avid)|non-?avid|adenom\w*|lipid[- ]rich|"
-    r"bone\s+islands?|(?:simple|benign)\s+cysts?|ha?emangiom\w*)\b", re.I)
+_ANAPHOR = _CUES["ANAPHOR"]
+_SEGMENT_WORD = _CUES["SEGMENT_WORD"]
+_COMPONENT_NOUN = _CUES["COMPONENT_NOUN"]
+_RESIDUAL_BEFORE = _CUES["RESIDUAL_BEFORE"]
+_RESIDUAL_AFTER = _CUES["RESIDUAL_AFTER"]
+_TREATED_WORD = _CUES["TREATED_WORD"]
+_RESECTED_HISTORY = _CUES["RESECTED_HISTORY"]
+_NOT_ZERO = _CUES["NOT_ZERO"]
+_BREAK = _CUES["BREAK"]
+_STRONG_NOUN = _CUES["STRONG_NOUN"]
+_CONTRAST = _CUES["CONTRAST"]
+_DISEASE_CUE = _CUES["DISEASE_CUE"]
+_SITE_BLOCK = _CUES["SITE_BLOCK"]
 #: Words that make a *node or nodule* benign but not a mass ("calcified node" vs "calcified mesenteric mass").
 #: An organ heading followed by a negative ("Nodes: none enlarged.", "Peritoneum: No ascites or nodularity.",
 #: "Lymph nodes: No nodal disease."): the site was addressed and is free; never a site by itself.
-_HEADING_NEGATIVE = re.compile(r"\s*:\s*(?:no|none|nil|not|normal|unremarkable|negative|clear|free|within\s+normal)\b", re.I)
-_ONLY_FLUID = re.compile(r"\s*:\s*no\s+(?:(?:free\s+)?fluid|ascites)\s*[.]?\s*$", re.I)
-_HEDGED_BENIGN_TAIL = re.compile(r"\s*(?:(?:are|is)\s+)?(?:most\s+|more\s+)?(?:likely|probably|presumably|in\s+keeping)\b", re.I)
-_PRIOR_ASIDE = re.compile(r"\((?:previously|prior|was|baseline)\b", re.I)
-_TREATED_CHANGE = re.compile(r"\b(?:necro\w*|treated|ablat\w*|emboli[sz]\w*|viable)\b", re.I)
+_HEADING_NEGATIVE = _CUES["HEADING_NEGATIVE"]
+_ONLY_FLUID = _CUES["ONLY_FLUID"]
+_HEDGED_BENIGN_TAIL = _CUES["HEDGED_BENIGN_TAIL"]
+_PRIOR_ASIDE = _CUES["PRIOR_ASIDE"]
+_TREATED_CHANGE = _CUES["TREATED_CHANGE"]
 #: A sentence about the disease as a whole: "Disease remains SSTR-avid", "The residual tumour is receptor-positive".
-_DISEASE_SUBJECT = re.compile(r"\s*(?:(?:impression|conclusion)\s*:\s*)?(?:\d+[.)]\s*)?(?:the\s+)?(?:residual\s+|remaining\s+|"
-                              r"known\s+|metastatic\s+|overall\s+)*(?:disease|tumou?r(?:\s+burden)?)\s+"
-                              r"(?:remains?|is|are|appears?|continues?\s+to\s+be)\b", re.I)
-_WORKUP = re.compile(r"\b(?:recommend(?:ed|s)?|suggest(?:ed)?|consider|advise[ds]?)\s+(?:(?:a|an|further|dedicated|"
-                     r"clinical|targeted|non-?urgent)\s+)*(?:ultrasound|us\b|correlation|evaluation|assessment|work-?up|"
-                     r"follow[- ]?up|endoscopy|colonoscopy|gynae?cological\s+review)", re.I)
-_MALIGNANT_CALL = re.compile(r"\b(?:metasta\w*|suspicious|malignan\w*|primary|tumou?r|deposits?|recurren\w*)\b", re.I)
-_NON_AVID = re.compile(r"\bnon-?avid\b|\bnot\s+avid\b", re.I)
-_WEAK_SITE_BLOCK = re.compile(r"\bcalcified\b", re.I)
-_NEGATED_CUE = re.compile(r"\b(?:no|without|absent|lacks?|not)\s+(?:\w+\s+){0,2}?(?:uptake|avid\w*|enlarg\w*|suspicious|"
-                          r"pathologic\w*)\b", re.I)
-_PHYSIOLOGIC = re.compile(r"\b(?:physiolog\w*|biodistribution|normal\s+(?:uptake|distribution|tracer))\b", re.I)
-_FDG = re.compile(r"\b(?:FDG|fluorodeoxyglucose|18F-FDG)\b", re.I)
-_SSTR = re.compile(r"\b(?:dotatate|dotatoc|dotanoc|dota|somatostatin|sstr|octreo\w*|pentetreotide|ga-?68|68-?ga|cu-?64|64-?cu)\b", re.I)
-_SUV_REFERENCE = re.compile(r"(?:background|reference|blood\s+pool|mediastin\w*|physiolog\w*|normal\s+(?:liver|spleen|hepatic)|"
-                            r"spleen|splenic|liver\s+parenchyma|hepatic\s+parenchyma|uncinate)[^.;]{0,25}$", re.I)
-_BENIGN_UPTAKE = re.compile(r"\b(?:likely|probably|presumed|presumably|in\s+keeping\s+with|consistent\s+with)?\s*benign\b|"
-                            r"\b(?:inflammatory|degenerative|post[- ]?surgical|fibroid|leiomyom\w*)\b", re.I)
-_ABSENCE = re.compile(r"(?:no|without|absent|lack)\b", re.I)
+_DISEASE_SUBJECT = _CUES["DISEASE_SUBJECT"]
+_WORKUP = _CUES["WORKUP"]
+_MALIGNANT_CALL = _CUES["MALIGNANT_CALL"]
+_NON_AVID = _CUES["NON_AVID"]
+_WEAK_SITE_BLOCK = _CUES["WEAK_SITE_BLOCK"]
+_NEGATED_CUE = _CUES["NEGATED_CUE"]
+_PHYSIOLOGIC = _CUES["PHYSIOLOGIC"]
+_FDG = _CUES["FDG"]
+_SSTR = _CUES["SSTR"]
+_SUV_REFERENCE = _CUES["SUV_REFERENCE"]
+_BENIGN_UPTAKE = _CUES["BENIGN_UPTAKE"]
+_ABSENCE = _CUES["ABSENCE"]
 #: "uptake above background pancreas (SUVmax 3.4)": the SUV is the lesion's, compared with the background.
-_COMPARATIVE = re.compile(r"\b(?:above|than|over|exceeding|relative\s+to|compared\s+(?:to|with))\s+(?:the\s+)?$", re.I)
+_COMPARATIVE = _CUES["COMPARATIVE"]
 #: A change that says tumour seen before is gone (a shrinking ablation zone is not one).
-_RESOLVED = re.compile(r"\b(?:resol\w*|no\s+longer|complete\s+(?:metabolic\s+)?response|disappear\w*)", re.I)
-_OTHER_HILUM = re.compile(r"\b(?:splenic|renal|pulmonary|lung|kidney)\s+$", re.I)
-_REMOTE = re.compile(r"\b(?:remote|away|separate|separated|distant|clear)\s+(?:from|of)\b|"
-                     r"\b(?:fat|cleavage)\s+plane\s+(?:is\s+)?(?:preserved|maintained)\b|\bpreserved\s+(?:fat|cleavage)\s+plane\b|\bneither\b|\bnone\s+of\b|\bdoes\s+not\b|"
-                     r"\bdo\s+not\b|\bwithout\s+(?:\w+\s+){0,2}?(?:contact|abutment|involvement|encasement|invasion)\b", re.I)
+_RESOLVED = _CUES["RESOLVED"]
+_OTHER_HILUM = _CUES["OTHER_HILUM"]
+_REMOTE = _CUES["REMOTE"]
 #: "Hilum and central bile ducts free of tumour", "the hepatic veins are spared".
-_FREE_AFTER = re.compile(r"[\w\s,]{0,50}?\b(?:free\s+of|clear\s+of|spared|uninvolved|not\s+involved)\b", re.I)
-_NO_OTHER = re.compile(r"\bno\s+(?:other|additional|further|new)\b|\belsewhere\b", re.I)
+_FREE_AFTER = _CUES["FREE_AFTER"]
+_NO_OTHER = _CUES["NO_OTHER"]
 
 
 def _attrs(span: Span) -> dict[str, Any]:

@@ -8,22 +8,38 @@ from __future__ import annotations
 
 import re
 
+from pipeline.lexicon import load_lexicon
+
 from ._base import ExtractorSpec, Finding, register
 from ._pathology_base import ClaimingExtractor
 
+_CUES = load_lexicon("immunostain")
+
 SPEC = ExtractorSpec(name="immunostain", order=68)
 
-_MARKERS = [
-    (r"synapto\w*", "synaptophysin"), (r"chromogranin(?:[-\s]?a)?|cga", "chromogranin"),
-    (r"sstr-?2a?|somatostatin\s+receptor\s+(?:type\s+)?2a?", "SSTR2"), (r"cd56", "CD56"), (r"insm-?1", "INSM1"),
-    (r"cdx-?2", "CDX2"), (r"ttf-?1", "TTF-1"), (r"isl-?1", "ISL1"), (r"pax-?8", "PAX8"), (r"pdx-?1", "PDX1"),
-    (r"(?:cyto)?keratin|ck\s?(?:8/18|7|20|19)|ae1/ae3", "keratin"), (r"p53", "p53"), (r"rb1?", "Rb"),
-    (r"serotonin", "serotonin"), (r"gastrin", "gastrin"), (r"insulin", "insulin"), (r"glucagon", "glucagon"),
-    (r"somatostatin", "somatostatin"),
+_MARKERS = [  # (pattern, marker name): the patterns are in configs/lexicons/immunostain.jsonl
+    (_CUES.source("MARKER_SYNAPTOPHYSIN"), "synaptophysin"),
+    (_CUES.source("MARKER_CHROMOGRANIN"), "chromogranin"),
+    (_CUES.source("MARKER_SSTR2"), "SSTR2"),
+    (_CUES.source("MARKER_CD56"), "CD56"),
+    (_CUES.source("MARKER_INSM1"), "INSM1"),
+    (_CUES.source("MARKER_CDX2"), "CDX2"),
+    (_CUES.source("MARKER_TTF1"), "TTF-1"),
+    (_CUES.source("MARKER_ISL1"), "ISL1"),
+    (_CUES.source("MARKER_PAX8"), "PAX8"),
+    (_CUES.source("MARKER_PDX1"), "PDX1"),
+    (_CUES.source("MARKER_KERATIN"), "keratin"),
+    (_CUES.source("MARKER_P53"), "p53"),
+    (_CUES.source("MARKER_RB"), "Rb"),
+    (_CUES.source("MARKER_SEROTONIN"), "serotonin"),
+    (_CUES.source("MARKER_GASTRIN"), "gastrin"),
+    (_CUES.source("MARKER_INSULIN"), "insulin"),
+    (_CUES.source("MARKER_GLUCAGON"), "glucagon"),
+    (_CUES.source("MARKER_SOMATOSTATIN"), "somatostatin"),
 ]
 MARKER_RE = re.compile(r"\b(?:" + "|".join(f"(?P<m{i}>{p})" for i, (p, _) in enumerate(_MARKERS)) + r")(?![\w])", re.I)
-_POS = re.compile(r"^(?:\+|positive|pos|immunoreactive|reactive|expressed|retained|present|stain\w*)$", re.I)
-_STOP = re.compile(r"\b(?:negative|positive|but|while|whereas|except|however)\b", re.I)
+_POS = _CUES["POS"]
+_STOP = _CUES["STOP"]
 
 
 def marker_name(text: str) -> str | None:

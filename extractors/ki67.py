@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import re
 
+from pipeline.lexicon import load_lexicon
+
 from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_units import no_value, parse_percent
 
+_CUES = load_lexicon("ki67")
+
 SPEC = ExtractorSpec(name="ki67", order=60)
-_HOT = re.compile(r"hot[-\s]?spots?", re.I)
-_LABEL_BEFORE = re.compile(r"(?:ki[-\s]?67|mib[-\s]?1|prolifera\w+\s+index|labell?ing\s+index)[^.;\n]*$", re.I)
-_QUAL_BEFORE = re.compile(
-    r"(?:approximately|approx\.?|about|around|roughly|~|≈|up\s+to|less\s+than|fewer\s+than|under|below|<\s*=?|≤|"
-    r"greater\s+than|more\s+than|over|>\s*=?|≥|at\s+least)\s*$", re.I)
+_HOT = _CUES["HOT"]
+_LABEL_BEFORE = _CUES["LABEL_BEFORE"]
+_QUAL_BEFORE = _CUES["QUAL_BEFORE"]
 #: Another immunostain or cell population named between a Ki-67 label and a percentage.
-_OTHER_STAIN = re.compile(
-    r"\b(?:synapto\w*|chromogranin|cga|sstr-?2a?|somatostatin|cd56|insm-?1|cdx-?2|ttf-?1|isl-?1|pax-?8|pdx-?1|"
-    r"(?:cyto)?keratin|p53|rb1?|atrx|daxx|er|pr|her-?2|bcl-?\d|myc|cd\d+|gastrin|serotonin|insulin|glucagon)\b", re.I)
+_OTHER_STAIN = _CUES["OTHER_STAIN"]
 #: A Ki-67 label somewhere before ('We repeated the Ki-67 immunostain. ... the index is 9%').
-_LABEL_NEAR = re.compile(r"\b(?:ki[-\s]?67|mib[-\s]?1)\b", re.I)
-_AVERAGE = re.compile(r"\b(?:average|overall|global|mean)\b", re.I)
+_LABEL_NEAR = _CUES["LABEL_NEAR"]
+_AVERAGE = _CUES["AVERAGE"]
 
 
 def _bound(text: str) -> str | None:

@@ -20,39 +20,39 @@ from typing import Iterable
 
 from spacy.tokens import Doc, Span
 
+from pipeline.lexicon import load_lexicon
+
 from ._doc_index import DocIndex, doc_text
 from ._base import ExtractorSpec, Finding, register, set_values, value
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import ORGAN_SITE, attribute_organ, parse_count
 
+_CUES = load_lexicon("lesion")
+
 SPEC = ExtractorSpec(name="lesion", order=40)
 TARGETS = "lesion_targets"
 OTHER = "_OTHER_LESION"
 
-_QUANT = (r"(?:(?:approximately|about|around|roughly|nearly|over)\s+)?a\s+dozen|dozens\s+of|at\s+least\s+\w+|more\s+than\s+\w+|too\s+numerous\s+to\s+count|a\s+few|a\s+couple\s+of|couple\s+of|"
-          r"a\s+pair\s+of|a\s+single|an\s+isolated|\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
-          r"eleven|twelve|fifteen|twenty|single|solitary|several|multiple|numerous|innumerable|countless|myriad|"
-          r"many|few|diffuse|miliary|multifocal|scattered|no|both")
+_QUANT = _CUES.source("QUANT")
 _COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*,?){{0,5}})[\s,]*$", re.I)
-_COUNT_AFTER = re.compile(r"[^.;:\n]{0,60}?\b(?:(?P<tntc>too\s+numerous\s+to\s+count|innumerable|countless)|"
-                          r"numbering\s+(?P<q>at\s+least\s+\w+|\w+)|(?P<more>(?:increased|increasing|grown|growing)\s+in\s+(?:size\s+and\s+)?number))\b", re.I)
+_COUNT_AFTER = _CUES["COUNT_AFTER"]
 #: "Lesions x3", "liver mets x 3": a multiplication-sign count after the noun (not "x 2.1 cm").
 _TIMES_AFTER = re.compile(r"\s*[x×]\s?(?P<n>\d{1,2})\b(?![.,]\d|\s*(?:mm|cm|x|×))", re.I)
 #: Pronoun lesions: "... and one in the left lobe", "another in segment 3 measures 3.0 cm".
-_PRONOUN = re.compile(r"^(?:one|another)$", re.I)
+_PRONOUN = _CUES["PRONOUN"]
 _UNIT_WORD = re.compile(r"^\s*(?:mm|cm|%|x)\b", re.I)
-_SEG_BEFORE = re.compile(r"(?:segments?|segs?\.?|s|x|×|[\d.,/-])\s*$", re.I)
+_SEG_BEFORE = _CUES["SEG_BEFORE"]
 #: "Krenning 4 hepatic metastases", "grade 2 lesions", "Deauville 3": the digit is a score, not a count.
-_SCORE_BEFORE = re.compile(r"\b(?:krenning|deauville|grade|score|stage|type|class|level|cycles?|G)\s*(?:score|grade)?\s*[:=]?\s*$", re.I)
+_SCORE_BEFORE = _CUES["SCORE_BEFORE"]
 _CLAUSE_CUT = re.compile(r"[.;:\n(]")
-_NO_DEFAULT_LIVER = re.compile(r"^(?:foci|focus|nodules?|implants?)$", re.I)
-_NODAL = re.compile(r"\bnod(?:e|es|al)\b|lymph", re.I)
-_PERITONEAL_NOUN = re.compile(r"implant|deposit|nodule", re.I)
+_NO_DEFAULT_LIVER = _CUES["NO_DEFAULT_LIVER"]
+_NODAL = _CUES["NODAL"]
+_PERITONEAL_NOUN = _CUES["PERITONEAL_NOUN"]
 _LOOKBACK_SENTS = 6
 #: Words that make a count add to the lesions named before it ("four smaller lesions", "two further metastases").
-_ADDITIVE = re.compile(r"\b(?:further|additional|other|another|more|smaller|separate|satellite)\b", re.I)
+_ADDITIVE = _CUES["ADDITIVE"]
 #: Tumour-type nouns that name the primary ("pancreatic NET"), never a liver lesion.
-_PRIMARY_TYPE = re.compile(r"^(?:NETs?|neuroendocrine\s+(?:tumou?rs?|neoplasms?|carcinomas?))$", re.I)
+_PRIMARY_TYPE = _CUES["PRIMARY_TYPE"]
 
 
 def count_before(prefix: str) -> tuple[str, int] | None:

@@ -15,27 +15,27 @@ from typing import Iterable
 
 from spacy.tokens import Doc, Span
 
+from pipeline.lexicon import load_lexicon
+
 from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, drop_contained, finditer, register
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import parse_number, parse_size_mm, to_mm
 
+_CUES = load_lexicon("lesion_size")
+
 SPEC = ExtractorSpec(name="lesion_size", order=41)
 
-_PRIOR_CUE = re.compile(r"\b(?:previously|prior|previous|prev\b\.?|formerly|was|were|earlier|before|baseline|initially|"
-                        r"originally|compared\s+(?:to|with)|versus|vs\.?|from|had\s+measured|measured)(?![\w-])", re.I)
-_CURRENT_CUE = re.compile(r"\b(?:now|currently|today|presently|at\s+present|current(?:ly)?|this\s+(?:study|exam|scan)|"
-                          r"measures|measuring|is|are)\b|[;.]\s", re.I)
+_PRIOR_CUE = _CUES["PRIOR_CUE"]
+_CURRENT_CUE = _CUES["CURRENT_CUE"]
 #: Words that go with a prior cue rather than cancel it: "previously measuring 40 mm", "previously it was 40 mm".
-_PRIOR_VERB = re.compile(r"^\s*(?:(?:it|they|this|which|that)\s+)?(?:(?:was|were|had)\s+)?(?:measur\w*|was|were|is|are)?"
-                         r"\s*(?:of\s+|at\s+|approximately\s+|about\s+|approx\.?\s+|~\s*)?$", re.I)
+_PRIOR_VERB = _CUES["PRIOR_VERB"]
 #: "2.1 cm previously", "9 mm on the previous study": a cue after the size, unless it introduces the next size
 #: ("41 x 35 mm, previously it was 40 x 33 mm": the 40 is the prior one).
-_PRIOR_AFTER = re.compile(r"\s*\)?\s*,?\s*(?:previously|prev\b\.?|on\s+(?:the\s+)?(?:prior|previous|earlier|preceding|last|baseline)\b|"
-                          r"in\s+(?:19|20)\d\d|at\s+baseline|before|earlier)(?![^\d.,;()\n]{0,30}\d)", re.I)
+_PRIOR_AFTER = _CUES["PRIOR_AFTER"]
 #: The identifier of a list item or a segment, never a size: "Segment 7 - 2.2 cm", "seg 4 - 12 mm", "Lesion 2 - 8 mm".
-_LABEL_BEFORE = re.compile(r"(?:\bsegments?|\bsegs?\.?|\bS|\blesion|\btarget|\bno\.?|#|\bnumber)\s*$", re.I)
-_LIST_JOIN = re.compile(r"^\s*(?:,|and|&|/|,\s*and)\s*$", re.I)
+_LABEL_BEFORE = _CUES["LABEL_BEFORE"]
+_LIST_JOIN = _CUES["LIST_JOIN"]
 _SIZE_IN = re.compile(r"\d\s*-?\s*(?:mm|cm|millimet|centimet)", re.I)
 
 
@@ -72,11 +72,11 @@ def is_prior_size(text: str, start: int, end: int) -> bool:
     return bool(_PRIOR_AFTER.match(text, end))
 
 
-_DISTANCE = re.compile(r"\s*(?:away\s+)?from\s+(?:the\s+)?(?!(?:prior|previous|baseline)\b|\d|(?:a|an)\s+(?:prior|previous)\b)", re.I)
-_WITHIN = re.compile(r"\bwithin\s*$", re.I)
-_SHORT_AXIS = re.compile(r"short[- ]axis|\bSAD\b", re.I)
-_BOUND_BEFORE = re.compile(r"(?:below|under|less\s+than|smaller\s+than|<|≤|<=|>|≥|>=|exceeding|over|greater\s+than|larger\s+than|threshold\s+of)\s*$", re.I)
-_RANGE_LEAD = re.compile(r"(?:rang\w*|between|measur\w*)\s+(?:in\s+size\s+)?$", re.I)
+_DISTANCE = _CUES["DISTANCE"]
+_WITHIN = _CUES["WITHIN"]
+_SHORT_AXIS = _CUES["SHORT_AXIS"]
+_BOUND_BEFORE = _CUES["BOUND_BEFORE"]
+_RANGE_LEAD = _CUES["RANGE_LEAD"]
 
 
 def _plausible(text: str, match: re.Match[str], rule) -> bool:

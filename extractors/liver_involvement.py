@@ -13,13 +13,17 @@ from typing import Iterable
 
 from spacy.tokens import Doc
 
+from pipeline.lexicon import load_lexicon
+
 from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, register
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import parse_number
 
+_CUES = load_lexicon("liver_involvement")
+
 SPEC = ExtractorSpec(name="liver_involvement", order=46)
-_REMNANT = re.compile(r"\b(?:remnant|flr|future\s+liver)\b", re.I)
+_REMNANT = _CUES["REMNANT"]
 
 
 _FRACTIONS = {"third": 33.3, "quarter": 25.0, "half": 50.0}

@@ -14,18 +14,20 @@ from typing import Iterable
 
 from spacy.tokens import Doc
 
+from pipeline.lexicon import load_lexicon
+
 from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, register
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import named_segments, segments_in
 
+_CUES = load_lexicon("liver_segment")
+
 SPEC = ExtractorSpec(name="liver_segment", order=42)
-_STRUCTURE_AFTER = re.compile(r"\s+(?:bile\s+|biliary\s+|hepatic\s+|portal\s+)?(?:ducts?|ductal|radicles?|branch\w*|portal\s+veins?|"
-                              r"veins?|arter\w*|pedicles?)\b", re.I)
+_STRUCTURE_AFTER = _CUES["STRUCTURE_AFTER"]
 #: "The left lobe is spared", "the right lobe remains free of disease", "sparing the left lobe": a side with no lesion.
-_LOBE_FREE_AFTER = re.compile(r"\s+(?:of\s+the\s+liver\s+)?(?:(?:is|are|remains?|appears?)\s+(?:\w+\s+)?)?(?:spared|free\s+of|"
-                              r"clear|uninvolved|unremarkable|normal|disease[- ]free|tumou?r[- ]free)\b", re.I)
-_LOBE_FREE_BEFORE = re.compile(r"\bspar(?:es|ing|ed)\s+(?:of\s+)?(?:the\s+)?$", re.I)
+_LOBE_FREE_AFTER = _CUES["LOBE_FREE_AFTER"]
+_LOBE_FREE_BEFORE = _CUES["LOBE_FREE_BEFORE"]
 _SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 
+from pipeline.lexicon import load_lexicon
+
 from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 
+_CUES = load_lexicon("margin")
+
 SPEC = ExtractorSpec(name="margin", order=65)
-_R0 = re.compile(r"uninvolved|not\s+involved|free|clear|negative|^no$|^none$", re.I)
-_R1 = re.compile(r"involved|positive|transected|present\s+at|^yes$", re.I)
+_R0 = _CUES["R0"]
+_R1 = _CUES["R1"]
 
 
 def status_to_r(word: str) -> str | None:

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import re
 
+from pipeline.lexicon import load_lexicon
+
 from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_units import parse_mitoses
 
+_CUES = load_lexicon("mitoses")
+
 SPEC = ExtractorSpec(name="mitoses", order=61)
 MAX_PER_2MM2 = 200.0
-_VALUE_BEFORE = re.compile(
-    r"(?<![\w.,])(?P<value>(?:(?:approximately|approx\.?|about|up\s+to|less\s+than|fewer\s+than|under|<\s*=?|≤|"
-    r"greater\s+than|more\s+than|over|>\s*=?|≥|at\s+least)\s*)?(?:\d+(?:[.,]\d+)?(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?)?|"
-    r"[Il]|zero|one|two|three|four|five|six|seven|eight|nine|ten|a\s+single|single|rare))\s*$", re.I)
+_VALUE_BEFORE = _CUES["VALUE_BEFORE"]
 
 
 #: Counts per HPF of things that are not mitoses (a bare 'N/10 HPF' is otherwise a mitotic count).
-_NOT_MITOSES = re.compile(
-    r"\b(?:eosinophil\w*|neutrophil\w*|lymphocyt\w*|plasma\s+cells?|mast\s+cells?|granulocyt\w*|igg4|"
-    r"organisms?|bacteria|apoptotic|apoptos[ie]s|ki-?\s?67|mib-?1)\b", re.I)
+_NOT_MITOSES = _CUES["NOT_MITOSES"]
 
 
 def _clause_before(text: str, pos: int, window: int = 80) -> str:

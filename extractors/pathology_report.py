@@ -25,8 +25,12 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.lexicon import load_lexicon
+
 from ._base import doc_text, flag, token_section, values
 from ._pathology_units import GRADES, derive_grade
+
+_CUES = load_lexicon("pathology_report")
 
 FINDINGS = "findings"
 HISTORY_SECTIONS = frozenset({"history", "comparison"})
@@ -37,23 +41,11 @@ NE_TYPES = frozenset({"NET", "NEC", "MiNEN", "NEN"})
 SMALL_BOWEL_PARTS = ("ileum", "jejunum", "duodenum")
 _R_ORDER = {"R0": 0, "R1": 1, "R2": 2}
 _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "but", "however", "and"})
-_OTHER_SPECIMEN = re.compile(
-    r"\b(?:in|from|of|on|dated)\s+(?:\d{1,2}/)?(?:19|20)\d\d\b|\((?:\d{1,2}/)?(?:19|20)\d\d\)|"
-    r"\b(?:prior|previous|earlier|original|outside|initial)\s+(?:biops\w*|resection|specimen|report|excision)\b|"
-    r"\bprimary\b[^.;\n]{0,40}\b(?:was|were|had|showed)\b|"
-    # values quoted for a dated or compared specimen: 'the 2019 ileal primary (Ki-67 4%, G2)',
-    # 'compared with the primary (G2)'
-    r"\b(?:19|20)\d\d\s+(?:[a-z-]+\s+){0,2}(?:primary|resection|biops\w*|specimen|excision|report)\b[^;]{0,50}$|"
-    r"\b(?:compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|similar\s+to|unlike|as\s+in)\s+(?:the\s+|a\s+)?"
-    r"(?:[a-z-]+\s+){0,3}(?:primary|resection|biops\w*|specimen|excision|report|tumou?r)\s*\([^)]*$", re.I)
+_OTHER_SPECIMEN = _CUES["OTHER_SPECIMEN"]
 #: Another pathologist's opinion quoted in a consult or second-opinion report: 'Outside diagnosis: NET G1
 #: (Ki-67 2%)', 'Submitted diagnosis: ... grade 3', '(revised from the outside grade 1)'. Read on the
 #: sentence up to the mention; applies to every tumour value (type and differentiation too).
-_OTHER_OPINION = re.compile(
-    r"\b(?:outside|referring|referral|submitted|contributor'?s?|original|initial|previous|prior|external)\s+"
-    r"(?:(?:institution|hospital|pathologist|lab(?:oratory)?)(?:'s)?\s+)?"
-    r"(?:diagnosis|diagnoses|opinion|interpretation|report(?:ed)?\s+(?:as|diagnosis)|grade|grading|ki-?\s?67(?:\s+\w+)?\s+(?:of|was|is|=|:))\b|"
-    r"\b(?:revised|upgraded|downgraded|changed|amended)\s+from\b", re.I)
+_OTHER_OPINION = _CUES["OTHER_OPINION"]
 
 
 @dataclass

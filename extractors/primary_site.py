@@ -8,18 +8,20 @@ History sections count here: the primary is usually named there.
 """
 from __future__ import annotations
 
-import re
+from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_common import primary_organ
+
+_CUES = load_lexicon("primary_site")
 
 SPEC = ExtractorSpec(name="primary_site", order=67)
 
 
 class PrimarySiteExtractor(ClaimingExtractor):
     KEYWORDS = ('primary', 'origin', 'site', 'location', 'endocrine', 'carcinoid')
-    PREFILTER = re.compile(r"\b(?:p?nets?|nec|nen|minen|manec|cup)\b")  # word-bounded: not 'magnetic'
+    PREFILTER = _CUES["PREFILTER"]  # word-bounded: not 'magnetic'
 
 
     def findings(self, doc, match, rule):

@@ -10,17 +10,16 @@ give no mention. ConText marks most of these historical; aggregation uses them u
 """
 from __future__ import annotations
 
-import re
+from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 
+_CUES = load_lexicon("procedure_history")
+
 SPEC = ExtractorSpec(name="procedure_history", order=55)
-_FUTURE_BEFORE = re.compile(
-    r"\b(?:candidate|consider\w*|amenable|eligible|suitable|planned|planning|recommend\w*|propos\w*|"
-    r"scheduled|option|potential|possible|for\s+(?:possible|potential|planned)|referred\s+for|awaiting|prior\s+to|before|evaluat\w*)\b"
-    r"[^.\n;]{0,30}$", re.I)
-_FUTURE_AFTER = re.compile(r"^[^.\n;]{0,25}\b(?:is|was|are)?\s*(?:planned|scheduled|proposed|recommended|considered|being\s+considered)\b", re.I)
+_FUTURE_BEFORE = _CUES["FUTURE_BEFORE"]
+_FUTURE_AFTER = _CUES["FUTURE_AFTER"]
 
 
 def is_planned(text: str, start: int, end: int) -> bool:

@@ -10,14 +10,16 @@ organ named in the header ("Small bowel (ileum)" -> ileum).
 """
 from __future__ import annotations
 
-import re
+from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_common import ORGAN_RE, PROC_RE, primary_organ, procedure_kind, specimen_site
 
+_CUES = load_lexicon("specimen")
+
 SPEC = ExtractorSpec(name="specimen", order=66)
-_MODIFIERS = re.compile(r"(?:(?:right|left|terminal|distal|proximal|mid|upper|lower)\s+)*", re.I)
+_MODIFIERS = _CUES["MODIFIERS"]
 
 
 def _fine_organ(segment: str) -> str | None:

@@ -13,19 +13,21 @@ from typing import Iterable
 
 from spacy.tokens import Doc, Span
 
+from pipeline.lexicon import load_lexicon
+
 from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, register
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import parse_number
 
+_CUES = load_lexicon("sstr_uptake")
+
 SPEC = ExtractorSpec(name="sstr_uptake", order=44)
-_TRACER_BEFORE = re.compile(r"\b(?:(?:ga|cu)?-?\s?6[48]\s?-?\s?)?(?:dotatate|dotatoc|dotanoc|dota|somatostatin[- ]receptor|sstr|"
-                            r"octreotide|tracer|radiotracer)[- ]?$", re.I)
-_PRIOR = re.compile(r"\b(?:previously|prior|previous|was|from|baseline|compared\s+(?:to|with)|versus|vs)\b[^.;\d]{0,15}$", re.I)
+_TRACER_BEFORE = _CUES["TRACER_BEFORE"]
+_PRIOR = _CUES["PRIOR"]
 #: "(segment 6: 1.8 cm, SUVmax 11.3, previously 2.6 cm, SUVmax 19.5)": every value after "previously" in the list.
-_PRIOR_LIST = re.compile(r"\b(?:previously|prior|previous|baseline)\b(?!(?:[^.;()]|\.\d)*\b(?:now|currently|today|current)\b)"
-                         r"(?:[^.;()]|\.(?=\d)){0,35}$", re.I)
-_PRIOR_AFTER = re.compile(r"\s*\)?\s*(?:previously|on\s+(?:the\s+)?(?:prior|previous|baseline))\b", re.I)
+_PRIOR_LIST = _CUES["PRIOR_LIST"]
+_PRIOR_AFTER = _CUES["PRIOR_AFTER"]
 
 
 _CELL_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d+)?")

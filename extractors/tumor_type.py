@@ -8,10 +8,12 @@ GIST... (other).
 """
 from __future__ import annotations
 
-import re
+from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, register
 from ._pathology_base import ClaimingExtractor
+
+_CUES = load_lexicon("tumor_type")
 
 SPEC = ExtractorSpec(name="tumor_type", order=64)
 
@@ -19,7 +21,7 @@ SPEC = ExtractorSpec(name="tumor_type", order=64)
 class TumorTypeExtractor(ClaimingExtractor):
     """Rule norms carry the type; the base interpreter is enough."""
 
-    PREFILTER = re.compile(r"endocrine|carcin|oma\b|omas\b|neoplas|islet|stromal|\b(?:p?nets?|si-net|nec|nen|mi-?nen|manec|gist)\b")
+    PREFILTER = _CUES["PREFILTER"]
 
 
 register(SPEC, TumorTypeExtractor)

@@ -14,23 +14,20 @@ from typing import Iterable
 
 from spacy.tokens import Doc
 
+from pipeline.lexicon import load_lexicon
+
 from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, register
 from ._imaging_base import ImagingExtractor
 
+_CUES = load_lexicon("vessel_proximity")
+
 SPEC = ExtractorSpec(name="vessel_proximity", order=45)
-_REMOTE = re.compile(r"\b(?:remote|away|separate|separated|distant|clear)\s+(?:from|of)\b|"
-                     r"\b(?:fat|cleavage)\s+plane\s+(?:is\s+)?(?:preserved|maintained)\b|\b(?:[2-9]\d|1\d)\s*mm\s+from\b", re.I)
+_REMOTE = _CUES["REMOTE"]
 
 
-_PROX_BEFORE = re.compile(
-    r"\b(?:abut\w*|encas\w*|contact\w*|in\s+contact\s+with|touch\w*|invad\w*|invasion\s+of|infiltrat\w*|involv\w*|"
-    r"adjacent\s+to|close\s+to|proximity\s+to|near|along|compress\w*|narrow\w*|displac\w*|inseparable\s+from|"
-    r"encroach\w*\s+(?:up)?on|separated\s+from|(?:fat|cleavage)\s+plane\s+(?:is\s+)?(?:preserved|maintained)\s+(?:with|from|to)|"
-    r"surround\w*|extend\w*\s+(?:in)?to|within\s+\d+\s*mm\s+of|\d+\s*mm\s+from|remote\s+from|away\s+from|"
-    r"separate\s+from|distant\s+from|clear\s+of)\s+(?:(?:the|a|an|both|its|their)\s+)?(?:[\w,]+\s+){0,3}$", re.I)
-_PROX_AFTER = re.compile(r"\s+(?:is|are|appears?)\s+(?:\w+\s+)?(?:abutted|encased|invaded|compressed|narrowed|displaced|"
-                         r"involved|splayed|infiltrated)\b", re.I)
+_PROX_BEFORE = _CUES["PROX_BEFORE"]
+_PROX_AFTER = _CUES["PROX_AFTER"]
 
 
 class VesselProximityExtractor(ImagingExtractor):

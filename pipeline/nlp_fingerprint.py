@@ -13,10 +13,11 @@ import json
 from pathlib import Path
 
 from .config import Config
+from .resources import configs_dir
 
 #: pipeline modules whose code shapes extraction output (the rest — CLI, bench, decision — do not).
 EXTRACTION_MODULES = ("nlp.py", "sentences.py", "section_limits.py", "context.py", "harvest.py", "extract.py", "schema.py",
-                      "report_types.py")
+                      "report_types.py", "rule_files.py", "lexicon.py")
 
 
 def _extractors_folder() -> Path:
@@ -30,14 +31,14 @@ def _extractors_folder() -> Path:
 def nlp_fingerprint(config: Config) -> str:
     """A hash of every file extraction depends on: the extractor version.
 
-    Rule, section and ConText files, extractor code and the pipeline modules in
-    EXTRACTION_MODULES. A change to any of them re-extracts on the next run; a change elsewhere
-    (decision rules, CLI) does not.
+    Rule, section, ConText and lexicon files (``configs/lexicons``), extractor code and the pipeline
+    modules in EXTRACTION_MODULES. A change to any of them re-extracts on the next run; a change
+    elsewhere (decision rules, CLI) does not.
     """
     digest = hashlib.sha256()
     files: list[Path] = []
     for folder in (config.resolve(config.nlp.rules_dir), config.resolve(config.nlp.sections_dir),
-                   config.resolve(config.nlp.context_dir), _extractors_folder()):
+                   config.resolve(config.nlp.context_dir), configs_dir() / "lexicons", _extractors_folder()):
         files.extend(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".py", ".json", ".jsonl"})
     files.extend(Path(__file__).parent / name for name in EXTRACTION_MODULES)
     for path in sorted(files, key=lambda p: (p.parent.name, p.name)):

@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import load_lexicon
+
 TYPES = ("CT", "MRI", "PET", "PATHOLOGY", "OTHER")
 
-_LABEL_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("PATHOLOGY", re.compile(r"patholog|histolog|cytolog|biops|surgical path|\bpath\b|\bsp\b|specimen|autopsy", re.I)),
-    ("PET", re.compile(r"\bpet\b|pet/|/pet|pet-|dotatate|dotatoc|dotanoc|ga-?68|68ga|gallium|octreo|\bsrs\b|spect|scintig|somatostatin|\bfdg\b|nuclear|\bnm\b", re.I)),
-    ("MRI", re.compile(r"\bmri?\b|\bmr[ic]p?\b|magnetic|mrcp|\bmr\b|mr-|eovist|primovist", re.I)),
-    ("CT", re.compile(r"\bct\b|ct[/ -]|\bcat\b|computed tom|\bcta\b", re.I)),
-]
+_CUES = load_lexicon("report_types")
+#: Input labels: the first type whose cue matches the label (order matters: "PET/CT" is PET).
+_LABEL_RULES: list[tuple[str, re.Pattern[str]]] = [(type_, _CUES[f"LABEL_{type_}"]) for type_ in ("PATHOLOGY", "PET", "MRI", "CT")]
 
 # Text inference: the strongest cue wins, looked for in the opening of the report first.
-_TEXT_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("PET", re.compile(r"\b(?:dotatate|dotatoc|dotanoc|ga-?68|68\s*ga|gallium-?68|pet/ct|pet-ct|pet\s*/\s*ct|suv\s*max|suvmax|octreoscan|octreotide scan|somatostatin receptor (?:imaging|scintigraphy|pet))", re.I)),
-    ("PATHOLOGY", re.compile(r"\b(?:gross description|microscopic description|final (?:pathologic )?diagnosis|surgical pathology|histolog|immunohistochem|ki-?\s?67|mib-?1|specimen(?:s)? (?:received|submitted|labeled|labelled)|synaptophysin|chromogranin|h&e|mitotic (?:rate|count)|pathologist|frozen section)", re.I)),
-    ("MRI", re.compile(r"\b(?:mri|mr imaging|magnetic resonance|t1[- ]weighted|t2[- ]weighted|diffusion[- ]weighted|\bdwi\b|hepatobiliary phase|gadoxetate|eovist|primovist|gadolinium|\bt2\b|\bt1\b|\badc\b)", re.I)),
-    ("CT", re.compile(r"\b(?:ct|computed tomography|cat scan|hounsfield|\bhu\b|omnipaque|isovue|portal venous phase|arterial phase|helical|axial images)", re.I)),
-]
+_TEXT_RULES: list[tuple[str, re.Pattern[str]]] = [(type_, _CUES[f"TEXT_{type_}"]) for type_ in ("PET", "PATHOLOGY", "MRI", "CT")]
 
 
 def normalize_report_type(label: object) -> str | None:

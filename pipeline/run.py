@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .config import Config, load_config
-from .errors import NelmError
+from .errors import ConfigError, NelmError
 from .ingest import Record, Validator, read_archive
 from .io import commit_dir, replace_dir, write_bytes_atomic, write_parquet_atomic, write_parquet_chunks_atomic
 from .schema import DOCUMENTS, TABLES, to_table
@@ -262,7 +262,10 @@ def warm_worker(config_path: str | None = None) -> int | None:
     rules and the aggregation code. Returns the process id.
 
     Only a head start (a worker process spends a few seconds importing spaCy and compiling the
-    rules): if it fails, the tasks load everything themselves and report the error.
+    rules): if it fails, the tasks load everything themselves and report the error. A defect of
+    the configuration (a rule, lexicon, section or decision file: :class:`ConfigError`) is raised
+    at once instead: every task would meet it, and ``nelm run``, which warms up before its flow
+    starts, then refuses the run in one line, as it does for a bad ``--config``.
     """
     from .nlp import build_nlp
 
@@ -273,6 +276,8 @@ def warm_worker(config_path: str | None = None) -> int | None:
         from .decision import load_ruleset
 
         load_ruleset(config.resolve(config.decision.ruleset))
+    except ConfigError:
+        raise
     except Exception as exc:  # noqa: BLE001 - the tasks raise it properly
         log.debug("warm-up failed (%s); the tasks will load what they need", type(exc).__name__)
         return None

@@ -1,6 +1,8 @@
 """The ``nelm`` entry point ends without interpreter teardown but keeps every exit code and message."""
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +12,9 @@ import pytest
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample_archive" / "reports.jsonl"
 
 
-def _nelm(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=120)
+def _nelm(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=120,
+                          env=env)
 
 
 @pytest.mark.parametrize("args, code, stream, text", [
@@ -28,6 +31,36 @@ def test_entry_exit_codes_and_messages(args, code, stream, text):
     assert text in getattr(done, stream)
     # an unusable input or configuration is refused before any flow or worker starts: one line, no traceback
     assert "Traceback" not in done.stderr and "prefect" not in done.stderr.lower()
+
+
+def _break_line(path: Path, lineno: int, replacement: str | None) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    if replacement is None:
+        del lines[lineno - 1]
+    else:
+        lines[lineno - 1] = replacement + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize("file, lineno, replacement, text", [
+    ("lexicons/ki67.jsonl", 1, None, "[R009] lexicons/ki67.jsonl: no cue"),  # a cue the code asks for is gone
+    ("lexicons/report_types.jsonl", 2, '{"cue": "LABEL_PET", "pattern": "(pet"}', "[R007] lexicons/report_types.jsonl:2"),
+    ("rules/ki67.jsonl", 1, '{"id": broken', "[R001] ki67.jsonl:1"),
+])
+def test_a_broken_rule_or_lexicon_file_refuses_the_run_in_one_line(tmp_path, file, lineno, replacement, text, workers):
+    """A defect in the configured rule or lexicon files stops ``nelm run`` before its flow starts
+    (the warm-up builds the NLP pipeline first): the file, line and code in one line, no traceback."""
+    configs = tmp_path / "configs"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "configs", configs)
+    _break_line(configs / file, lineno, replacement)
+    out = tmp_path / "out"
+    done = _nelm("run", str(SAMPLE), "--out", str(out), "--workers", workers,
+                 env={**os.environ, "NELM_CONFIGS_DIR": str(configs)})
+    assert done.returncode == 1
+    assert text in done.stderr
+    assert "Traceback" not in done.stderr and "prefect" not in done.stderr.lower()
+    assert not (out / "documents.parquet").exists()
 
 
 def _entry_with_main(*body: str) -> subprocess.CompletedProcess:

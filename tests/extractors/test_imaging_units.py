@@ -138,3 +138,42 @@ def test_dozen_is_a_vague_count():
     assert parse_count("approximately a dozen").kind == "multiple"
     assert parse_count("approximately a dozen").value is None
     assert parse_count("twelve").value == 12  # negative: an exact number stays exact
+
+
+# -- the organ fast path never skips an organ word of the lexicon -------------------------------------
+# organ_matches tries ORGAN_RE only at words whose first three letters are in _ORGAN_PREFIXES (code),
+# while the organ words are in configs/lexicons/imaging_units.jsonl (data): a word added to the lexicon
+# with a new prefix must fail here, not vanish silently from extraction.
+import re  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from extractors import _imaging_units  # noqa: E402
+
+
+def _organ_matches_without_prefixes(text: str) -> list[tuple[int, int, str]]:
+    """organ_matches with ORGAN_RE tried at every word: the reference for its prefix filter."""
+    out, last_end = [], 0
+    for word in _imaging_units._WORD.finditer(text):
+        if word.start() < last_end:
+            continue
+        m = _imaging_units.ORGAN_RE.match(text, word.start())
+        if m:
+            out.append((m.start(), m.end(), _imaging_units._GROUP_ORGAN[m.lastgroup or ""]))
+            last_end = m.end()
+    return out
+
+
+@pytest.mark.parametrize("organ, source", _imaging_units._ORGAN_PATTERNS,
+                         ids=[f"{i}-{organ}" for i, (organ, _) in enumerate(_imaging_units._ORGAN_PATTERNS)])
+def test_every_organ_word_passes_the_prefix_filter(organ, source):
+    words = st.from_regex(re.compile(source, re.I), fullmatch=True, alphabet=st.characters(codec="ascii"))
+
+    @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(words)
+    def check(word):
+        text = f"a {word} lesion"
+        assert _imaging_units.organ_matches(text) == _organ_matches_without_prefixes(text)
+
+    check()
