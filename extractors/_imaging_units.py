@@ -89,19 +89,23 @@ def normalize_segment(text: str) -> str | None:
 
 
 _SEG_TOKEN = re.compile(r"(?<![a-z0-9])(?:[1-8]|viii|vii|vi|iv|v|iii|ii|i)\s?[ab]?(?![a-z0-9])", re.I)
+#: Segment words in a segment list: the one opening it (removed) and those inside it (blanked); a range "5 to 7".
+_SEGMENT_LEAD = _CUES["SEGMENT_LEAD"]
+_SEGMENT_LABEL = _CUES["SEGMENT_LABEL"]
+_SEGMENT_RANGE = _CUES["SEGMENT_RANGE"]
 
 
 def segments_in(text: str) -> list[str]:
     """Every segment named in a list: 'segments 5/6' -> ['5','6']; '4a/4b' -> ['4a','4b'];
     'segments II, III and IVb' -> ['2','3','4b']; 'segments 5 to 7'/'5-7' -> ['5','6','7']."""
     text = re.sub(r"\([^()]*\)", " ", text)  # "segments VII (42 mm) and IVa (25 mm)": the sizes are not segments
-    body = re.sub(r"^\s*(?:couinaud\s+)?(?:segments?|segs?\.?|s(?=\d))\s*", "", text, flags=re.I)
-    body = re.sub(r"\b(?:segments?|segs?\.?|s(?=[1-8]))\s*", " ", body, flags=re.I)  # "S8, S4b", "seg 6 and seg 7"
+    body = _SEGMENT_LEAD.sub("", text)
+    body = _SEGMENT_LABEL.sub(" ", body)  # "S8, S4b", "seg 6 and seg 7"
     body = re.sub(r"\b(4|iv)\s?a\s?/\s?b\b", r"\1a/\1b", body, flags=re.I)  # "IVa/b" -> IVa, IVb
     body = re.sub(r"\d+(?:\.\d+|,\d+(?=\s*(?:mm|cm))|,\d{2,})", " ", body)  # "segment 5, 1.6 cm": the size's digits are not segments
     found = [normalize_segment(m.group(0)) for m in _SEG_TOKEN.finditer(body)]
     segs = [s for s in found if s]
-    span_range = re.search(r"([1-8])\s*(?:-|to|through)\s*([1-8])\b", body)
+    span_range = _SEGMENT_RANGE.search(body)
     if span_range and len(segs) == 2:
         lo, hi = int(span_range.group(1)), int(span_range.group(2))
         if lo < hi:

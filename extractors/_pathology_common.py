@@ -40,6 +40,8 @@ _SPECIMEN_RE = [(re.compile(p, re.I), v) for p, v in _SPECIMEN]
 #: Words that open a sentence about another tumour: a NET grade/differentiation near them is not ours.
 FOREIGN_CUES = _CUES["FOREIGN_CUES"]
 NE_CUES = _CUES["NE_CUES"]
+#: Other-tumour words that make the whole window foreign, however near a NET cue is ("Gleason score 3+4").
+_FOREIGN_ANYWHERE = _CUES["FOREIGN_ANYWHERE"]
 
 
 def primary_organ(text: str) -> str | None:
@@ -66,7 +68,7 @@ def nearest_cue_is_foreign(text: str, pos: int, window: int = 160) -> bool:
     """
     lo, hi = max(0, pos - window), min(len(text), pos + window)
     chunk = text[lo:hi]
-    if re.search(r"\b(?:gleason|nottingham|fuhrman|isup|glioma|astrocytoma|cassettes?)\b", chunk, re.I):
+    if _FOREIGN_ANYWHERE.search(chunk):
         return True
     rel = pos - lo
     best_foreign = min((abs(m.start() - rel) for m in FOREIGN_CUES.finditer(chunk)), default=None)

@@ -24,6 +24,15 @@ _COUNT = _CUES["COUNT"]
 _WORDS = {"zero": 0, "no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a single": 1, "single": 1, "rare": 1}
 _NO_VALUE = _CUES["NO_VALUE"]
+#: Bound and approximation words, read on lower-cased text.
+_BOUND_UPPER = _CUES["BOUND_UPPER"]
+_BOUND_LOWER = _CUES["BOUND_LOWER"]
+_APPROXIMATE = _CUES["APPROXIMATE"]
+#: Grade words, read on lower-cased text.
+_GRADE_LOW = _CUES["GRADE_LOW"]
+_GRADE_INTERMEDIATE = _CUES["GRADE_INTERMEDIATE"]
+_GRADE_HIGH = _CUES["GRADE_HIGH"]
+_GRADE_LABEL = _CUES["GRADE_LABEL"]
 
 
 def to_float(text: str) -> float | None:
@@ -60,11 +69,11 @@ def parse_percent(text: str) -> tuple[float | None, dict]:
     count = _COUNT.search(text)
     if count and "%" not in text and "percent" not in lowered:
         return parse_count(count.group(1), count.group(2)), {"from_count": True}
-    if re.search(r"<|≤|less than|under|below|up to|at most|not more than|lower than", lowered):
+    if _BOUND_UPPER.search(lowered):
         attrs["bound"] = "upper"
-    elif re.search(r">|≥|greater than|more than|over|at least|exceeding|above", lowered):
+    elif _BOUND_LOWER.search(lowered):
         attrs["bound"] = "lower"
-    if re.search(r"approx|about|~|≈|around|circa|roughly|estimated", lowered):
+    if _APPROXIMATE.search(lowered):
         attrs["approximate"] = True
     numbers = [m.group(0) for m in _NUM.finditer(text)]
     if not numbers:
@@ -164,13 +173,13 @@ def derive_grade(ki67: float | None, mitoses: float | None) -> tuple[str | None,
 def normalize_grade(text: str) -> str | None:
     """'G2' / 'grade 2' / 'grade II' / 'low grade' / 'intermediate grade' / 'high-grade' -> G1/G2/G3."""
     t = text.lower()
-    if re.search(r"\blow\b", t):
+    if _GRADE_LOW.search(t):
         return "G1"
-    if re.search(r"intermediate", t):
+    if _GRADE_INTERMEDIATE.search(t):
         return "G2"
-    if re.search(r"\bhigh\b", t):
+    if _GRADE_HIGH.search(t):
         return "G3"
-    m = re.search(r"(?:g|grade)\s*[-:]?\s*(iii|ii|i|[123l|])\b", t) or re.search(r"\b(iii|ii|i|[123])\s*$", t)
+    m = _GRADE_LABEL.search(t) or re.search(r"\b(iii|ii|i|[123])\s*$", t)
     if not m:
         return None
     token = m.group(1)

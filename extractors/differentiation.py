@@ -7,15 +7,19 @@ adenocarcinoma") gets attrs foreign=True.
 """
 from __future__ import annotations
 
-import re
+from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_common import FOREIGN_CUES, NE_CUES
 
+_CUES = load_lexicon("differentiation")
+
 SPEC = ExtractorSpec(name="differentiation", order=63)
 _NORM = {"well": "well", "moderately": "moderately", "moderate": "moderately", "poorly": "poorly",
          "poor": "poorly", "un": "poorly"}
+#: "adenocarcinoma" shortly before, in the same sentence and line.
+_ADENOCARCINOMA_BEFORE = _CUES["ADENOCARCINOMA_BEFORE"]
 
 
 def _describes_other_tumour(text: str, end: int) -> bool:
@@ -26,7 +30,7 @@ def _describes_other_tumour(text: str, end: int) -> bool:
     if foreign and (not ne or foreign.start() < ne.start()):
         return True
     before = text[max(0, end - 90):end]
-    if not ne and re.search(r"adenocarcinoma[^.\n]{0,40}$", before, re.I):
+    if not ne and _ADENOCARCINOMA_BEFORE.search(before):
         return not NE_CUES.search(before)
     return False
 

@@ -17,7 +17,6 @@ This is where the relational reasoning lives; every value comes from spans in ``
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +94,9 @@ _REMOTE = _CUES["REMOTE"]
 #: "Hilum and central bile ducts free of tumour", "the hepatic veins are spared".
 _FREE_AFTER = _CUES["FREE_AFTER"]
 _NO_OTHER = _CUES["NO_OTHER"]
+#: A negation and the words after it, blanked before viability cues are read.
+_NEGATED_PHRASE = _CUES["NEGATED_PHRASE"]
+_KRENNING = _CUES["KRENNING"]
 
 
 def _attrs(span: Span) -> dict[str, Any]:
@@ -104,7 +106,7 @@ def _attrs(span: Span) -> dict[str, Any]:
 
 def _negation_free(text: str) -> str:
     """Text with negated phrases blanked ('no nodular enhancement' is not a viability cue)."""
-    return re.sub(r"\b(?:no|without|nor)\s+(?:\w+[\s-]+){0,2}\w+", " ", text, flags=re.I)
+    return _NEGATED_PHRASE.sub(" ", text)
 
 
 @dataclass
@@ -589,7 +591,7 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
 def _has_lesion_in_sentence(report: _Report, span: Span) -> bool:
     """The sentence names disease: a counted liver lesion or an accepted extrahepatic site (not a cyst,
     a Schmorl's node or an indeterminate lung nodule), or the uptake is a Krenning grade."""
-    if re.search(r"\bkrenning\b", span.text, re.I):
+    if _KRENNING.search(span.text):
         return True
     sent = report.sent(span)
     if _DISEASE_SUBJECT.match(report.text, sent.start_char, span.start_char):

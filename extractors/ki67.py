@@ -8,8 +8,6 @@ attrs: bound (lt|le|gt), range, approximate, hot_spot, from_count, ocr, invalid 
 """
 from __future__ import annotations
 
-import re
-
 from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, doc_text, register
@@ -27,16 +25,20 @@ _OTHER_STAIN = _CUES["OTHER_STAIN"]
 #: A Ki-67 label somewhere before ('We repeated the Ki-67 immunostain. ... the index is 9%').
 _LABEL_NEAR = _CUES["LABEL_NEAR"]
 _AVERAGE = _CUES["AVERAGE"]
+#: Bound words, read on lower-cased text: at most, below, above.
+_BOUND_LE = _CUES["BOUND_LE"]
+_BOUND_LT = _CUES["BOUND_LT"]
+_BOUND_GT = _CUES["BOUND_GT"]
 
 
 def _bound(text: str) -> str | None:
     """'<1%' / 'less than 1%' -> 'lt'; '≤3%' / 'up to 4%' -> 'le'; '>20%' -> 'gt'."""
     t = text.lower()
-    if re.search(r"≤|<\s*=|=<|<\s*or\s*=|up\s+to|at\s+most|not\s+more|no\s+more", t):
+    if _BOUND_LE.search(t):
         return "le"
-    if re.search(r"<|less\s+than|fewer\s+than|lower\s+than|under|below", t):
+    if _BOUND_LT.search(t):
         return "lt"
-    if re.search(r">|≥|greater|more\s+than|over|at\s+least|exceed", t):
+    if _BOUND_GT.search(t):
         return "gt"
     return None
 

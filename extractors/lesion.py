@@ -38,6 +38,8 @@ _COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|
 _COUNT_AFTER = _CUES["COUNT_AFTER"]
 #: "Lesions x3", "liver mets x 3": a multiplication-sign count after the noun (not "x 2.1 cm").
 _TIMES_AFTER = re.compile(r"\s*[x×]\s?(?P<n>\d{1,2})\b(?![.,]\d|\s*(?:mm|cm|x|×))", re.I)
+#: A plural noun and a colon ("metastases:", "foci:"): what follows enumerates the lesions already counted.
+_ENUMERATION_HEAD = _CUES["ENUMERATION_HEAD"]
 #: Pronoun lesions: "... and one in the left lobe", "another in segment 3 measures 3.0 cm".
 _PRONOUN = _CUES["PRONOUN"]
 _UNIT_WORD = re.compile(r"^\s*(?:mm|cm|%|x)\b", re.I)
@@ -101,7 +103,7 @@ class LesionExtractor(ImagingExtractor):
             # "and one in the left lobe": one more lesion, in addition to those just named
             window = doc_text(doc)[max(0, start - 120):start]
             window = window[max(window.rfind(". "), window.rfind("\n")) + 1:]
-            if not re.search(r"(?:es|s|foci|mets)\s*:", window, re.I):  # "Three metastases: two in segment 7 and one in segment 3" enumerates, adds nothing
+            if not _ENUMERATION_HEAD.search(window):  # "Three metastases: two in segment 7 and one in segment 3" enumerates, adds nothing
                 attrs.update(count_kind="exact", count_value=1, count_text=noun, additive=True, pronoun=True)
             attrs["plural"] = False
         times = _TIMES_AFTER.match(doc_text(doc), end)

@@ -8,8 +8,6 @@ apply ConText negation to these mentions. Margin distances ("closest margin 6 mm
 """
 from __future__ import annotations
 
-import re
-
 from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, doc_text, register
@@ -20,6 +18,8 @@ _CUES = load_lexicon("margin")
 SPEC = ExtractorSpec(name="margin", order=65)
 _R0 = _CUES["R0"]
 _R1 = _CUES["R1"]
+#: "no"/"not" (and at most one word) right before the status word: "no tumour involved" is R0.
+_NEGATION_BEFORE = _CUES["NEGATION_BEFORE"]
 
 
 def status_to_r(word: str) -> str | None:
@@ -48,7 +48,7 @@ class MarginExtractor(ClaimingExtractor):
             norm = "R0" if groups.get("neg") else "R1"
         else:
             norm = status_to_r(groups["st"])
-            if norm and re.search(r"\b(?:no|not)\s+(?:\w+\s+)?$", doc_text(doc)[max(0, match.start('st') - 12):match.start('st')], re.I) \
+            if norm and _NEGATION_BEFORE.search(doc_text(doc)[max(0, match.start('st') - 12):match.start('st')]) \
                     and norm == "R1" and not groups["st"].lower().startswith("not"):
                 norm = "R0"
         if norm is None:

@@ -24,6 +24,10 @@ _VALUE_BEFORE = _CUES["VALUE_BEFORE"]
 
 #: Counts per HPF of things that are not mitoses (a bare 'N/10 HPF' is otherwise a mitotic count).
 _NOT_MITOSES = _CUES["NOT_MITOSES"]
+#: Bound words, read on lower-cased text: at most, below, above.
+_BOUND_LE = _CUES["BOUND_LE"]
+_BOUND_LT = _CUES["BOUND_LT"]
+_BOUND_GT = _CUES["BOUND_GT"]
 
 
 def _clause_before(text: str, pos: int, window: int = 80) -> str:
@@ -35,11 +39,11 @@ def _clause_before(text: str, pos: int, window: int = 80) -> str:
 
 def _bound(text: str) -> str | None:
     t = text.lower()
-    if re.search(r"≤|<\s*=|up\s+to", t):
+    if _BOUND_LE.search(t):
         return "le"
-    if re.search(r"<|less\s+than|fewer\s+than|under|below", t):
+    if _BOUND_LT.search(t):
         return "lt"
-    if re.search(r">|≥|greater|more\s+than|over|at\s+least", t):
+    if _BOUND_GT.search(t):
         return "gt"
     return None
 

@@ -28,6 +28,8 @@ _PRIOR = _CUES["PRIOR"]
 #: "(segment 6: 1.8 cm, SUVmax 11.3, previously 2.6 cm, SUVmax 19.5)": every value after "previously" in the list.
 _PRIOR_LIST = _CUES["PRIOR_LIST"]
 _PRIOR_AFTER = _CUES["PRIOR_AFTER"]
+#: A pipe-table header cell that names SUV ("SUVmax").
+_SUV_HEADER = _CUES["SUV_HEADER"]
 
 
 _CELL_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d+)?")
@@ -49,7 +51,7 @@ def _table_suv(text: str, start: int, end: int) -> list[Finding]:
         return []
     header_end = text.find("\n", header_start)
     cells = text[header_start:header_end].split("|")
-    column = next((i for i, c in enumerate(cells) if re.search(r"\bsuv", c, re.I)), None)
+    column = next((i for i, c in enumerate(cells) if _SUV_HEADER.search(c)), None)
     if column is None:
         return []
     row = text[start:end].split("|")
