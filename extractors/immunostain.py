@@ -57,7 +57,8 @@ def status_sign(word: str) -> str:
 
 
 class ImmunostainExtractor(ClaimingExtractor):
-    KEYWORDS = ('positive', 'negative', '+', 'stain', 'reactive', 'lost', 'retained', 'absent', 'present', 'pos', 'neg')
+    KEYWORDS = ('positive', 'negative', '+', 'stain', 'reactive', 'lost', 'retained', 'absent', 'present', 'pos', 'neg', 'express')
+    PREFILTER = _CUES["MINUS_STATUS"]
 
     def findings(self, doc, match, rule):
         sign = status_sign(match.group("st"))

@@ -49,7 +49,7 @@ def _bound(text: str) -> str | None:
 
 
 class MitosesExtractor(ClaimingExtractor):
-    KEYWORDS = ('mitos', 'mitotic', 'mf', 'hpf', 'high power', 'high-power')
+    KEYWORDS = ('mitos', 'mitotic', 'mf', 'hpf', 'high power', 'high-power', 'highpower')
 
     def findings(self, doc, match, rule):
         start, end = match.span()

@@ -39,6 +39,7 @@ def test_liver_lesions_vs_everything_else(extract, text, count):
     (F + "Liver metastases:\n- segment 2: 12 mm\n- segment 4a: 20 mm\n- segment 7: 31 mm\n", 3, "few"),  # list
     (F + "A 2.3 cm metastasis in segment 6.\nIMPRESSION:\nSolitary 2.3 cm segment 6 liver metastasis.", 1, "single"),  # dedupe
     ("INDICATION: liver metastases.\n" + F + "The liver is unremarkable.", 0, "none"),     # history is not the study
+    ("INDICATION: NET, restaging.\n" + F + "No focal hepatic abnormality.", 0, "none"),     # "hepatic", no word "liver"
 ])
 def test_counts(extract, text, count, category):
     r = row(extract, text)

@@ -14,6 +14,8 @@ import pytest
     ("Moderately differentiated adenocarcinoma.", "other"),                           # adenocarcinoma
     ("Poorly differentiated adenocarcinoma, negative for neuroendocrine differentiation.", "other"),  # negation
     ("Liver, core biopsy: no evidence of neuroendocrine tumour. Steatosis.", None),   # negated NET
+    ("Pancreas, distal pancreatectomy: solid pseudopapillary tumour.", "other"),      # a NET mimic, no tumour word the prefilter knew
+    ("Stomach, wedge resection: multiple GISTs, the largest 2.1 cm.", "other"),       # plural abbreviation
 ])
 def test_tumor_type(extract, text, expected):
     assert extract(text, "PATHOLOGY").row["tumor_type"] == expected
