@@ -12,7 +12,7 @@
 * ``flags``    optional list of further flags: ``MULTILINE``, ``DOTALL``, ``ASCII``.
 
 Definition lines ``{"define": NAME, "pattern": ...}`` may appear in the file; the shared ones of
-``configs/rules/_defines.jsonl`` apply too (the machinery is :mod:`pipeline.rule_files`').
+``configs/rules/_defines.jsonl`` apply too (read with :mod:`pipeline.rule_files`).
 
 A module loads its file once, at import, and keeps its module-level names::
 

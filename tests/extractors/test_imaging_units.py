@@ -1,8 +1,13 @@
 """Pure parsers of extractors/_imaging_units.py: sizes, segments, counts, organs."""
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractors import _imaging_units
 from extractors._imaging_units import (
     Count, attribute_organ, count_category, named_segments, normalize_segment, organ_of, parse_count, parse_size_mm,
     segments_in, side_of_segment,
@@ -144,12 +149,6 @@ def test_dozen_is_a_vague_count():
 # organ_matches tries ORGAN_RE only at words whose first three letters are in _ORGAN_PREFIXES (code),
 # while the organ words are in configs/lexicons/imaging_units.jsonl (data): a word added to the lexicon
 # with a new prefix must fail here, not vanish silently from extraction.
-import re  # noqa: E402
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from extractors import _imaging_units  # noqa: E402
 
 
 def _organ_matches_without_prefixes(text: str) -> list[tuple[int, int, str]]:
