@@ -33,7 +33,7 @@ from re import _parser as sre_parse
 from typing import Any, Iterable
 
 from pipeline.errors import RuleFileError
-from pipeline.rule_files import DEFINE_KEYS, check_keys, expand_defines, load_defines, read_lines
+from pipeline.rule_files import add_defines, check_keys, expand_defines, load_defines, read_lines
 
 RULE_KEYS = {"id", "label", "literal", "pattern", "norm", "attrs", "span", "case", "comment"}
 
@@ -169,10 +169,7 @@ def load_rules(path: str | Path, shared_defines: dict[str, str] | None = None) -
     path = Path(path)
     lines = read_lines(path)
     defines = dict(shared_defines if shared_defines is not None else load_defines(path.parent / "_defines.jsonl"))
-    for lineno, obj in lines:
-        if "define" in obj:
-            check_keys(obj, DEFINE_KEYS, f"{path.name}:{lineno}")
-            defines[obj["define"]] = obj["pattern"]
+    add_defines(lines, defines, path.name)
     rules: list[Rule] = []
     seen: set[str] = set()
     for lineno, obj in lines:

@@ -1,14 +1,13 @@
 """Run configuration: ``configs/nelm.yaml`` merged with an optional user file, validated strictly."""
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ConfigError
+from .errors import ConfigError, did_you_mean
 from .resources import configs_dir
 
 RECORD_FIELDS = ("report_id", "patient_id", "report_date", "report_type", "text")
@@ -96,8 +95,7 @@ def load_config(path: str | Path | None = None) -> Config:
             hint = ""
             if err["type"] == "extra_forbidden":
                 known = _known_keys(err["loc"][:-1])
-                close = difflib.get_close_matches(str(err["loc"][-1]), known, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(str(err["loc"][-1]), known)
             lines.append(f"{loc}: {err['msg']}{hint}")
         raise ConfigError(f"[C004] invalid config {path or 'nelm.yaml'}: " + "; ".join(lines)) from exc
     unknown = set(config.input.columns) - set(RECORD_FIELDS)

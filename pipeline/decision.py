@@ -72,7 +72,6 @@ Ambiguities (the most literal reading was taken; each is a choice, not a clinica
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import json
 import logging
@@ -89,7 +88,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .config import safe_load_yaml
-from .errors import RuleFileError
+from .errors import RuleFileError, did_you_mean
 from .tristate import first_decisive
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -588,14 +587,9 @@ def _check_unique_ids(path: Path, ids: list[tuple[str, str]]) -> None:
         seen[ident] = kind
 
 
-def _suggest(name: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def _check_feature(path: Path, where: str, name: str) -> None:
     if name not in KNOWN_FEATURES:
-        raise _fail("D005", path, where, f"unknown feature '{name}'{_suggest(name, KNOWN_FEATURES)}")
+        raise _fail("D005", path, where, f"unknown feature '{name}'{did_you_mean(name, KNOWN_FEATURES)}")
 
 
 def _check_condition(path: Path, where: str, cond: Condition | None, rule_ids: set[str]) -> None:
@@ -606,7 +600,7 @@ def _check_condition(path: Path, where: str, cond: Condition | None, rule_ids: s
         if leaf.op == "contains_any":
             for ref in leaf.value:
                 if ref not in rule_ids:
-                    raise _fail("D006", path, where, f"unknown rule id '{ref}' in contains_any{_suggest(ref, rule_ids)}")
+                    raise _fail("D006", path, where, f"unknown rule id '{ref}' in contains_any{did_you_mean(ref, rule_ids)}")
 
 
 def _check_references(rs: RuleSet) -> None:
@@ -624,7 +618,7 @@ def _check_references(rs: RuleSet) -> None:
             _check_condition(path, where, cond, rule_ids)
         for cr in rule.review + rule.review_if_unknown:
             if cr not in rs.review_items:
-                raise _fail("D006", path, where, f"unknown review item '{cr}'{_suggest(cr, rs.review_items)}")
+                raise _fail("D006", path, where, f"unknown review item '{cr}'{did_you_mean(cr, rs.review_items)}")
         for dc in rule.dc:
             if dc not in rs.design_choices:
                 raise _fail("D006", path, where, f"unknown design choice '{dc}'")
@@ -636,7 +630,7 @@ def _check_references(rs: RuleSet) -> None:
             _check_feature(path, where, item.field)
         for target in item.attach:
             if target not in targets:
-                raise _fail("D006", path, where, f"unknown attach target '{target}'{_suggest(target, targets)}")
+                raise _fail("D006", path, where, f"unknown attach target '{target}'{did_you_mean(target, targets)}")
     for entry in list(rs.derived.values()) + list(rs.grading.values()):
         for dc in entry.dc:
             if dc not in rs.design_choices:
@@ -669,7 +663,7 @@ def _check_templates(rs: RuleSet, rule: Rule) -> None:
                 continue
             if spec or conversion or name not in allowed:
                 raise _fail("D007", rs.path, f"rule '{rule.id}'",
-                            f"bad placeholder '{{{name}}}' in {text!r}{_suggest(name or '', allowed)}")
+                            f"bad placeholder '{{{name}}}' in {text!r}{did_you_mean(name or '', allowed)}")
 
 
 def _check_required_data(rs: RuleSet) -> None:

@@ -4,6 +4,16 @@ Per-report failures are never raised out of a run: they become quarantined rows 
 """
 from __future__ import annotations
 
+import difflib
+from typing import Iterable
+
+
+def did_you_mean(name: str, options: Iterable[str], shown: str = "'{}'") -> str:
+    """`` (did you mean 'x'?)`` for the option closest to a misspelt ``name``, or ``""``; ``shown``
+    formats the option (``"<<{}>>"`` for a rule-file definition)."""
+    close = difflib.get_close_matches(name, list(options), n=1)
+    return f" (did you mean {shown.format(close[0])}?)" if close else ""
+
 
 class NelmError(Exception):
     """Base class of every nelm error."""

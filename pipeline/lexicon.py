@@ -29,14 +29,13 @@ it empty).
 """
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Iterator
 
-from .errors import RuleFileError
+from .errors import RuleFileError, did_you_mean
 from .resources import config_path, configs_dir
-from .rule_files import DEFINE_KEYS, check_keys, expand_defines, load_defines, read_lines
+from .rule_files import add_defines, check_keys, expand_defines, load_defines, read_lines
 
 FOLDER = "lexicons"
 CUE_KEYS = {"cue", "pattern", "comment", "case", "verbose", "flags"}
@@ -65,9 +64,8 @@ class Lexicon:
 
     def _get(self, cue: str) -> str:
         if cue not in self._patterns:
-            close = difflib.get_close_matches(cue, list(self._patterns), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise RuleFileError(f"[R009] {self.name}: no cue '{cue}', which the code asks for{hint} ({self.path})")
+            raise RuleFileError(f"[R009] {self.name}: no cue '{cue}', which the code asks for"
+                                f"{did_you_mean(cue, self._patterns)} ({self.path})")
         self._asked.add(cue)
         return cue
 
@@ -120,19 +118,11 @@ def read_lexicon(path: str | Path, shared_defines: dict[str, str] | None = None)
     """
     path = Path(path)
     where_file = f"{FOLDER}/{path.name}"
-    try:
-        lines = read_lines(path)
-    except RuleFileError as exc:  # read_lines names the file alone; say it is the lexicon of that name
-        raise RuleFileError(str(exc).replace(f"] {path.name}:", f"] {where_file}:", 1)) from exc
+    lines = read_lines(path, where_file)  # "lexicons/<file>": configs/rules has files of the same names
     if shared_defines is None:
         shared_defines = load_defines(configs_dir() / "rules" / "_defines.jsonl")
     defines = dict(shared_defines)
-    for lineno, obj in lines:
-        if "define" in obj:
-            check_keys(obj, DEFINE_KEYS, f"{where_file}:{lineno}")
-            if not obj.get("define") or not isinstance(obj.get("pattern"), str) or not obj["pattern"]:
-                raise RuleFileError(f"[R003] {where_file}:{lineno}: definition line needs 'define' and 'pattern'")
-            defines[obj["define"]] = obj["pattern"]
+    add_defines(lines, defines, where_file)
     patterns: dict[str, re.Pattern[str]] = {}
     sources: dict[str, str] = {}
     cue_lines: dict[str, int] = {}
@@ -175,8 +165,7 @@ def _flags(obj: dict[str, object], where: str) -> int:
         raise RuleFileError(f"[R010] {where}: 'flags' must be a list such as [\"MULTILINE\"]")
     for flag in names:
         if flag not in FLAG_NAMES:
-            close = difflib.get_close_matches(str(flag), sorted(FLAG_NAMES), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise RuleFileError(f"[R010] {where}: unknown flag {flag!r}{hint}; known: {', '.join(sorted(FLAG_NAMES))}")
+            raise RuleFileError(f"[R010] {where}: unknown flag {flag!r}{did_you_mean(str(flag), FLAG_NAMES)}; "
+                                f"known: {', '.join(sorted(FLAG_NAMES))}")
         flags |= FLAG_NAMES[flag]
     return flags
