@@ -161,6 +161,10 @@ def run_flow(input_path: str, out_dir: str, config_path: str | None = None, work
             if runner == "local" and workers == 1:  # shards run in this process: build the NLP while the server boots
                 run.warm_worker(config_path)
             else:  # this process plans while the workers extract
+                if early_workers is None or early_workers.start_method != "fork":
+                    # the workers build the NLP elsewhere (spawned, Dask): a defect of a rule or
+                    # lexicon file must refuse the run here, in one line, not fail every task
+                    run.check_configuration(config_path)
                 run.warm_planner()
         finally:
             api_url = join_server()

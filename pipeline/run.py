@@ -267,6 +267,17 @@ def warm_worker(config_path: str | None = None) -> int | None:
     at once instead: every task would meet it, and ``nelm run``, which warms up before its flow
     starts, then refuses the run in one line, as it does for a bad ``--config``.
     """
+    if not check_configuration(config_path):
+        return None
+    freeze_loaded_objects()
+    return os.getpid()
+
+
+def check_configuration(config_path: str | None = None) -> bool:
+    """Build what a worker builds (the NLP pipeline from the rule, lexicon, section and context
+    files; the decision rules; the aggregation code), raising a :class:`ConfigError` for a defect
+    of any of those files. Any other failure is only logged (the tasks meet it and report it);
+    returns whether everything loaded."""
     from .nlp import build_nlp
 
     try:
@@ -280,9 +291,8 @@ def warm_worker(config_path: str | None = None) -> int | None:
         raise
     except Exception as exc:  # noqa: BLE001 - the tasks raise it properly
         log.debug("warm-up failed (%s); the tasks will load what they need", type(exc).__name__)
-        return None
-    freeze_loaded_objects()
-    return os.getpid()
+        return False
+    return True
 
 
 def freeze_loaded_objects() -> None:
