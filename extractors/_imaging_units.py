@@ -19,10 +19,12 @@ from typing import Iterable, Iterator
 
 from pipeline.lexicon import load_lexicon
 
+from ._rules import required_literals
+
 _CUES = load_lexicon("imaging_units")
 
 _NUM = r"\d+(?:[.,]\d+)?"
-_UNIT = r"(?:mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
+_UNIT = r"(?:mm|cms?|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"  # "cms": a plural some templates write
 _SIZE = re.compile(rf"({_NUM})\s*-?\s*({_UNIT})?", re.I)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
 WORD_NUMBERS = {
@@ -76,6 +78,8 @@ def roman_to_int(text: str) -> int | None:
 def normalize_segment(text: str) -> str | None:
     """One Couinaud segment token -> "1".."8", "4a", "4b". 'S7', 'IVa', '4A', 'seg 6' accepted."""
     t = text.strip().lower().lstrip("s").strip()
+    if "l" in t and re.fullmatch(r"[ivl]{2,}\s*[ab]?", t):
+        t = t.replace("l", "i")  # OCR: "lVa" -> IVa, "Vlll" -> VIII
     m = re.fullmatch(r"([1-8]|viii|vii|vi|iv|v|iii|ii|i)\s*([ab])?", t)
     if not m:
         return None
@@ -88,7 +92,7 @@ def normalize_segment(text: str) -> str | None:
     return str(number)
 
 
-_SEG_TOKEN = re.compile(r"(?<![a-z0-9])(?:[1-8]|viii|vii|vi|iv|v|iii|ii|i)\s?[ab]?(?![a-z0-9])", re.I)
+_SEG_TOKEN = re.compile(r"(?<![a-z0-9])(?:[1-8]|v[il]{1,3}|[il]v|v|[il]{2,3}|i)\s?[ab]?(?![a-z0-9])", re.I)  # l: OCR for I
 #: Segment words in a segment list: the one opening it (removed) and those inside it (blanked); a range "5 to 7".
 _SEGMENT_LEAD = _CUES["SEGMENT_LEAD"]
 _SEGMENT_LABEL = _CUES["SEGMENT_LABEL"]
@@ -418,8 +422,32 @@ def _word_repairs(text: str) -> Iterator[tuple[int, int, str]]:
             last = m.end()
 
 
+#: Words an OCR may have written with "n" for "m" ("segnent", "lynph"); repaired only into an _OCR_RN_TARGETS word.
+_OCR_N_WORDS = _CUES["OCR_N_WORDS"]
+#: Strings one of which each such word contains (read off the cue): most texts hold none and are not searched.
+_OCR_N_LITERALS = required_literals(_OCR_N_WORDS)
+
+
+def _n_repairs(text: str) -> Iterator[tuple[int, int, str]]:
+    """'segnent' -> 'segment', 'lynph' -> 'lymph' (same length): the one 'n' whose 'm' makes a known word."""
+    if _OCR_N_LITERALS is not None and text.isascii():
+        lower = text.lower()
+        if not any(w in lower for w in _OCR_N_LITERALS):
+            return
+    for m in _OCR_N_WORDS.finditer(text):
+        word = m.group(0)
+        low = word.lower()
+        if _OCR_RN_TARGETS.fullmatch(low):
+            continue
+        for i, c in enumerate(low):
+            if c == "n" and _OCR_RN_TARGETS.fullmatch(low[:i] + "m" + low[i + 1:]):
+                yield m.start(), m.end(), word[:i] + ("M" if word[i] == "N" else "m") + word[i + 1:]
+                break
+
+
 def ocr_clean(text: str) -> str:
     """Same-length OCR repair: 'rnetastases' -> 'metastases ', '2.4 crn' -> '2.4 cm ', 'PELVlS' -> 'PELVIS',
-    '1iver' -> 'liver', 'n0dule' -> 'nodule'."""
+    '1iver' -> 'liver', 'n0dule' -> 'nodule', 'segnent' -> 'segment'."""
     text = _repair_digits(text)
-    return _splice(text, _word_repairs(text))
+    text = _splice(text, _word_repairs(text))
+    return _splice(text, _n_repairs(text))

@@ -92,7 +92,17 @@ _BIOPSY_WORD = _CUES["BIOPSY_WORD"]
 
 
 def procedure_kind(word: str, after: str = "") -> str:
-    """'core' / 'FNA' / 'excisional biopsy' -> 'biopsy'; 'pancreatectomy' / 'resection' -> 'resection'."""
-    if _BIOPSY_WORD.match(word) or (word.lower().startswith("excisional") and "biops" in after.lower()[:12]):
-        return "biopsy"
-    return "resection"
+    """'core' / 'FNA' / 'fine needle aspiration' / 'EBUS-TBNA' -> 'biopsy'; 'pancreatectomy' / 'resection' /
+    'excisional biopsy' (the whole lesion or node is removed: a local resection) -> 'resection'."""
+    return "biopsy" if _BIOPSY_WORD.match(word) else "resection"
+
+
+#: A part label at the start of a line ('A.', '2)', 'Part B:', '(C)'); groups ``mark`` (the label
+#: with its punctuation), ``l1``/``l2`` (the label itself).
+PART_MARKER = _CUES["PART_MARKER"]
+
+
+def part_label(match: re.Match[str]) -> str:
+    """The normalised label of a :data:`PART_MARKER` match: 'Part b:' -> 'B', '02)' -> '2'."""
+    label = match.group("l1") or match.group("l2")
+    return str(int(label)) if label.isdigit() else label.upper()

@@ -2,7 +2,8 @@
 
 Phrasings: "well-differentiated", "well differentiated", "poorly differentiated", "undifferentiated"
 (poorly), "moderately differentiated" (kept as written; the report summary maps it per WHO to well),
-"Differentiation: poorly". Differentiation of another tumour ("moderately differentiated
+"Differentiation: poorly", abbreviations ("well diff", "mod. diff", "wdNET", "WD-NET", "pd-NEC": a rule
+``norm`` gives the value). Differentiation of another tumour ("moderately differentiated
 adenocarcinoma") gets attrs foreign=True.
 """
 from __future__ import annotations
@@ -16,8 +17,8 @@ from ._pathology_common import FOREIGN_CUES, NE_CUES
 _CUES = load_lexicon("differentiation")
 
 SPEC = ExtractorSpec(name="differentiation", order=63)
-_NORM = {"well": "well", "moderately": "moderately", "moderate": "moderately", "poorly": "poorly",
-         "poor": "poorly", "un": "poorly"}
+_NORM = {"well": "well", "moderately": "moderately", "moderate": "moderately", "mod": "moderately",
+         "poorly": "poorly", "poor": "poorly", "un": "poorly"}
 #: "adenocarcinoma" shortly before, in the same sentence and line.
 _ADENOCARCINOMA_BEFORE = _CUES["ADENOCARCINOMA_BEFORE"]
 
@@ -36,11 +37,12 @@ def _describes_other_tumour(text: str, end: int) -> bool:
 
 
 class DifferentiationExtractor(ClaimingExtractor):
-    KEYWORDS = ('differen', 'iffer')
+    KEYWORDS = ('diff', 'iffer')
+    PREFILTER = _CUES["PREFILTER"]
 
     def findings(self, doc, match, rule):
-        start, end = match.span()
-        norm = _NORM.get(match.group("d").lower())
+        start, end = match.span(rule.span) if rule.span else match.span()
+        norm = rule.norm or _NORM.get((match.groupdict().get("d") or "").lower())
         if norm is None:
             return []
         attrs = {"foreign": True} if _describes_other_tumour(doc_text(doc), end) else {}

@@ -5,18 +5,24 @@ This is where the relational reasoning lives; every value comes from spans in ``
 
 * **Which lesions count.** LIVER_LESION spans in sections that describe the current study (not
   INDICATION/HISTORY/COMPARISON/TECHNIQUE), not negated ("no focal liver lesion"), not hypothetical,
-  not benign ("simple cyst", "too small to characterise, likely cysts"), not a history of resection.
+  not benign ("simple cyst", "too small to characterise, likely cysts", "s/o haemangioma", "corresponds to the known
+  haemangioma", "unlikely to represent a metastasis"), not a history of resection. A noun that names the lesion just
+  described again ("avid focus ..., corresponding to a 1.4 cm hypodensity on CT", "..., in the sense of liver
+  metastases") is no lesion of its own.
 * **Which size / segment belongs to which lesion.** Within a sentence a SIZE or LIVER_SEGMENT attaches
   to the nearest lesion noun ("a 2.1 cm lesion in segment 7", "segment 7 lesion measuring 2.1 cm"),
   so a renal cyst's size or a node's short axis attaches to the cyst or node. A sentence with no
   lesion noun ("Segment 4a: 1.2 cm.", "The largest measures 4.1 cm.") continues the lesion of the
-  sentences just before it. Prior sizes ("previously 2.1 cm") never count.
+  sentences just before it, unless it is about something beside a segment ("haematoma adjacent to segment 6"). A segment
+  heading its line ("Segment VI: ablation zones ..., a new 1.3 cm focus") places the line's lesions that name none; the
+  reference organ of a comparison ("more intense than spleen") takes nothing. Prior sizes ("previously 2.1 cm") never count.
 * **Counts.** Explicit counts ("three", "two lesions") and de-duplicated lesion instances (segment
   and size; the IMPRESSION restating a FINDINGS lesion is the same lesion) give a number; vague
   words ("multiple", "a few", "at least 5", "innumerable") give only a category.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +34,7 @@ from ._base import flag
 from ._base import value as span_value
 from ._doc_index import DocIndex, Sentence, doc_text
 from ._imaging_units import count_category, is_premodifier_gap, side_of_segment
+from ._imaging_units import ORGAN_SITE, organ_matches
 
 _CUES = load_lexicon("imaging_report")
 
@@ -97,6 +104,36 @@ _NO_OTHER = _CUES["NO_OTHER"]
 #: A negation and the words after it, blanked before viability cues are read.
 _NEGATED_PHRASE = _CUES["NEGATED_PHRASE"]
 _KRENNING = _CUES["KRENNING"]
+#: "more intense than spleen (Krenning 4), and segment VI (...)": a reference organ takes no size or segment.
+_REFERENCE_ORGAN_BEFORE = _CUES["REFERENCE_ORGAN_BEFORE"]
+#: "Segment VI: two ablation zones ..., the larger now showing a new 1.3 cm focus": a segment heading its line
+#: places every liver lesion of the line that names no segment of its own.
+_SEGMENT_HEADING = _CUES["SEGMENT_HEADING"]
+_HEADING_COLON = _CUES["HEADING_COLON"]
+#: "5. Small subcapsular haematoma adjacent to segment 6": a line without a lesion noun, about something beside a segment.
+_ADJACENT_BEFORE = _CUES["ADJACENT_BEFORE"]
+_OTHER_LESION_CLAUSE = _CUES["OTHER_LESION_CLAUSE"]
+_UNLIKELY_CALL = _CUES["UNLIKELY_CALL"]
+# -- extrahepatic sites, PET and trend (used by the functions below the liver columns) --
+#: "(SUVmax 64.0), physiological", ", without a CT correlate; most likely physiological": the label after the uptake.
+_PHYSIOLOGIC_AFTER = _CUES["PHYSIOLOGIC_AFTER"]
+#: "The previously avid pancreatic body lesion (SUVmax 32.0) has been resected", "the resected primary".
+_RESECTED_AFTER = _CUES["RESECTED_AFTER"]
+_RESECTED_BEFORE = _CUES["RESECTED_BEFORE"]
+_RECURRENCE = _CUES["RECURRENCE"]
+_NEGATION_LEAD = _CUES["NEGATION_LEAD"]
+#: Under a peritoneum heading: "small vol ascites, no nodularity seen", "NO ASCITES. NO NODULARITY."
+_PERITONEAL_NEGATIVE = _CUES["PERITONEAL_NEGATIVE"]
+_NEXT_HEADING = _CUES["NEXT_HEADING"]
+_ENLARGED = _CUES["ENLARGED"]
+_BENIGN_TARGET_NONAVID = _CUES["BENIGN_TARGET_NONAVID"]
+_TUMOUR_WORD = _CUES["TUMOUR_WORD"]
+_RESPONSE_CALL = _CUES["RESPONSE_CALL"]
+_CLAUSE_BREAK = _CUES["CLAUSE_BREAK"]
+
+
+#: A bracketed aside (no nesting): "(segment 7, 1.5 cm; segment 4a, 0.9 cm)".
+_ASIDE = re.compile(r"\([^()]*\)")
 
 
 def _attrs(span: Span) -> dict[str, Any]:
@@ -143,6 +180,7 @@ class _Report:
         for span in spans:
             self.by_label.setdefault(span.label_, []).append(span)
         self.targets_by_sent: dict[int, list[Target]] = {}
+        self.continued_by_sent: dict[int, Target] = {}  # sentence start -> the lesion it went on describing
         self.accepted_sites: set[int] = set()  # start chars of EXTRAHEPATIC_SITE spans taken as disease
         liver_keys = {(s.start_char, s.end_char) for s in self.get("LIVER_LESION")}
         for span in doc.spans[TARGETS] if TARGETS in doc.spans else []:
@@ -151,6 +189,8 @@ class _Report:
                 if (span.start_char, span.end_char) not in liver_keys:
                     continue
                 kind = "benign" if not self.is_counted_liver(span) else "liver"
+                if attrs.get("restates") and self._restated(span):
+                    continue  # "avid lesion ..., corresponding to a 1.4 cm hypodensity on CT": the same lesion again
             else:
                 kind = "benign" if attrs.get("kind") == "benign" else "other"
             self._add_target(Target(span.start_char, span.end_char, kind, span))
@@ -161,6 +201,12 @@ class _Report:
 
     def get(self, label: str) -> list[Span]:
         return self.by_label.get(label, [])
+
+    def _restated(self, span: Span) -> bool:
+        """The noun names again the counted liver lesion just before it in its sentence (its sizes and segments
+        then attach to that lesion)."""
+        before = self.targets_by_sent.get(self.sent(span).start, [])
+        return bool(before) and before[-1].kind == "liver" and before[-1].end <= span.start_char
 
     def sent(self, span: Span) -> Sentence:
         return self.index.sentence(span)
@@ -181,17 +227,23 @@ class _Report:
         before = self.text[max(sent.start_char, span.start_char - 50):span.start_char]
         after = self.text[span.start_char:min(sent.end_char, span.end_char + 250)]
         treated = bool(_TREATED_BEFORE.search(before))
-        # the sentences that go on describing this lesion ("It is predominantly non-enhancing but ...")
-        status = after + " " + self._continuation(sent, treated)
+        # the sentences that go on describing this lesion ("It is predominantly non-enhancing but ..."); a clause about
+        # another segment's lesion ends its own status ("necrosis of the segment 6 lesion and partial response of segment 7")
+        other = _OTHER_LESION_CLAUSE.search(after, span.end_char - span.start_char)
+        status = after[:other.start()] if other else after + " " + self._continuation(sent, treated)
         viable = bool(_VIABLE.search(_negation_free(status))) and not _NOT_VIABLE.search(status)
         # "the treated segment 8 lesion ... shows a residual enhancing component" is viable tumour
         if not viable and (treated or _NOT_VIABLE.search(status)):
             return True
-        parts = _CONTRAST.split(after)
+        # "Two hypodensities (segment 7, 1.5 cm; segment 4a, 0.9 cm), simple cysts": a ';' inside brackets ends no clause
+        parts = _CONTRAST.split(_ASIDE.sub(lambda m: m.group(0).replace(";", ","), after))
         clause = parts[0]
         if len(parts) > 1 and _HEDGED_BENIGN_TAIL.match(parts[1]):
             clause += " " + parts[1]  # "too small to characterise but most likely represent small cysts"
         head = _AND_NEXT.split(clause, 1)[0]  # "Segment 6 lesion 15 mm, haemangioma, and segment 8 metastasis 3.1 cm"
+        own = _OTHER_LESION_CLAUSE.split(head, 1)[0]
+        if _UNLIKELY_CALL.search(own):
+            return True  # "Small lesion in segment 7, unlikely to represent a metastasis"
         return bool(_BENIGN_CLAUSE.search(before[-25:] + clause) or _BENIGN_APPOSITION.search(clause)
                     or _BENIGN_APPOSITION.search(head.rstrip(", ")))
 
@@ -273,6 +325,8 @@ class _Report:
         out = []
         for start, end, organ in self.index.organs_in(sent):
             if organ not in {"liver", "vessel"}:
+                if _REFERENCE_ORGAN_BEFORE.search(sent.text, max(0, start - 40), start):
+                    continue  # "more intense than spleen": the organ compared with holds nothing
                 out.append(Target(sent.start_char + start, sent.start_char + end, "organ"))
         return out
 
@@ -298,6 +352,9 @@ class _Report:
         for start in sorted(orphans):
             spans = orphans[start]
             sent = self.sent(spans[0][0])
+            if any(slot == "segments" and _ADJACENT_BEFORE.search(self.text, max(sent.start_char, span.start_char - 30),
+                                                                  span.start_char) for span, slot in spans):
+                continue  # "Small subcapsular haematoma adjacent to segment 6": no lesion of the list
             target = self._continued_target(sent)
             if target is None:
                 continue
@@ -306,8 +363,24 @@ class _Report:
                 # has its segment/size is the next lesion of the list, not more of the same one
                 target = Target(sent.start_char, sent.start_char, "liver", target.span, implicit=True)
                 self._add_target(target, sent.start)
+            self.continued_by_sent[start] = target
             for span, slot in spans:
                 getattr(target, slot).append(span)
+        self._heading_segments()
+
+    def _heading_segments(self) -> None:
+        """A segment heading its line ("Segment VI: two ablation zones ..., the larger now showing a new 1.3 cm focus")
+        places each liver lesion after it in the line that names no segment of its own."""
+        for seg in self.get("LIVER_SEGMENT"):
+            if flag(seg, "is_negated") or not self.is_current(seg):
+                continue
+            sent = self.sent(seg)
+            if not (_SEGMENT_HEADING.fullmatch(self.text, sent.start_char, seg.start_char)
+                    and _HEADING_COLON.match(self.text, seg.end_char)):
+                continue
+            for target in self.targets_by_sent.get(sent.start, []):
+                if target.kind == "liver" and not target.implicit and not target.segments and target.start >= seg.end_char:
+                    target.segments.append(seg)
 
     @staticmethod
     def _starts_new_lesion(target: Target, spans: list[tuple[Span, str]]) -> bool:
@@ -318,11 +391,15 @@ class _Report:
         return singular and "segments" in own and bool(target.segments or target.sizes)
 
     def _continued_target(self, sent: Sentence) -> Target | None:
-        """The last liver lesion of the 4 sentences before, in the same section ('Segment 7: 2.1 cm.')."""
+        """The last liver lesion of the 4 sentences before, in the same section ('Segment 7: 2.1 cm.'); a sentence
+        that itself went on describing a lesion passes it on, so a list of any length, one line per item, stays with
+        the lesions it lists."""
         number = self.index.sentence_at(sent.start_char)
         for prev in self.index.sentences[max(0, number - 4):number][::-1]:
             if prev.section != sent.section:
                 return None
+            if prev.start in self.continued_by_sent:
+                return self.continued_by_sent[prev.start]
             targets = self.targets_by_sent.get(prev.start, [])
             if targets:
                 last = targets[-1]
@@ -526,6 +603,74 @@ def _clause(report: _Report, span: Span) -> str:
     return text[start:end if end >= 0 else len(text)]
 
 
+def _clause_bounds(report: _Report, span: Span) -> tuple[int, int]:
+    """Doc offsets of the span's clause: its sentence cut at the semicolons around it."""
+    sent = report.sent(span)
+    rel = span.start_char - sent.start_char
+    end = sent.text.find(";", rel)
+    return sent.start_char + sent.text.rfind(";", 0, rel) + 1, sent.start_char + (end if end >= 0 else len(sent.text))
+
+
+def _physiological_after(report: _Report, span: Span, site: str | None = None) -> bool:
+    """A physiological label after an uptake, a site or an SUV, in its sentence and about it: "Excreted tracer in the
+    bladder (SUVmax 64.0), physiological."; "Focal uptake in the uncinate process, SUVmax 14.9, without a CT correlate;
+    most likely physiological". Not when another organ (or another SUV) comes first: "..., SUVmax 12; spleen physiological"."""
+    sent = report.sent(span)
+    m = _PHYSIOLOGIC_AFTER.match(report.text, span.end_char, sent.end_char)
+    if m is None:
+        return False
+    between = report.text[span.end_char:m.start("label")]
+    if between.lower().count("suv") > (0 if span.label_ == "SUV" else 1):
+        return False
+    return all(o == "vessel" or (site is not None and ORGAN_SITE.get(o) == site) for _, _, o in organ_matches(between))
+
+
+def _resected(report: _Report, span: Span) -> bool:
+    """The lesion (or its uptake / SUV) is said resected, so it is no current disease: "The previously avid pancreatic
+    body lesion (SUVmax 32.0) has been resected", "Pancreatic tail primary resected (distal pancreatectomy 2021), no
+    local recurrence", "carcinoid tumour of ileum, s/p resection", "the resected primary". Not when its clause calls a
+    recurrence ("recurrence at the resected anastomosis"), nor when another lesion noun, or a clause break and another
+    organ, stand between ("Pancreatic mass, the gallbladder has been removed")."""
+    c0, c1 = _clause_bounds(report, span)
+    text = report.text
+    others = [t.start for t in report.targets_by_sent.get(report.sent(span).start, [])
+              if not span.start_char <= t.start < span.end_char]
+    site = span_value(span, "value_norm") if span.label_ == "EXTRAHEPATIC_SITE" else None
+
+    def free(a: int, b: int) -> bool:
+        if any(a <= t < b for t in others):
+            return False
+        between = text[a:b]
+        return not (_CLAUSE_BREAK.search(between) and any(
+            o != "vessel" and ORGAN_SITE.get(o) != site for _, _, o in organ_matches(between)))
+
+    after = _RESECTED_AFTER.match(text, span.end_char, c1)
+    if after is None or not free(span.end_char, after.start("cue")):
+        before = _RESECTED_BEFORE.search(text, max(c0, span.start_char - 50), span.start_char)
+        if before is None or not free(before.start(), span.start_char):
+            return False
+    clause = text[c0:c1]
+    return not any(not _NEGATION_LEAD.search(clause, max(0, r.start() - 40), r.start()) for r in _RECURRENCE.finditer(clause))
+
+
+def _heading_content(report: _Report, span: Span) -> str:
+    """What an organ heading ("Peritoneum:", "Perit:") says: the rest of its sentence or line, whichever is longer,
+    up to the next heading ("PERITONEUM: NO ASCITES. NO NODULARITY." reads both sentences)."""
+    text = report.text
+    line_end = text.find("\n", span.end_char)
+    end = max(report.sent(span).end_char, line_end if line_end >= 0 else len(text))
+    rest = text[span.end_char:end]
+    nxt = _NEXT_HEADING.search(rest, 1)
+    return rest[:nxt.start() + 1] if nxt else rest
+
+
+def _row_suv(report: _Report, span: Span) -> bool:
+    """A current SUV read off a row of a measurement table or list in the span's clause ("- Retroperitoneal node:
+    7.5 / 18.0; 1.0 cm / 1.6 cm" under "SUVmax now / baseline"): a row of measured lesions is disease."""
+    c0, c1 = _clause_bounds(report, span)
+    return any(c0 <= s.start_char < c1 and _attrs(s).get("row") and not _attrs(s).get("prior") for s in report.get("SUV"))
+
+
 def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
     sites: set[str] = set()
     addressed = False
@@ -543,12 +688,11 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         if site == "extrahepatic":
             continue
         if attrs.get("heading") or (attrs.get("source") != "lesion" and not attrs.get("strong")
-                                     and report.text.startswith(":", span.end_char)):
-            sent = report.sent(span)
-            rest = report.text[span.end_char:sent.end_char]
-            if site == "peritoneum" and _HEADING_NEGATIVE.match(rest) and not _ONLY_FLUID.match(rest) \
-                    and carcinomatosis is None:
-                carcinomatosis = False
+                                     and report.text.startswith(":", span.end_char) and not _row_suv(report, span)):
+            rest = _heading_content(report, span)
+            if site == "peritoneum" and carcinomatosis is None and (
+                    _HEADING_NEGATIVE.match(rest) and not _ONLY_FLUID.match(rest) or _PERITONEAL_NEGATIVE.search(rest)):
+                carcinomatosis = False  # "Perit: small vol ascites, no nodularity seen."
             continue  # "Nodes:" / "Peritoneum:" heading: its content's own mentions decide
         if flag(span, "is_negated") or attrs.get("count_kind") == "none":
             if site == "peritoneum" and carcinomatosis is None:
@@ -558,10 +702,15 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             continue
         if flag(span, "is_historical") and not _PRIOR_ASIDE.search(report.sent(span).text):
             continue  # "Mesenteric nodal mass: SUVmax 8.4 (previously 18.9)" is current disease with a prior value
+        if _resected(report, span):
+            continue  # "The pancreatic tail primary has been resected; no recurrence": gone, not current disease
         clause = _clause(report, span)
         block_clause = clause
-        if attrs.get("kind") == "primary" or _STRONG_NOUN.search(span.text):
-            block_clause = _NON_AVID.sub(" ", clause)  # "the pancreatic head mass is also non-avid": non-avid disease
+        if attrs.get("kind") == "primary" or _STRONG_NOUN.search(span.text) or (
+                site == "lymph_node" and _ENLARGED.search(_NEGATED_CUE.sub(" ", clause))):
+            # "the pancreatic head mass is also non-avid", "several enlarged peripancreatic nodes, non-avid": non-avid
+            # disease is still disease (an enlarged node counts, D2-017; non-avid disease is a site, D2-036)
+            block_clause = _NON_AVID.sub(" ", clause)
         if _SITE_BLOCK.search(block_clause) and not attrs.get("kind") == "metastasis":
             continue
         if _WORKUP.search(clause) and not _MALIGNANT_CALL.search(clause):
@@ -569,10 +718,13 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         strong = attrs.get("strong") or attrs.get("kind") in {"metastasis", "primary"} or bool(_STRONG_NOUN.search(span.text))
         if not _STRONG_NOUN.search(span.text) and _WEAK_SITE_BLOCK.search(clause) and attrs.get("kind") != "metastasis":
             continue
-        if not strong and not _DISEASE_CUE.search(_NEGATED_CUE.sub(" ", clause.replace(span.text, " "))):
+        if not strong and not _DISEASE_CUE.search(_NEGATED_CUE.sub(" ", clause.replace(span.text, " "))) \
+                and not _row_suv(report, span):
             continue  # "The 6 mm lung nodule shows no uptake": an absent uptake is no disease cue
         if attrs.get("uptake") and _PHYSIOLOGIC.search(clause):
             continue
+        if _physiological_after(report, span, site):
+            continue  # "Focal uptake in the uncinate process, SUVmax 14.9; most likely physiological"
         sites.add(site)
         report.accepted_sites.add(span.start_char)
         if site == "peritoneum":
@@ -594,8 +746,10 @@ def _has_lesion_in_sentence(report: _Report, span: Span) -> bool:
     if _KRENNING.search(span.text):
         return True
     sent = report.sent(span)
-    if _DISEASE_SUBJECT.match(report.text, sent.start_char, span.start_char):
-        return True  # "Disease remains SSTR-avid.": the disease already found is what the sentence is about
+    clause_start = _clause_bounds(report, span)[0]
+    if _DISEASE_SUBJECT.match(report.text, sent.start_char, span.start_char) or \
+            _DISEASE_SUBJECT.match(report.text, clause_start, span.start_char):
+        return True  # "Disease remains SSTR-avid.", "Partial response; the remaining disease is SSTR-avid."
     return any(t.kind == "liver" or (t.kind == "other" and t.start in report.accepted_sites)
                for t in report.targets_by_sent.get(sent.start, []))
 
@@ -610,11 +764,13 @@ def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
         if not report.is_current(span) or flag(span, "is_uncertain") or not _has_lesion_in_sentence(report, span):
             continue
         clause = _clause(report, span)
-        if _PHYSIOLOGIC.search(clause):
+        if _PHYSIOLOGIC.search(clause) or _physiological_after(report, span) or _resected(report, span):
             continue
         value = span_value(span, "value_norm")
         if flag(span, "is_negated"):
             continue  # "No avid nodes", "none shows uptake above liver": no disease there, not non-avid disease
+        if value == "non_avid" and _BENIGN_TARGET_NONAVID.search(clause):
+            continue  # "The photopenic lesion in segment VII corresponds to the known haemangioma": benign, not disease
         if value == "non_avid" and _ABSENCE.match(span.text) and not _lesion_before(report, span):
             continue  # "No uptake in the pancreatic bed": nothing there; "the mass shows no uptake" is non-avid
         seen.add(value)
@@ -647,6 +803,8 @@ def _suv_max(report: _Report) -> float | None:
         clause = clause[clause.rfind(";") + 1:]
         if _PHYSIOLOGIC.search(clause):
             continue  # "Physiological uptake in the uncinate process (SUVmax 14.0) and spleen (SUVmax 25.3)"
+        if _physiological_after(report, span) or _resected(report, span):
+            continue  # "bladder (SUVmax 64.0), physiological"; "the avid lesion (SUVmax 32.0) has been resected"
         if _BENIGN_UPTAKE.search(sent.text) and not _has_lesion_in_sentence(report, span):
             continue  # "Thyroid uptake (SUVmax 5.2) corresponding to a nodule, likely benign": not tumour
         values.append(span_value(span, "value_num"))
@@ -698,8 +856,12 @@ def _trend(report: _Report, disease: bool) -> str | None:
     for span in report.get("DISEASE_TREND"):
         if not report.is_current(span):
             continue
-        if span_value(span, "value_norm") == "response" and not flag(span, "is_negated") and _RESOLVED.search(span.text):
-            resolved = True  # a treated/resolved lesion is benign now, but its response is still the change
+        if span_value(span, "value_norm") == "response" and not flag(span, "is_negated") and (
+                _RESOLVED.search(span.text) and _TUMOUR_WORD.search(report.sent(span).text)
+                or _RESPONSE_CALL.search(span.text)):
+            # a treated/resolved lesion is benign now, but its response is still the change; "Partial response" is
+            # one even when no lesion was read; a vanished "hypodensity" never called tumour is none (IMG-001, D2-004)
+            resolved = True
         sent = report.sent(span)
         targets = report.targets_by_sent.get(sent.start, [])
         if targets and all(t.kind == "benign" or (t.kind == "other" and t.start not in report.accepted_sites)

@@ -4,6 +4,10 @@ Phrasings: "Ki-67: 12%", "Ki67 index 12 %", "MIB-1 labeling index approximately 
 "proliferative index ~15%", "Ki-67 <1%", "less than 2%", "≤3%", "10-15%" / "10 to 15%" (upper value),
 "1-2% (hot spot)", "8 of 500 cells" (1.6%), "15% of tumour cells positive for Ki-67", OCR "Ki-67: I%".
 "pending" / "not performed" give a mention with value_norm pending|not_performed and no number.
+A value the report itself withdraws ("The earlier value of 25% is withdrawn", "(previously reported as
+25%)", "the Ki-67 slide was cut from another patient's block") gives a mention with value_norm
+"withdrawn" and no number: attrs withdrawn_value (the value taken back) or withdraws_earlier (every
+Ki-67 value before it); the report row drops those values (``pathology_report.drop_withdrawn``).
 attrs: bound (lt|le|gt), range, approximate, hot_spot, from_count, ocr, invalid (>100%).
 """
 from __future__ import annotations
@@ -48,6 +52,8 @@ class Ki67Extractor(ClaimingExtractor):
 
     def findings(self, doc, match, rule):
         start, end = match.span(rule.span or 0)
+        if rule.norm == "withdrawn":
+            return self._withdrawn(match, rule, start, end)
         value_text = match.group("value")
         if rule.id.startswith("ki67.label_") and _OTHER_STAIN.search(doc_text(doc)[match.start():match.start("value")]):
             return []  # 'Ki-67 is low; chromogranin positive in 80%': the value belongs to another stain
@@ -75,6 +81,17 @@ class Ki67Extractor(ClaimingExtractor):
             attrs["average"] = True
         norm = "invalid" if attrs.get("invalid") else None  # e.g. "150%": kept as evidence, never a value
         return [Finding(start, end, rule.label, value_num=value, value_unit="%", value_norm=norm, attrs=attrs)]
+
+    @staticmethod
+    def _withdrawn(match, rule, start, end):
+        """A withdrawal: the value it takes back (any 'value*' group), or, with none, every earlier value."""
+        named = [name for name in rule.regex.groupindex if name.startswith("value") and match.group(name)]
+        if not named:
+            return [Finding(start, end, rule.label, value_norm="withdrawn", attrs={"withdraws_earlier": True})]
+        value, _ = parse_percent(match.group(named[0]))
+        if value is None:
+            return []
+        return [Finding(start, end, rule.label, value_norm="withdrawn", attrs={"withdrawn_value": value})]
 
 
 register(SPEC, Ki67Extractor)

@@ -10,7 +10,12 @@ names no organ takes the organ of the nearest earlier sentence of the same secti
 segment-by-segment lists), else the liver. Liver nouns become LIVER_LESION (value_norm metastasis |
 lesion | benign | none); current non-benign nouns of other organs become EXTRAHEPATIC_SITE with the
 contract's site; the rest are kept in ``doc.spans["lesion_targets"]`` (not mentions) so that the
-report summariser can tell a renal cyst's size from a liver lesion's. Not handled: organ named only
+report summariser can tell a renal cyst's size from a liver lesion's. A noun ruled out ("metastasis considered
+unlikely", "unlikely to represent a metastasis") is benign (attrs["unlikely"]); a noun that names the lesion just
+described again ("..., corresponding to a 1.4 cm hypodensity on CT", "..., in the sense of liver metastases") carries
+attrs["restates"]. A number followed by a unit or a "x"/"by" dimension is a size, never a count. A pipe-table row or a
+list line that names the liver and a segment, with sizes and no lesion noun ("T1 | Liver S4b | 21 mm | 24 mm",
+"- Liver S7: 3.0 cm / 3.9 cm") is one liver lesion. Not handled: organ named only
 in an earlier paragraph of a free-text narrative more than six sentences back.
 """
 from __future__ import annotations
@@ -42,7 +47,14 @@ _TIMES_AFTER = re.compile(r"\s*[x√ó]\s?(?P<n>\d{1,2})\b(?![.,]\d|\s*(?:mm|cm|x|√
 _ENUMERATION_HEAD = _CUES["ENUMERATION_HEAD"]
 #: Pronoun lesions: "... and one in the left lobe", "another in segment 3 measures 3.0 cm".
 _PRONOUN = _CUES["PRONOUN"]
-_UNIT_WORD = re.compile(r"^\s*(?:mm|cm|%|x)\b", re.I)
+#: "3 cm lesion", "31 by 27 mm, metastasis": the number is a size, not a count.
+_UNIT_WORD = _CUES["SIZE_AFTER_NUMBER"]
+#: "metastasis considered unlikely", "unlikely to represent a metastasis": the noun is named only to be ruled out.
+_UNLIKELY_AFTER = _CUES["UNLIKELY_AFTER"]
+_UNLIKELY_BEFORE = _CUES["UNLIKELY_BEFORE"]
+#: "avid lesion in segment 3, corresponding to a 1.4 cm hypodensity on CT", "..., in the sense of liver metastases":
+#: the noun names the lesion just described again (attrs["restates"]; the report summariser merges it).
+_RESTATES_BEFORE = _CUES["RESTATES_BEFORE"]
 _SEG_BEFORE = _CUES["SEG_BEFORE"]
 #: "Krenning 4 hepatic metastases", "grade 2 lesions", "Deauville 3": the digit is a score, not a count.
 _SCORE_BEFORE = _CUES["SCORE_BEFORE"]
@@ -83,6 +95,11 @@ class LesionExtractor(ImagingExtractor):
                        not low.endswith(("focus", "disease", "mass", "sis", "us", "ss"))}
         if rule.norm == "none":
             return [Finding(start, end, "LIVER_LESION", value_num=0.0, value_norm="none", attrs=attrs)]
+        norm = rule.norm
+        if norm != "benign" and (_UNLIKELY_AFTER.match(doc_text(doc), end)
+                                 or _UNLIKELY_BEFORE.search(doc_text(doc), max(0, start - 60), start)):
+            norm = attrs["kind"] = "benign"  # "likely a haemangioma; metastasis considered unlikely": ruled out
+            attrs["unlikely"] = True
         count_start = start
         quant = count_before(doc_text(doc)[max(0, start - 90):start])
         if quant:
@@ -99,9 +116,11 @@ class LesionExtractor(ImagingExtractor):
                     attrs["vague_additive"] = True  # "two dominant lesions and several smaller foci": uncountable total
                 if count.kind != "none":  # keep "no" outside the span: ConText must see it as a modifier
                     count_start = max(0, start - 90) + quant[1]
+        if _RESTATES_BEFORE.search(doc_text(doc), max(0, start - 80), start):
+            attrs["restates"] = True
         if _PRONOUN.match(noun):
             # "and one in the left lobe": one more lesion, in addition to those just named
-            window = doc_text(doc)[max(0, start - 120):start]
+            window = doc_text(doc)[max(0, start - 200):start]
             window = window[max(window.rfind(". "), window.rfind("\n")) + 1:]
             if not _ENUMERATION_HEAD.search(window):  # "Three metastases: two in segment 7 and one in segment 3" enumerates, adds nothing
                 attrs.update(count_kind="exact", count_value=1, count_text=noun, additive=True, pronoun=True)
@@ -122,7 +141,7 @@ class LesionExtractor(ImagingExtractor):
                     attrs.update(count_kind=count.kind, count_value=count.value, count_bound=count.bound)
         value = attrs.get("count_value")
         return [Finding(count_start, end, "LIVER_LESION", value_num=float(value) if value is not None else None,
-                        value_norm=rule.norm, attrs=attrs)]
+                        value_norm=norm, attrs=attrs)]
 
     def postprocess(self, doc: Doc, spans: list[Span]) -> list[Span]:
         spans = _drop_overlaps(spans)

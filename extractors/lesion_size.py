@@ -4,9 +4,13 @@
 Prior sizes are marked ``attrs["prior"]``: "previously 2.1 cm, now 2.6 cm" (2.1 prior), "from 1.8 to
 2.3 cm" (1.8 prior, 2.3 current), "(prior 12 mm)", "(prev 3.8cm)", "measured 9 mm on the previous study",
 read from what precedes a size in its clause or aside, so "now measures 41 mm where previously it was 40 mm"
-keeps 41 current. A "lo - hi" range needs lo <= hi and no label before lo ("Segment 7 - 2.2 cm" is 2.2 cm). Short-axis
+keeps 41 current; "(pre-examination 19 x 15 mm)"; a bare bracketed size right after a size, "S6 2.2 cm (2.0 cm)"; in a
+pipe table, the column header ("Today | Previous | Baseline") or else a size after another size of the row; the second
+of a slash pair under a "now / baseline" legend. "more than on prior, largest 8 cm": 'than' makes the prior cue the
+study compared with. A "lo - hi" range needs lo <= hi and no label before lo ("Segment 7 - 2.2 cm" is 2.2 cm). Short-axis
 node measurements carry ``attrs["short_axis"]``. Which lesion a size belongs to is decided by the
-report summariser. Not handled: areas, volumes, sizes written without a unit ("2.3 x 1.9").
+report summariser. Units: mm, cm (also "cms"), millimetres, centimetres. Not handled: areas, volumes, sizes written
+without a unit ("2.3 x 1.9").
 """
 from __future__ import annotations
 
@@ -36,7 +40,57 @@ _PRIOR_AFTER = _CUES["PRIOR_AFTER"]
 #: The identifier of a list item or a segment, never a size: "Segment 7 - 2.2 cm", "seg 4 - 12 mm", "Lesion 2 - 8 mm".
 _LABEL_BEFORE = _CUES["LABEL_BEFORE"]
 _LIST_JOIN = _CUES["LIST_JOIN"]
+#: "S6 2.2 cm (2.0 cm)", "segment 4b 1.4 cm (1.5 cm)": a bare bracketed size right after a size is the prior one.
+_PRIOR_BRACKET = _CUES["PRIOR_BRACKET"]
+_BRACKET_CLOSE = _CUES["BRACKET_CLOSE"]
+#: "more than on prior", "smaller than the previous": the prior cue names the study compared with.
+_REFERENCE_STUDY = _CUES["REFERENCE_STUDY"]
 _SIZE_IN = re.compile(r"\d\s*-?\s*(?:mm|cm|millimet|centimet)", re.I)
+
+
+_TABLE_PRIOR_COLUMN = _CUES["TABLE_PRIOR_COLUMN"]
+_TABLE_CURRENT_COLUMN = _CUES["TABLE_CURRENT_COLUMN"]
+_TABLE_SEPARATOR = _CUES["TABLE_SEPARATOR"]
+#: "Findings (size on CT now / baseline): - Liver S7: 3.0 cm / 3.9 cm": the size after the slash is the baseline one.
+_SLASH_LEGEND = _CUES["SLASH_LEGEND"]
+_SLASH_BEFORE = _CUES["SLASH_BEFORE"]
+_TABLE_HEADER_LINES = 20
+_LEGEND_CHARS = 600
+
+
+def table_prior(text: str, start: int) -> bool | None:
+    """True when a size in a cell of a pipe-table row is a prior one (None: not in a table row, or the table does not
+    tell: the cell's own words then decide).
+
+    The header of its column decides ("Lesion | Site | Today | Previous | Baseline"); without a header saying which
+    study a column is, a size after another size of the row is a prior one ("T1 | Liver S4b | 21 mm | 24 mm")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    if "|" not in line:
+        return None
+    column = text.count("|", line_start, start)
+    header = None
+    pos = line_start
+    for _ in range(_TABLE_HEADER_LINES):  # the top line of the block of table lines above: the header row
+        if pos == 0:
+            break
+        above_start = text.rfind("\n", 0, pos - 1) + 1
+        above = text[above_start:pos - 1]
+        if "|" not in above:
+            break
+        if not _TABLE_SEPARATOR.fullmatch(above):
+            header = above
+        pos = above_start
+    if header is not None and not _SIZE_IN.search(header):
+        cells = header.split("|")
+        if column < len(cells):
+            if _TABLE_CURRENT_COLUMN.search(cells[column]):
+                return None  # the current study's column: what the cell itself says decides ("2.6 cm (prior 2.1 cm)")
+            if _TABLE_PRIOR_COLUMN.search(cells[column]):
+                return True
+    before_cells = text[line_start:start].split("|")[:-1]
+    return True if any(_SIZE_IN.search(cell) for cell in before_cells) else None
 
 
 def is_prior_size(text: str, start: int, end: int) -> bool:
@@ -47,6 +101,13 @@ def is_prior_size(text: str, start: int, end: int) -> bool:
     40 prior; and from a cue right after it that introduces no size of its own: '9 mm on the previous study',
     '10 mm previously' -> prior.
     """
+    in_table = table_prior(text, start)
+    if in_table is not None:
+        return in_table
+    if _SLASH_BEFORE.search(text, max(0, start - 5), start) and _SLASH_LEGEND.search(text, max(0, start - _LEGEND_CHARS), start):
+        return True  # "size on CT now / baseline ... 3.0 cm / 3.9 cm": the second of the pair is the baseline
+    if _PRIOR_BRACKET.search(text, max(0, start - 20), start) and _BRACKET_CLOSE.match(text, end):
+        return True  # "S6 2.2 cm (2.0 cm)": a bare size in brackets after the current one is the prior one
     window = text[max(0, start - 60):start]
     cut = max(window.rfind(". "), window.rfind("\n"), window.rfind(";"))
     window = window[cut + 1:]
@@ -67,7 +128,9 @@ def is_prior_size(text: str, start: int, end: int) -> bool:
         last_prior = m
     if last_prior is not None:
         between = window[last_prior.end():]
-        if _PRIOR_VERB.match(between) or not _CURRENT_CUE.search(between):
+        if _REFERENCE_STUDY.search(window, 0, last_prior.start()) and not _PRIOR_VERB.match(between):
+            pass  # "more than on prior, largest conglomerate 8 cm": the study compared with, not a prior size
+        elif _PRIOR_VERB.match(between) or not _CURRENT_CUE.search(between):
             return True
     return bool(_PRIOR_AFTER.match(text, end))
 

@@ -1,6 +1,8 @@
 """Share of the liver replaced by tumour (LIVER_INVOLVEMENT, value_num = percent).
 
-"replacing >50% of the liver" -> 50; "hepatic tumour burden approximately 30%" -> 30;
+"replacing >50% of the liver" -> 50; "hepatic tumour burden approximately 30%" -> 30; "replaced by innumerable
+confluent mets, est. 40-50% of parenchyma" -> 50 and "tumour infiltration approx. 25% of the liver volume" -> 25 (a
+bare share of the liver counts when the tumour is named just before it on its line);
 "involving 25-50% of the liver volume" -> 50 (upper value of a range); "about 40% of the liver is
 replaced" -> 40; "approximately one third of the liver is replaced" -> 33.3, "half of the liver ... replaced" -> 50.
 Not handled (on purpose): a future liver remnant percentage ("FLR 35%") is not
@@ -24,6 +26,11 @@ _CUES = load_lexicon("liver_involvement")
 
 SPEC = ExtractorSpec(name="liver_involvement", order=46)
 _REMNANT = _CUES["REMNANT"]
+#: A bare share of the liver ("est. 40-50% of parenchyma") counts only with the tumour named just before it,
+#: and never as a surgical volume ("resection would remove 40% of the liver volume").
+_TUMOUR_BEFORE = _CUES["TUMOUR_BEFORE"]
+_VOLUMETRY = _CUES["VOLUMETRY"]
+_CONTEXT_CHARS = 120
 
 
 _FRACTIONS = {"third": 33.3, "quarter": 25.0, "half": 50.0}
@@ -42,8 +49,14 @@ def _fraction(text: str) -> float:
 
 class LiverInvolvementExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
-        if _REMNANT.search(doc_text(doc)[max(0, match.start() - 40):match.end()]):
+        text = doc_text(doc)
+        if _REMNANT.search(text[max(0, match.start() - 40):match.end()]):
             return []
+        if rule.attrs.get("tumour_before"):
+            before = text[max(0, match.start() - _CONTEXT_CHARS):match.start()]
+            before = before[before.rfind("\n") + 1:]
+            if not _TUMOUR_BEFORE.search(before) or _VOLUMETRY.search(before):
+                return []
         groups = match.groupdict()
         if groups.get("frac"):
             value = _fraction(groups["frac"])

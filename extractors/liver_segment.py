@@ -5,6 +5,8 @@ LIVER_SEGMENT value_norm is the comma-joined segments a phrase names: "segment 4
 "caudate lobe" -> "1", "left lateral segment" -> "2,3", "right posterior section" -> "6,7",
 "right anterior" -> "5,8". "Hepatic dome" alone names no segment. LIVER_LOBE value_norm is
 right | left | both ("both lobes", "bilobar", "throughout the liver", "diffusely involving").
+A segment or lobe said free ("caudate lobe relatively spared", "sparing the left lobe") gives nothing.
+OCR-misread Roman numerals are read ("segrnent lVa" -> "4a", "Vlll" -> "8").
 Not handled: bare "4a/4b" without the word segment; "L5-S1" is a spine level, not segment 1.
 """
 from __future__ import annotations
@@ -25,7 +27,8 @@ _CUES = load_lexicon("liver_segment")
 
 SPEC = ExtractorSpec(name="liver_segment", order=42)
 _STRUCTURE_AFTER = _CUES["STRUCTURE_AFTER"]
-#: "The left lobe is spared", "the right lobe remains free of disease", "sparing the left lobe": a side with no lesion.
+#: "The left lobe is spared", "the right lobe remains free of disease", "sparing the left lobe", "caudate lobe relatively
+#: spared": a side or segment with no lesion.
 _LOBE_FREE_AFTER = _CUES["LOBE_FREE_AFTER"]
 _LOBE_FREE_BEFORE = _CUES["LOBE_FREE_BEFORE"]
 _SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
@@ -46,8 +49,11 @@ class LiverSegmentExtractor(ImagingExtractor):
                 return []  # "The left lobe is spared": names the side without disease
             return [Finding(start, end, "LIVER_LOBE", value_norm=side)]
         text = match.group(0)
-        if _STRUCTURE_AFTER.match(doc_text(doc), end):
+        full = doc_text(doc)
+        if _STRUCTURE_AFTER.match(full, end):
             return []  # "dilatation of the segment 2/3 ducts", "segment 8 portal branch": a structure, not a location
+        if _LOBE_FREE_AFTER.match(full, end) or _LOBE_FREE_BEFORE.search(full[max(0, start - 30):start]):
+            return []  # "caudate lobe relatively spared", "sparing segment 1": a segment without disease
         segments = named_segments(text) if rule.id.startswith("liver_segment.named") else segments_in(text)
         if not segments:
             return []

@@ -3,8 +3,15 @@
 Phrasings: "R0", "R1 resection", "Resection status: R1", "margins negative", "all margins free of
 tumour", "Margins: Uninvolved", "free resection margins", "Surgical margin involvement: No" (R0);
 "margin involved", "tumour extends to the inked margin" (R1); "macroscopic residual tumour" (R2).
+The inked surface stands for the margin: "tumour is present at the inked enucleation surface",
+"carcinoma touches ink" (R1); "tumour is 2 mm from the inked surface", "ink is free of tumour" (R0).
 The polarity is read by the rule itself ("no tumour at the margin" -> R0), so the summary does not
-apply ConText negation to these mentions. Margin distances ("closest margin 6 mm") give no mention.
+apply ConText negation to these mentions. Margin distances ("closest margin 6 mm") give no mention,
+except a tumour's distance to the inked surface.
+
+Supersession is read from the mention's clause and kept in attrs for the summary: superseded=True
+("Original neck margin: involved (superseded by C)"), original=True ("original/initial ... margin"),
+final=True ("final/new/re-excision ... margin").
 """
 from __future__ import annotations
 
@@ -20,6 +27,10 @@ _R0 = _CUES["R0"]
 _R1 = _CUES["R1"]
 #: "no"/"not" (and at most one word) right before the status word: "no tumour involved" is R0.
 _NEGATION_BEFORE = _CUES["NEGATION_BEFORE"]
+_SUPERSEDED = _CUES["SUPERSEDED"]
+_ORIGINAL_LABEL = _CUES["ORIGINAL_LABEL"]
+_FINAL_LABEL = _CUES["FINAL_LABEL"]
+_CLAUSE_END = _CUES["CLAUSE_END"]
 
 
 def status_to_r(word: str) -> str | None:
@@ -32,8 +43,24 @@ def status_to_r(word: str) -> str | None:
     return None
 
 
+def supersession(text: str, start: int, end: int) -> dict:
+    """attrs saying whether the margin statement at text[start:end] is superseded, an original or a
+    final margin, read on its clause (from the previous to the next full stop, semicolon or line break)."""
+    before = _CLAUSE_END.split(text[max(0, start - 80):start])[-1]
+    after = _CLAUSE_END.split(text[end:end + 80])[0]
+    label = before + text[start:end]
+    attrs = {}
+    if _SUPERSEDED.search(label + after):
+        attrs["superseded"] = True
+    if _ORIGINAL_LABEL.search(label):
+        attrs["original"] = True
+    elif _FINAL_LABEL.search(label):
+        attrs["final"] = True
+    return attrs
+
+
 class MarginExtractor(ClaimingExtractor):
-    KEYWORDS = ('margin', 'r0', 'r1', 'r2', 'r 0', 'r 1', 'r 2', 'residual')
+    KEYWORDS = ('margin', 'r0', 'r1', 'r2', 'r 0', 'r 1', 'r 2', 'residual', 'ink', 'painted')
 
     def findings(self, doc, match, rule):
         start, end = match.span()
@@ -44,8 +71,11 @@ class MarginExtractor(ClaimingExtractor):
             if doc_text(doc)[max(0, start - 12):start].lower().rstrip().endswith(("section", "cassette", "block")):
                 return []
             norm = f"R{groups['r']}"
+        elif "dist" in groups:  # the tumour's distance to the inked surface: 0 is at ink
+            dist = groups["dist"]
+            norm = "R0" if "<" in dist or float(dist.strip().replace(",", ".")) > 0 else "R1"
         elif "neg" in groups:
-            norm = "R0" if groups.get("neg") else "R1"
+            norm = "R0" if groups.get("neg") or groups.get("not") else "R1"
         else:
             norm = status_to_r(groups["st"])
             if norm and _NEGATION_BEFORE.search(doc_text(doc)[max(0, match.start('st') - 12):match.start('st')]) \
@@ -53,7 +83,7 @@ class MarginExtractor(ClaimingExtractor):
                 norm = "R0"
         if norm is None:
             return []
-        return [Finding(start, end, rule.label, value_norm=norm)]
+        return [Finding(start, end, rule.label, value_norm=norm, attrs=supersession(doc_text(doc), start, end))]
 
 
 register(SPEC, MarginExtractor)

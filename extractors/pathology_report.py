@@ -15,11 +15,17 @@ tumor_type, margin, specimen, primary_site) and applies the report-level policy:
 * Mitoses per 2 mm² (per 10 HPF taken as per 2 mm²): the highest.
 * WHO grade: the highest stated NET grade (grades of other tumours never count), source "stated";
   otherwise derived by WHO 2019 from Ki-67 and mitoses (the higher wins; "ki67" when tied); a strict
-  bound ("<2 mitoses", "Ki-67 <3%") grades just below its number.
+  bound ("<2 mitoses", "Ki-67 <3%") grades just below its number. When the report says the tumour
+  "cannot be graded", no grade is derived (a stated grade elsewhere in the report still wins).
+* Values the report takes back (:func:`drop_withdrawn`): a Ki-67 it withdraws ("the earlier value of
+  25% is withdrawn", "previously reported as 25%", "the slide was cut from another patient's block")
+  and any Ki-67, mitotic count or grade before a corrected one ("Ki-67 corrected to 8%", "the grade is
+  amended to G2") are not used; otherwise a preliminary value and an addendum still give the highest.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +34,8 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.lexicon import load_lexicon
 
 from ._base import doc_text, flag, token_section, values
+from ._pathology_common import PART_MARKER, part_label
+from ._pathology_common import FOREIGN_CUES
 from ._pathology_units import GRADES, derive_grade
 
 _CUES = load_lexicon("pathology_report")
@@ -35,8 +43,9 @@ _CUES = load_lexicon("pathology_report")
 FINDINGS = "findings"
 HISTORY_SECTIONS = frozenset({"history", "comparison"})
 #: Sections in which the diagnosis is stated, in order of authority.
+#: A frozen-section (intraoperative) diagnosis comes last: the final diagnosis on permanent sections outranks it.
 DIAGNOSTIC_SECTIONS = ("diagnosis", "synoptic", "addendum", "impression", None, "microscopic",
-                       "immunohistochemistry", "comment", "findings", "specimen", "exam", "gross")
+                       "immunohistochemistry", "comment", "findings", "specimen", "exam", "gross", "intraoperative")
 NE_TYPES = frozenset({"NET", "NEC", "MiNEN", "NEN"})
 SMALL_BOWEL_PARTS = ("ileum", "jejunum", "duodenum")
 _R_ORDER = {"R0": 0, "R1": 1, "R2": 2}
@@ -46,6 +55,8 @@ _OTHER_SPECIMEN = _CUES["OTHER_SPECIMEN"]
 #: (Ki-67 2%)', 'Submitted diagnosis: ... grade 3', '(revised from the outside grade 1)'. Read on the
 #: sentence up to the mention; applies to every tumour value (type and differentiation too).
 _OTHER_OPINION = _CUES["OTHER_OPINION"]
+#: A correction read at a Ki-67, mitosis or grade value: 'Ki-67 corrected to 8%', 'grade is amended to G2'.
+_CORRECTED = _CUES["CORRECTED"]
 
 
 @dataclass
@@ -136,19 +147,35 @@ def _sentence_before(span: Span) -> str:
     return doc_text(doc)[doc[i].idx:span.end_char]
 
 
+def _corrected(span: Span) -> bool:
+    """A correction cue ends at the value or inside its span ('Ki-67 corrected to 8%', 'amended to G2')."""
+    lo = max(0, span.start_char - 60)
+    window = doc_text(span.doc)[lo:span.end_char]
+    return any(m.end() >= span.start_char - lo - 1 for m in _CORRECTED.finditer(window))
+
+
 def _mention(span: Span) -> Mention:
     section = _section(span)
     other = False
+    found = values(span)
+    attrs = dict(found["attrs"] or {})
+    corrected = span.label_ in SPECIMEN_VALUES and _corrected(span)
+    if corrected:
+        attrs["corrected"] = True
     if span.label_ in TUMOUR_VALUES:
         before = _sentence_before(span)
-        other = bool(_OTHER_OPINION.search(before)) or (
+        # a corrected value is the reporting pathologist's own ('grade amended from G3 to G2': not G3's opinion)
+        other = (not corrected and bool(_OTHER_OPINION.search(before))) or (
             span.label_ in SPECIMEN_VALUES and bool(_OTHER_SPECIMEN.search(before)))
-    found = values(span)
+        if corrected and attrs.get("foreign") and not FOREIGN_CUES.search(before):
+            del attrs["foreign"]  # 'the grade is amended to G2': regraded in a sentence naming no other tumour
     return Mention(
         label=span.label_, start=span.start_char, norm=found["value_norm"], num=found["value_num"],
-        attrs=dict(found["attrs"] or {}), section=section,
+        attrs=attrs, section=section,
         negated=flag(span, "is_negated"), near_negated=_near_negation(span),
-        uncertain=flag(span, "is_uncertain"), historical=flag(span, "is_historical"),
+        uncertain=flag(span, "is_uncertain"),
+        # a corrected value is the current one, whatever ConText reads ('revised to 1 (previously 4)')
+        historical=flag(span, "is_historical") and not corrected,
         hypothetical=flag(span, "is_hypothetical"),
         other_specimen=other,
     )
@@ -190,6 +217,31 @@ def mitoses_per_2mm2(ms: list[Mention]) -> tuple[float | None, dict]:
         return None, {}
     best = max(values, key=lambda m: m.num)
     return best.num, best.attrs
+
+
+def drop_withdrawn(ms: list[Mention]) -> list[Mention]:
+    """The mentions of one label without those the report takes back.
+
+    Only explicit wording counts (never a mere later value): a withdrawal mention (value_norm
+    'withdrawn') drops every value equal to the one it names, or, naming none ('the Ki-67 slide was cut
+    from another patient's block'), every value before it; a corrected value ('Ki-67 corrected to 8%',
+    'the grade is amended to G2') drops every value of the label before it. Withdrawal mentions
+    themselves are left out. Without either, nothing changes (preliminary + addendum -> the highest).
+    """
+    live = [m for m in ms if not m.hypothetical]
+    named = [m.attrs["withdrawn_value"] for m in live if m.norm == "withdrawn" and "withdrawn_value" in m.attrs]
+    cuts = [m.start for m in live if (m.norm == "withdrawn" and m.attrs.get("withdraws_earlier"))
+            or (m.attrs.get("corrected") and m.current(negation=False))]
+    cut = max(cuts, default=None)
+    return [m for m in ms if m.norm != "withdrawn"
+            and not (m.num is not None and any(abs(m.num - v) < 1e-9 for v in named))
+            and not (cut is not None and m.start < cut)]
+
+
+def cannot_be_graded(ms: list[Mention]) -> bool:
+    """The report says this tumour cannot be graded ('cannot be graded on this small biopsy', 'grading
+    not possible', 'grade cannot be assessed'), not of another tumour or specimen."""
+    return any(m.norm == "not_gradable" and m.current(negation=False) and not m.attrs.get("foreign") for m in ms)
 
 
 def _grading_value(value: float | None, attrs: dict) -> float | None:
@@ -236,43 +288,91 @@ def differentiation(ms: list[Mention]) -> str | None:
 
 
 def margin_status(ms: list[Mention]) -> str | None:
-    """The worst current margin: R2 > R1 > R0 ('pancreatic margin free; neck margin involved' -> R1)."""
-    values = [m.norm for m in ms if m.norm in _R_ORDER and m.current(negation=False) and m.section != "gross"]
+    """The worst current margin: R2 > R1 > R0 ('pancreatic margin free; neck margin involved' -> R1).
+
+    Frozen-section (intraoperative) margins count only when the report states no other margin. A margin
+    explicitly superseded ('Original neck margin: involved (superseded by C)'), or called the original one
+    when a final one is stated ('Final neck margin: negative'), gives way to the others (margin attrs)."""
+    usable = [m for m in ms if m.norm in _R_ORDER and m.current(negation=False) and m.section != "gross"]
+    usable = [m for m in usable if m.section != "intraoperative"] or usable
+    if any(m.attrs.get("final") for m in usable):
+        usable = [m for m in usable if not m.attrs.get("original")] or usable
+    usable = [m for m in usable if not m.attrs.get("superseded")] or usable
+    values = [m.norm for m in usable]
     return max(values, key=_R_ORDER.get) if values else None
 
 
 _RESECTIONS = frozenset({"pancreatoduodenectomy", "primary_resection", "hepatectomy"})
 
 
-def _tumour_part(sites: list[Mention], first: Mention | None, tumour_at: list[int]) -> Mention | None:
-    """In a multi-part report ('Part A: Gallbladder ... Part B: Jejunum, resection: NET'), the first part
-    designation whose text (up to the next designation) holds a current tumour mention; else ``first``.
+class _Parts:
+    """The line-start part labels of a report ('A.', '2)', 'Part B:'), read when it has several parts."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc, self.text = doc, doc_text(doc)
+        self.marks = [(m.start("mark"), part_label(m)) for m in PART_MARKER.finditer(self.text)]
+        self._starts = [pos for pos, _ in self.marks]
+
+    def _last(self, pos: int) -> tuple[int, str] | None:
+        i = bisect_right(self._starts, pos)
+        return self.marks[i - 1] if i else None
+
+    def head_label(self, pos: int) -> str | None:
+        """The label opening the line of a part designation ('2) Liver, wedge' -> '2')."""
+        mark = self._last(pos)
+        return mark[1] if mark is not None and "\n" not in self.text[mark[0]:pos] else None
+
+    def label(self, pos: int) -> str | None:
+        """The label of the numbered item holding ``pos``: the last one before it in the same section
+        ('Diagnosis:' then ' 1) ... NET' -> '1'; a label of the specimen list above does not count)."""
+        mark = self._last(pos)
+        if mark is None or token_section(self.doc, mark[0]) is not token_section(self.doc, pos):
+            return None
+        return mark[1]
+
+
+def _tumour_part(sites: list[Mention], first: Mention | None, tumour_at: list[int],
+                 parts: "_Parts | None" = None) -> Mention | None:
+    """In a multi-part report, the first part designation that holds a current tumour mention; else ``first``.
+
+    * By place: 'Part A: Gallbladder ... Part B: Jejunum, resection: NET' -> the designation whose text (up to
+      the next one) holds the tumour. A tumour after a plain list of designations (one per line) is not
+      given to the last of them:
+    * then by label: 'Specimens: 1) Pancreas ... 2) Liver ...' then 'Diagnosis: 1) ... NET ... 2) benign' -> 1.
     The chosen mention gets attrs part=True so its own procedure is used."""
     heads = sorted((m for m in sites if m.rank == 1), key=lambda m: m.start)
     if first is None or len(heads) < 2 or not tumour_at:
         return first
+    listed = parts is not None and all(parts.text.count("\n", a.start, b.start) == 1 for a, b in zip(heads, heads[1:]))
+    chosen = None
     for i, head in enumerate(heads):
-        end = heads[i + 1].start if i + 1 < len(heads) else float("inf")
+        end = heads[i + 1].start if i + 1 < len(heads) else (head.start if listed else float("inf"))
         if any(head.start <= pos < end for pos in tumour_at):
-            if head is first:
-                return first
-            head.attrs["part"] = True
-            return head
-    return first
+            chosen = head
+            break
+    if chosen is None and parts is not None:
+        labels = {parts.label(pos) for pos in tumour_at} - {None}
+        chosen = next((h for h in heads if parts.head_label(h.start) in labels), None)
+    if chosen is None or chosen is first:
+        return first
+    chosen.attrs["part"] = True
+    return chosen
 
 
 def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
-             tumour_at: list[int] = ()) -> tuple[str | None, str | None, Mention | None]:
+             tumour_at: list[int] = (), parts: _Parts | None = None) -> tuple[str | None, str | None, Mention | None]:
     """(specimen_site, procedure, the site mention): the specimen designation first, then phrases;
     a current operation named in the report ('DISTAL PANCREATECTOMY', PROCEDURE_HISTORY) is a resection.
-    ``tumour_at``: offsets of current tumour mentions, to pick the tumour part of a multi-part report."""
+    ``tumour_at``: offsets of current tumour mentions, to pick the tumour part of a multi-part report
+    (``parts``: its part labels). A procedure word that explains a field ('Margins: not applicable
+    (biopsy)') reads its own polarity."""
     sites = [m for m in ms if m.current() and m.rank <= 2]
     site = min(sites, key=lambda m: (m.rank, m.start), default=None)
-    site = _tumour_part(sites, site, tumour_at)
+    site = _tumour_part(sites, site, tumour_at, parts)
     operations = [Mention("PROCEDURE", m.start, "resection", None, {"rank": 3}, m.section, m.negated, m.near_negated,
                           m.uncertain, m.historical, m.hypothetical, m.other_specimen)
                   for m in history if m.norm in _RESECTIONS]
-    usable_procs = [m for m in procs + operations if m.current()]
+    usable_procs = [m for m in procs + operations if m.current(negation=not m.attrs.get("own_polarity"))]
     proc = min(usable_procs, key=lambda m: (m.rank, m.start), default=None)
     procedure = None
     if site is not None and site.attrs.get("part") and site.attrs.get("procedure"):
@@ -286,17 +386,26 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
     return (site.norm if site else None), procedure, site
 
 
-def primary_site(ms: list[Mention], site: Mention | None, has_ne: bool) -> str | None:
-    """Stated primary first ('ileal primary', 'Tumor site: Ileum'); else the organ of a NET specimen
-    that can be a primary ('Pancreas, tail, EUS biopsy: NET' -> pancreas)."""
-    usable = [m for m in ms if m.norm and m.current(history_ok=True, negation=m.norm != "unknown")]
+def primary_site(ms: list[Mention], site: Mention | None, has_tumour: bool, sites: list[Mention] = (),
+                 benign: bool = False) -> str | None:
+    """Stated primary first ('ileal primary', 'Tumor site: Ileum'); else the organ of a tumour specimen
+    that can be a primary ('Pancreas, tail, EUS biopsy: NET' -> pancreas; 'Appendix, appendicectomy:
+    goblet cell adenocarcinoma' -> appendix). A stated 'small bowel' takes the part a specimen designation
+    names ('SMALL BOWEL (TERMINAL ILEUM), SEGMENTAL RESECTION' -> ileum). ``benign``: the specimen holds
+    no tumour ('No evidence of metastatic NET'): a primary named only in the history ('Ileal NET resected
+    2022') is not this specimen's."""
+    usable = [m for m in ms if m.norm and m.current(history_ok=not benign, negation=m.norm != "unknown")]
     if usable:
         best = min(usable, key=lambda m: (m.rank, m.section in HISTORY_SECTIONS, m.start)).norm
         if best == "small_bowel":  # 'small intestine NET' + 'Tumor site: Ileum' -> the specific part
             parts = [m.norm for m in usable if m.norm in SMALL_BOWEL_PARTS]
+            if not parts:
+                named = {m.attrs.get("organ") for m in sites if m.current() and m.rank <= 2}
+                parts = sorted(named & set(SMALL_BOWEL_PARTS))
+                parts = parts if len(parts) == 1 else []
             return parts[0] if parts else best
         return best
-    if site is not None and has_ne and site.norm not in {"liver", "lymph_node"}:
+    if site is not None and has_tumour and site.norm not in {"liver", "lymph_node"}:
         return site.attrs.get("organ")
     return None
 
@@ -305,6 +414,8 @@ def summarize(doc: Doc) -> dict[str, Any]:
     """The pathology row (without report keys) for one report."""
     by = _by_label(doc)
     get = lambda label: by.get(label, [])  # noqa: E731
+    for label in SPECIMEN_VALUES & by.keys():  # values the report withdraws or corrects are not used
+        by[label] = drop_withdrawn(by[label])
     ki67, ki67_attrs = ki67_percent(get("KI67"))
     mitoses, mit_attrs = mitoses_per_2mm2(get("MITOSES"))
     diff = differentiation(get("DIFFERENTIATION"))
@@ -315,14 +426,19 @@ def summarize(doc: Doc) -> dict[str, Any]:
     other_only = ttype == "other"
     grade, source = (stated_grade(get("GRADE")) if not other_only else None), "stated"
     if grade is None:
-        grade, source = (None, None) if other_only else derive_grade(
+        # 'cannot be graded' stops only the derivation: a grade stated elsewhere in the report (a later
+        # addendum, another part, the final diagnosis after a frozen section) is the pathologist's own
+        # explicit call and wins above. It also stops the NEC -> G3 default below (README: "cannot be
+        # graded" gives null); "high-grade neuroendocrine carcinoma" is a stated grade and still wins.
+        grade, source = (None, None) if other_only or cannot_be_graded(get("GRADE")) else derive_grade(
             _grading_value(ki67, ki67_attrs), _grading_value(mitoses, mit_attrs))
-    if grade is None and ttype == "NEC":
+    if grade is None and ttype == "NEC" and not cannot_be_graded(get("GRADE")):
         grade, source = "G3", "stated"
     tumour_at = [m.start for m in get("TUMOR_TYPE") if m.current() and not m.uncertain
                  and (m.norm in NE_TYPES or ttype == "other")]
+    heads = sum(1 for m in get("SPECIMEN_SITE") if m.rank == 1)
     site, procedure, site_mention = specimen(get("SPECIMEN_SITE"), get("PROCEDURE"), get("PROCEDURE_HISTORY"),
-                                             tumour_at)
+                                             tumour_at, _Parts(doc) if heads > 1 and tumour_at else None)
     return {
         "specimen_site": site,
         "procedure": procedure,
@@ -333,5 +449,7 @@ def summarize(doc: Doc) -> dict[str, Any]:
         "differentiation": diff,
         "tumor_type": ttype,
         "margin_status": margin_status(get("MARGIN")),
-        "primary_site": primary_site(get("PRIMARY_SITE"), site_mention, ttype in NE_TYPES),
+        "primary_site": primary_site(get("PRIMARY_SITE"), site_mention, ttype is not None, get("SPECIMEN_SITE"),
+                                     benign=ttype is None and any(m.near_negated and m.current(negation=False)
+                                                                  for m in get("TUMOR_TYPE"))),
     }

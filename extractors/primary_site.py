@@ -2,7 +2,8 @@
 appendix|cecum|colon|rectum|lung|unknown).
 
 Rank 1 (explicit): "the known ileal primary", "primary site: terminal ileum", "consistent with pancreatic
-origin", "origin from the pancreatic head mass", "unknown primary". Rank 2: "Tumor site: Proximal jejunum"
+origin", "origin from the pancreatic head mass", "spread from the right lower lobe mass" (a lung lobe names the lung),
+"unknown primary". Rank 2: "Tumor site: Proximal jejunum"
 (synoptic), "pancreatic neuroendocrine tumour", "ileal NET", "NET of the terminal ileum".
 History sections count here: the primary is usually named there.
 """
@@ -20,7 +21,8 @@ SPEC = ExtractorSpec(name="primary_site", order=67)
 
 
 class PrimarySiteExtractor(ClaimingExtractor):
-    KEYWORDS = ('primary', 'origin', 'site', 'location', 'endocrine', 'carcinoid')
+    KEYWORDS = ('primary', 'origin', 'site', 'location', 'endocrine', 'carcinoid', 'spread', 'metasta', 'dissemin',
+                'deposit', 'secondar')
     PREFILTER = _CUES["PREFILTER"]  # word-bounded: not 'magnetic'
 
 

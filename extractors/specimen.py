@@ -20,6 +20,17 @@ _CUES = load_lexicon("specimen")
 
 SPEC = ExtractorSpec(name="specimen", order=66)
 _MODIFIERS = _CUES["MODIFIERS"]
+_SPARED_BEFORE = _CUES["SPARED_BEFORE"]
+_SPARED_AFTER = _CUES["SPARED_AFTER"]
+#: 'Margins: not applicable (biopsy)': the procedure word explains a negated field, it is not negated itself.
+_NOT_APPLICABLE_BEFORE = _CUES["NOT_APPLICABLE_BEFORE"]
+_DESIGNATION_END = _CUES["DESIGNATION_END"]
+_PANCREAS_OPERATION = _CUES["PANCREAS_OPERATION"]
+
+
+def _spared(text: str, organ) -> bool:
+    """True when the organ word is said to be left in place ('spleen-preserving', 'spleen preserved')."""
+    return bool(_SPARED_AFTER.match(text, organ.end()) or _SPARED_BEFORE.search(text[max(0, organ.start() - 30):organ.start()]))
 
 
 def _fine_organ(segment: str) -> str | None:
@@ -34,17 +45,20 @@ def _fine_organ(segment: str) -> str | None:
 
 def _organ(body: str):
     """First anatomical organ word; a procedure-implied organ ('gastrectomy') only when none is named:
-    'Right hemicolectomy including terminal ileum' -> 'terminal ileum'."""
-    found = list(ORGAN_RE.finditer(body))
+    'Right hemicolectomy including terminal ileum' -> 'terminal ileum'. An organ left in place is not
+    the specimen: 'Distal pancreatectomy, spleen-preserving', 'with preservation of the spleen'."""
+    found = [m for m in ORGAN_RE.finditer(body) if not _spared(body, m)]
     named = [m for m in found if not m.group(0).lower().endswith("ectomy")]
     return (named or found or [None])[0]
 
 
 class SpecimenExtractor(ClaimingExtractor):
-    #: every rule needs a procedure word or a specimen label ('Specimen:', 'Source:', 'Site:', 'Material:')
+    #: every rule needs a procedure word or a specimen label ('Specimen:', 'Source:', 'Site:', 'Material:',
+    #: 'Operation:', 'Sample:')
     KEYWORDS = ('biops', 'bx', 'resect', 'ectomy', 'excision', 'specimen', 'source', 'tissue', 'procedure', 'site',
                 'material', 'fna', 'fnb', 'needle', 'core', 'cytolog', 'curett', 'punch', 'brush', 'aspirat', 'block',
-                'whipple', 'enucleat', 'explant', 'emr', 'esd')
+                'whipple', 'enucleat', 'explant', 'emr', 'esd', 'tbna', 'ebus', 'tru-cut', 'trucut', 'operation',
+                'sample')
     def findings(self, doc, match, rule):
         if "body" in match.groupdict():
             return self._header(doc, match, rule)
@@ -60,12 +74,21 @@ class SpecimenExtractor(ClaimingExtractor):
                 return []
         out = []
         if organ is not None:
-            attrs = {"rank": 1, "organ": _fine_organ(body[:160])}
+            # the designation ends where the diagnosis starts ('Lymph node, EBUS-TBNA: metastatic NET. Not SCLC'):
+            # a negation or an organ in the diagnosis ('... metastasis from a lung primary is excluded') is not
+            # said of the specimen
+            cut = _DESIGNATION_END.search(body, organ.end())
+            designation = body[:cut.start() if cut else len(body)]
+            attrs = {"rank": 1, "organ": _fine_organ(designation[:160])}
             if proc is not None:
                 attrs["procedure"] = procedure_kind(proc.group(0), body[proc.end():])
-            seg_end = len(body.rstrip(" \t:.;,"))
+            seg_end = len(designation.rstrip(" \t:.;,"))
+            # a Whipple / pancreatectomy specimen is the pancreas, whichever organ is named first (a part header
+            # is read up to its diagnosis: 'Liver: metastatic NET after a Whipple' is a liver specimen)
+            operation = designation if rule.attrs.get("needs_proc") else body
+            site = "pancreas" if _PANCREAS_OPERATION.search(operation) else specimen_site(organ.group(0))
             out.append(Finding(offset + organ.start(), offset + max(seg_end, organ.end()), "SPECIMEN_SITE",
-                               value_norm=specimen_site(organ.group(0)), attrs=attrs))
+                               value_norm=site, attrs=attrs))
         if proc is not None:
             out.append(Finding(offset + proc.start(), offset + proc.end(), "PROCEDURE",
                                value_norm=procedure_kind(proc.group(0), body[proc.end():]), attrs={"rank": 1}))
@@ -75,7 +98,10 @@ class SpecimenExtractor(ClaimingExtractor):
         rank = rule.attrs.get("rank", 3)
         if rule.label == "PROCEDURE":
             start, end = match.span()
-            return [Finding(start, end, "PROCEDURE", value_norm=rule.norm, attrs={"rank": rank})]
+            attrs = {"rank": rank}
+            if _NOT_APPLICABLE_BEFORE.search(match.string[max(0, start - 40):start]):
+                attrs["own_polarity"] = True  # 'Margins: not applicable (biopsy)' names the procedure
+            return [Finding(start, end, "PROCEDURE", value_norm=rule.norm, attrs=attrs)]
         org = match.group("org")
         start, end = match.span()
         return [Finding(start, end, "SPECIMEN_SITE", value_norm=specimen_site(org),

@@ -4,7 +4,9 @@ SSTR_UPTAKE value_norm: avid ("DOTATATE-avid", "intense tracer uptake", "uptake 
 liver/spleen", Krenning 2-4), non_avid ("non-avid", "no significant uptake", "uptake lower than
 liver", Krenning 0-1), heterogeneous ("heterogeneous SSTR expression", "mismatch").
 SUV value_num: "SUVmax 24.3", "maximum SUV of 18", "SUVmax increased from 12.1 to 18.4" (18.4).
-Prior SUVs ("previously SUVmax 12") carry attrs prior. Not handled: SUVpeak, SUL, tumour-to-liver ratios.
+Prior SUVs ("previously SUVmax 12") carry attrs prior. Rows of a pipe table under an 'SUVmax' header cell, and of a
+list under a legend naming the SUV column ("SUVmax now / baseline; size now / baseline" then "- Liver S7: 16.9 / 34.0;
+3.0 cm / 3.9 cm" -> 16.9), carry attrs row. Not handled: SUVpeak, SUL, tumour-to-liver ratios.
 """
 from __future__ import annotations
 
@@ -30,6 +32,12 @@ _PRIOR_LIST = _CUES["PRIOR_LIST"]
 _PRIOR_AFTER = _CUES["PRIOR_AFTER"]
 #: A pipe-table header cell that names SUV ("SUVmax").
 _SUV_HEADER = _CUES["SUV_HEADER"]
+#: In a legend ("SUVmax now / baseline; size on CT now / baseline"): which slot is a prior value, which is a size.
+_SLOT_PRIOR = _CUES["SLOT_PRIOR"]
+_SLOT_OTHER = _CUES["SLOT_OTHER"]
+#: A list row under a legend: "- Liver S7: 16.9 / 34.0; 3.0 cm / 3.9 cm", "2) Retroperitoneal node: 7.5 / 18.0".
+_LEGEND_ROW = _CUES["LEGEND_ROW"]
+_MAX_ROWS = 40
 
 
 _CELL_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d+)?")
@@ -61,7 +69,63 @@ def _table_suv(text: str, start: int, end: int) -> list[Finding]:
     m = _CELL_NUMBER.search(row[column])
     if m is None or re.search(r"\d\s*(?:mm|cm|%)", row[column], re.I):
         return []
-    return [Finding(offset + m.start(), offset + m.end(), "SUV", value_num=parse_number(m.group(0)), attrs={"prior": False})]
+    return [Finding(offset + m.start(), offset + m.end(), "SUV", value_num=parse_number(m.group(0)),
+                    attrs={"prior": False, "row": True})]
+
+
+_BARE_NUMBER = re.compile(r"\s*(\d{1,3}(?:[.,]\d+)?)\s*$")
+
+
+def _legend_slots(legend: str) -> tuple[str, list[list[tuple[str, bool]]]]:
+    """The value slots a legend names, by group and position: 'SUVmax now / baseline; size now / baseline' ->
+    (';', [[('suv', False), ('suv', True)], [('other', False), ('other', True)]]) (quantity, prior)."""
+    sep = ";" if ";" in legend else ","
+    groups = []
+    for group in legend.split(sep):
+        parts = group.split("/")
+        kinds = ["suv" if "suv" in p.lower() else "other" if _SLOT_OTHER.search(p) else None for p in parts]
+        own = next((k for k in kinds if k), "other")
+        groups.append([(k or own, bool(_SLOT_PRIOR.search(p))) for k, p in zip(kinds, parts)])
+    return sep, groups
+
+
+def _legend_suv(text: str, start: int) -> list[Finding]:
+    """The current SUVs of the list rows under a legend that names the SUV column ('Findings (SUVmax now / baseline;
+    size on CT now / baseline):' then '- Liver S7: 16.9 / 34.0; 3.0 cm / 3.9 cm' -> 16.9). The legend starts after the
+    last '(' or ':' before its SUV word; rows are the 'label: values' lines right after it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    opened = max(text.rfind("(", line_start, start), text.rfind(":", line_start, start))
+    legend_end = text.find(")", start, line_end) if opened >= 0 and text[opened] == "(" else -1
+    legend = text[(opened + 1 if opened >= 0 else start):(legend_end if legend_end >= 0 else line_end)].rstrip(" :")
+    sep, groups = _legend_slots(legend)
+    slot = next(((g, i) for g, group in enumerate(groups) for i, (kind, prior) in enumerate(group)
+                 if kind == "suv" and not prior), None)
+    if slot is None:
+        return []
+    out = []
+    pos = line_end + 1
+    for _ in range(_MAX_ROWS):
+        if pos >= len(text):
+            break
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        row = _LEGEND_ROW.match(text, pos, end)
+        if row is None:
+            break
+        cells = text[row.start("values"):end].split(sep)
+        if slot[0] < len(cells):
+            offset = row.start("values") + sum(len(c) + 1 for c in cells[:slot[0]])
+            parts = cells[slot[0]].split("/")
+            if slot[1] < len(parts):
+                offset += sum(len(p) + 1 for p in parts[:slot[1]])
+                m = _BARE_NUMBER.match(parts[slot[1]])
+                if m:
+                    out.append(Finding(offset + m.start(1), offset + m.end(1), "SUV", value_num=parse_number(m.group(1)),
+                                       attrs={"prior": False, "row": True}))
+        pos = end + 1
+    return out
 
 
 class SstrUptakeExtractor(ImagingExtractor):
@@ -69,6 +133,8 @@ class SstrUptakeExtractor(ImagingExtractor):
         start, end = match.span()
         if rule.id.startswith("sstr_uptake.suv_table"):
             return _table_suv(doc_text(doc), start, end)
+        if rule.id.startswith("sstr_uptake.suv_legend"):
+            return _legend_suv(doc_text(doc), match.start("suv"))
         if rule.label == "SUV":
             value = parse_number(match.group("value"))
             before = doc_text(doc)[max(0, start - 30):start]

@@ -5,7 +5,14 @@ medspaCy's sectionizer runs a section until the next header it knows. Reports of
 findings under a heading we cannot list in advance ("Hepatic lesions (long axis):"), so the whole
 body would inherit the history/comparison section and every finding would look historical.
 This component cuts such sections at a blank line, or at the end of a line when the next line
-starts a new labelled line ("Liver: ...") or a new sentence, and gives the rest no section.
+starts a new labelled line ("Liver: ...", "site: liver") or a new sentence, and gives the rest no
+section. An intraoperative (frozen-section) block ends at its first blank line: its items are
+labelled lines themselves ("FS-A: ...", "FS-C: ...").
+
+Before that it drops header matches that are not headers: a lower-case header word in the middle
+of a sentence ("... with a history: ...") is text. Header phrases match in any case (medspaCy's
+phrase matcher reads lower case), so "hx:", "micro:", "dx:" start sections at the start of a line
+or after a sentence's end; in mid-sentence only a capitalised header ("History:", "HISTORY:") does.
 
 It also holds ``nelm_sectionizer``, medspaCy's sectionizer with cheaper header matching and a
 cheaper way of writing ``token._.section`` (see :class:`FastSectionizer`).
@@ -25,15 +32,29 @@ from extractors._base import doc_text
 
 #: sections that describe the request or the past and are usually short
 LIMITED = frozenset({"history", "comparison", "technique", "exam"})
+#: sections that end at their first blank line (or the next header), whatever their lines look like
+BLANK_LINE_LIMITED = frozenset({"intraoperative"})
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 _LINE_BREAK = re.compile(r"\n")
-_NEW_BLOCK = re.compile(r"[ \t]*(?:[A-Z][A-Za-z0-9 /&().,'\-]{0,40}:|[A-Z]{3,}\b|\d{1,2}[.)]\s|[-*\u2022]\s)")
+#: a new block: a labelled line ("Liver: ...", or a short lower-case label as in "site: liver"), a
+#: capitalised word, a numbered item or a bullet
+_NEW_BLOCK = re.compile(r"[ \t]*(?:[A-Z][A-Za-z0-9 /&().,'\-]{0,40}:|[a-z][a-z0-9/&()\-]{0,19}(?: [a-z][a-z0-9/&()\-]{0,19}){0,2}:(?:[ \t]|$)"
+                        r"|[A-Z]{3,}\b|\d{1,2}[.)]\s|[-*\u2022]\s)")
+#: what may stand before a lower-case header on its line: from the line start, a bullet or item mark and at
+#: most two words of the header ("  - micro:", "A) dx:", "Revised diagnosis:", "Abdomen/pelvis:"); or the
+#: same after a sentence end ("... raised. micro: ...", "pain.,history:")
+_HEADER_WORDS = r"[ \t]*(?:[A-Za-z][A-Za-z'\-]*(?:[ \t]+|/)){0,2}$"
+_HEADER_LINE_START = re.compile(r"^[ \t]*(?:(?:[-*\u2022\u00b7>]|\d{1,2}[.)]|[A-Za-z][.)])[ \t]*)?" + _HEADER_WORDS)
+_HEADER_AFTER_SENTENCE = re.compile(r"(?:[.;:!?]|\.,)" + _HEADER_WORDS)
 
 
-def section_end_char(text: str, body_start: int, body_end: int) -> int:
-    """Where a limited section's text really ends (character offset, ≤ body_end)."""
+def section_end_char(text: str, body_start: int, body_end: int, blank_line_only: bool = False) -> int:
+    """Where a limited section's text really ends (character offset, ≤ body_end); with
+    ``blank_line_only``, at its first blank line."""
     blank = _BLANK_LINE.search(text, body_start, body_end)
     limit = blank.start() if blank else body_end
+    if blank_line_only:
+        return limit
     header_line_has_text = bool(text[body_start:text.find("\n", body_start) if "\n" in text[body_start:limit] else limit].strip(" \t:,"))
     for m in _LINE_BREAK.finditer(text, body_start, limit):
         before = text[body_start:m.start()].rstrip()
@@ -45,19 +66,50 @@ def section_end_char(text: str, body_start: int, body_end: int) -> int:
     return limit
 
 
+def is_inline_header(text: str, start: int, end: int) -> bool:
+    """True when the header text[start:end] is a word in running text, not a header: its first letter
+    is lower case and it stands in mid-sentence, after more than two words or a comma ("Correlation
+    with the history: advised", "NET, see micro: below")."""
+    first = next((c for c in text[start:end] if c.isalpha()), "")
+    if not first or first.isupper():
+        return False
+    before = text[text.rfind("\n", 0, start) + 1:start]
+    return not (_HEADER_LINE_START.match(before) or _HEADER_AFTER_SENTENCE.search(before))
+
+
+def drop_inline_headers(doc: Doc, text: str, sections: list[Section]) -> list[Section]:
+    """``sections`` without those whose header is running text (:func:`is_inline_header`): the previous
+    section runs on over its text (token sections rewritten)."""
+    out: list[Section] = []
+    changed: list[Section] = []
+    for section in sections:
+        if out and section.rule is not None and section.title_end > section.title_start:
+            title_end = doc[section.title_end - 1].idx + len(doc[section.title_end - 1])
+            if is_inline_header(text, doc[section.title_start].idx, title_end):
+                out[-1].body_end = section.body_end
+                if not changed or changed[-1] is not out[-1]:
+                    changed.append(out[-1])
+                continue
+        out.append(section)
+    if changed:
+        set_token_sections(doc, changed)
+    return out
+
+
 @Language.component("nelm_section_limits")
 def limit_sections(doc: Doc) -> Doc:
     if not Doc.has_extension("sections") or not doc._.sections:
         return doc
     text = doc_text(doc)
     out = []
-    for section in doc._.sections:
+    for section in drop_inline_headers(doc, text, doc._.sections):
         out.append(section)
-        if section.category not in LIMITED or section.body_end <= section.body_start:
+        blank_line_only = section.category in BLANK_LINE_LIMITED
+        if (section.category not in LIMITED and not blank_line_only) or section.body_end <= section.body_start:
             continue
         body_start_char = doc[section.body_start].idx if section.body_start < len(doc) else len(text)
         body_end_char = doc[section.body_end - 1].idx + len(doc[section.body_end - 1]) if section.body_end > 0 else 0
-        end_char = section_end_char(text, body_start_char, body_end_char)
+        end_char = section_end_char(text, body_start_char, body_end_char, blank_line_only)
         if end_char >= body_end_char:
             continue
         span = doc.char_span(end_char, body_end_char, alignment_mode="expand")

@@ -6,6 +6,10 @@ array write (no Python loop over tokens):
 * always at a blank line;
 * at a line break when the next line opens with a capital, a digit or a bullet, or the line
   before ended in ``. ! ? : ;`` (a line continuing in lower case is wrapped text, same sentence);
+* at a line break before a lower-case line in a text that is not hard-wrapped (dictation with one
+  finding per line and no punctuation: "no new liver lesions" / "pancreas tail primary 2.9 cm"),
+  unless the line before ends in a word that needs its continuation ("and", "of", "with", ...):
+  see :func:`dictated_line_starts`;
 * after ``.``/``!``/``?`` plus spaces when the next word opens with a capital, digit or bullet,
   except after abbreviations ("approx.", "Dr.", "e.g.", single initials) and numbered-list
   markers ("IMPRESSION: 1. Liver ...").
@@ -34,6 +38,14 @@ _LINE_AFTER_PUNCT = re.compile(r"(?<=[.!?:;])[ \t\r]*\n\s*(?=\S)")
 _LINE_OPENER = re.compile(r"\n\s*(?=" + _OPENER + ")")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[ \t]+(?=" + _OPENER + ")")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+|\d{1,2})\.$")
+_LOWER_LINE = re.compile(r"(?<![.!?:;\s])[ \t\r]*\n[ \t]*(?=[a-z])")
+#: a line ending in one of these words continues on the next line, hard-wrapped or not
+_CONTINUED = re.compile(r"(?:\b(?:and|or|nor|but|of|with|without|the|a|an|to|in|into|on|at|by|for|from|"
+                        r"as|than|is|are|was|were|be|been|measuring|measures|demonstrating|showing|"
+                        r"which|that|including|involving|within|between|per|versus|vs)|[,\-/&+(])$", re.I)
+#: a text is hard-wrapped when at least this many lines reach WRAPPED_SHARE of its longest line
+WRAPPED_LINES = 2
+WRAPPED_SHARE = 0.8
 
 
 def _after_abbreviation_or_marker(text: str, dot: int) -> bool:
@@ -51,9 +63,32 @@ def _after_abbreviation_or_marker(text: str, dot: int) -> bool:
     return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+def hard_wrapped(lines: list[str]) -> bool:
+    """Whether the text was wrapped at a fixed width: :data:`WRAPPED_LINES` lines or more (not
+    counting the last) come within :data:`WRAPPED_SHARE` of the longest line. Dictated one-line
+    findings vary in length, so only one line, at most, is near the longest."""
+    if len(lines) <= WRAPPED_LINES:
+        return True  # too few lines to tell: keep lower-case lines joined, as before
+    widths = [len(line.rstrip()) for line in lines[:-1]]
+    longest = max(widths)
+    return sum(width >= WRAPPED_SHARE * longest for width in widths) >= WRAPPED_LINES
+
+
+def dictated_line_starts(text: str) -> list[int]:
+    """Offsets of lower-case lines that start a new sentence in a text that is not hard-wrapped:
+    the line before ends without punctuation and without a word that needs its continuation."""
+    if "\n" not in text:
+        return []
+    matches = list(_LOWER_LINE.finditer(text))
+    if not matches or hard_wrapped(text.split("\n")):
+        return []
+    return [m.end() for m in matches if not _CONTINUED.search(text, max(0, m.start() - 16), m.start())]
+
+
 def boundary_offsets(text: str) -> set[int]:
     """Character offsets where a new sentence starts (besides offset 0)."""
     starts = {m.end() for m in _BLANK_LINE.finditer(text)}
+    starts.update(dictated_line_starts(text))
     starts.update(m.end() for m in _LINE_AFTER_PUNCT.finditer(text))
     starts.update(m.end() for m in _LINE_OPENER.finditer(text))
     for m in _SENTENCE_END.finditer(text):

@@ -54,3 +54,53 @@ def test_rejected_differential_grade(extract):
 def test_grade_other_styles(extract, text, grade, source):
     row = extract(text, "PATHOLOGY").row
     assert (row["who_grade"], row["who_grade_source"]) == (grade, source)
+
+
+# "Cannot be graded" stops a derived grade; the Ki-67 and mitoses values stay. A stated grade still wins.
+@pytest.mark.parametrize("text,ki67,mitoses", [
+    ("Metastatic NET in a tiny focus; the tumour cannot be reliably graded. Ki-67 1%.", 1.0, None),
+    ("NET on crushed biopsy. Grading is not possible (scant tumour). No mitoses are seen.", None, 0.0),
+    ("NET. WHO grade: cannot be assessed on this sample. Mitoses: 3 per 2 mm2.", None, 3.0),
+    ("NET. Grade: not assessable. Ki-67 index 15%.", 15.0, None),
+    ("Neuroendocrine tumour, ungradable on this material. Ki-67: 2%.", 2.0, None),
+    ("We are unable to grade this neuroendocrine tumour on the material received. Ki-67 5%.", 5.0, None),
+    ("Poorly differentiated neuroendocrine carcinoma; cannot be graded on this crushed sample.", None, None),
+])
+def test_cannot_be_graded_stops_derivation(extract, text, ki67, mitoses):
+    ex = extract(text, "PATHOLOGY")
+    row = ex.row
+    assert (row["who_grade"], row["who_grade_source"]) == (None, None)
+    assert (row["ki67_percent"], row["mitoses_per_2mm2"]) == (ki67, mitoses)
+    assert "not_gradable" in {m["value_norm"] for m in ex.mentions if m["label"] == "GRADE"}
+
+
+@pytest.mark.parametrize("text,grade,source", [
+    ("Frozen section: NET, cannot be graded on frozen material.\nFinal diagnosis: well differentiated NET, "
+     "WHO grade 2. Ki-67 1%.", "G2", "stated"),                                         # a stated grade wins
+    ("NET. Grade cannot be assessed until the Ki-67 is available.\nADDENDUM: Ki-67 14%.", "G2", "ki67"),  # NEG: waits
+    ("NET. Mitoses cannot be assessed on cytology material. Ki-67 6%.", "G2", "ki67"),   # NEG: mitoses, not grade
+    ("MiNEN. The adenocarcinoma component cannot be graded. Ki-67 of the NEC component 70%.", "G3", "ki67"),  # NEG
+    ("Well differentiated NET. The margin cannot be assessed. Ki-67 2%.", "G1", "ki67"),  # NEG: margin
+])
+def test_cannot_be_graded_negatives(extract, text, grade, source):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["who_grade"], row["who_grade_source"]) == (grade, source)
+
+
+# A grade the report corrects replaces the earlier stated grade (else the highest stated grade wins).
+@pytest.mark.parametrize("text,grade", [
+    ("Well differentiated NET, G3. Ki-67 25%.\nAddendum: after review the grade is downgraded to G2.", "G2"),
+    ("NET, WHO grade 3.\nAmended report: grade amended from G3 to G2 (Ki-67 recount).", "G2"),
+    ("NET, grade 1.\nSupplementary report: mitoses 4 per 2 mm2; re-graded as G2.", "G2"),
+    ("NET, G2. Ki-67 3%.\nAddendum: Ki-67 24%; the grade is revised to well differentiated NET G3.", "G3"),
+    ("A. Pancreas: NET, G1.\nB. Liver: metastatic NET, G2.", "G2"),                   # NEG: no correction, highest
+    ("NET, G2 (preliminary).\nADDENDUM: Ki-67 1%, G1.", "G2"),                         # NEG: no correction word
+])
+def test_corrected_grade(extract, text, grade):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["who_grade"], row["who_grade_source"]) == (grade, "stated")
+
+
+def test_grade_after_dotted_leaders(extract):
+    row = extract("HISTOLOGIC TYPE ...... Well-differentiated neuroendocrine tumor\nHISTOLOGIC GRADE ...... 2", "PATHOLOGY").row
+    assert (row["who_grade"], row["who_grade_source"]) == ("G2", "stated")

@@ -491,3 +491,236 @@ def test_dev2_style_phenomena(extract, text, kind, column, expected):
     if isinstance(expected, list):
         value = sorted(value or [])
     assert value == expected
+
+
+# -- probe-set phenomena (liver lesions): benign calls in other words, priors, "N by N mm", one lesion named twice, -----
+# -- segments on the wrong noun, "cms"/OCR, shares of the liver, table rows without a lesion noun ----------------------
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # 1. benign or ruled-out calls in other wordings
+    (P + "Liver: A 12 mm lesion in segment 6 with peripheral nodular enhancement, s/o haemangioma.", "CT", "liver_lesion_count", 0),
+    (P + "Liver: Segment 3 hypodensity 8 mm corresponding to a simple cyst.", "CT", "liver_lesion_count", 0),
+    (P + "Liver: The 1.5 cm lesion in segment 5 corresponds to the known haemangioma on MRI.", "CT", "liver_lesion_count", 0),
+    (P + "Liver: A 9 mm hypodensity in segment 2 correlates with a cyst on the prior MRI.", "CT", "liver_lesion_count", 0),
+    (P + "Liver: Three hypodensities (segment 2, 8 mm; segment 5, 1 cm; segment 7, 6 mm), all simple cysts.", "CT",
+     "liver_lesion_count", 0),
+    (P + "Liver: Two small hypodensities (segments 3 and 6; up to 7 mm), cysts on ultrasound.", "CT", "liver_segments", []),
+    (P + "Liver: A 6 mm focus in segment 8, likely a cyst; metastasis is unlikely.", "CT", "liver_lesion_count", 0),
+    (P + "Liver: Segment 4 lesion 2 cm with central scar, probably FNH. Metastasis not favoured.", "CT", "liver_lesion_count", 0),
+    (P + "Liver: Small lesion in segment 7, unlikely to represent a metastasis.", "CT", "liver_lesion_count", 0),
+    (P + "Liver: A 2.1 cm lesion in segment 7, suspicious for metastasis; a haemangioma is unlikely.", "CT",
+     "liver_lesion_count", 1),                                                                 # negative
+    (P + "Liver: Segment 6 metastasis 2.3 cm, corresponding to the avid focus on PET.", "CT", "liver_lesion_count", 1),  # negative
+    (P + "Liver: A 2 cm cyst in segment 3 and a lesion in segment 6 consistent with a metastasis.", "CT",
+     "liver_segments", ["6"]),                                                                 # negative
+    # 2. prior sizes
+    (P + "Liver: Two metastases: S6 2.2 cm (2.9 cm) and S7 1.1 cm (1.4 cm).", "MRI", "liver_lesion_count", 2),
+    (P + "Liver: Two metastases: S6 2.2 cm (2.9 cm) and S7 1.1 cm (1.4 cm).", "MRI", "largest_liver_lesion_mm", 22.0),
+    (P + "Liver: Segment 7 metastasis 2.6 cm (pre-examination 3.1 cm).", "CT", "largest_liver_lesion_mm", 26.0),
+    (P + "Liver: Two metastases, segment 8 now 18 mm (prior 25 mm) and segment 2 now 9 mm (on the previous study 12 mm).",
+     "CT", "liver_lesion_count", 2),
+    (P + "Liver: Segment 7 metastasis (22 mm) and segment 3 metastasis (9 mm).", "CT", "largest_liver_lesion_mm", 22.0),  # negative
+    (P + "liver innumerable avid mets both lobes more than on prior largest conglomerate right lobe approx 8 cm", "PET",
+     "largest_liver_lesion_mm", 80.0),
+    # 3. "N by N mm" is a size, never a count
+    (P + "Hepatic lesions:\n1) Segment II: 24 by 19 mm, metastasis.\n2) Segment VIII: 31 by 27 mm, metastasis.", "MRI",
+     "liver_lesion_count", 2),
+    (P + "liver mets seg 7 measuring 38 by 31 mm previously 45 by 40 mm segment 3 lesion 22 mm", "CT",
+     "liver_lesion_count", 2),
+    (P + "Liver: Two lesions, 31 by 27 mm in segment 8 and 12 by 10 mm in segment 2.", "CT", "liver_lesion_count", 2),
+    # 4. one lesion named twice
+    (P + "Liver: Avid focus in segment 5 (SUVmax 12), correlating with a 1.8 cm hypodensity on CT.", "PET",
+     "liver_lesion_count", 1),
+    (P + "Liver: Avid focus in segment 5 (SUVmax 12), correlating with a 1.8 cm hypodensity on CT.", "PET",
+     "largest_liver_lesion_mm", 18.0),
+    (P + "Liver: Intense uptake in a segment 2 lesion, which corresponds to a 2.2 cm arterially enhancing mass on MRI.",
+     "PET", "liver_lesion_count", 1),
+    (P + "Liver: the lesion in segment 4b (SUVmax 22.4; 2.1 cm) and the lesion in segment 6 (SUVmax 19.0; 1.6 cm), in the "
+     "sense of liver metastases.", "PET", "liver_lesion_count", 2),
+    (P + "Liver: Two SOLs are noted - one in segment V measuring 2.3 x 2.0 cms and another in segment VI measuring "
+     "1.1 x 0.9 cms - s/o metastases.", "MRI", "liver_lesion_count", 2),
+    (P + "Liver: A 2 cm metastasis in segment 7 and a 1 cm lesion in segment 3.", "CT", "liver_lesion_count", 2),  # negative
+    # 5. a segment or size on the right noun
+    (P + "Two avid liver metastases: segment 2 (SUVmax 20.1; 25 mm), more intense than the spleen, and segment 7 "
+     "(SUVmax 9.3; 14 mm), below the spleen.", "PET", "liver_segments", ["2", "7"]),
+    (P + "Segment 8: ablation cavity 3.0 cm with a new 9 mm enhancing nodule at its margin, consistent with recurrence.",
+     "CT", "liver_segments", ["8"]),
+    (P + "Segment 8: ablation cavity 3.0 cm with a new 9 mm enhancing nodule at its margin, consistent with recurrence.",
+     "CT", "largest_liver_lesion_mm", 9.0),
+    (P + "1. Segment 7 metastasis 22 mm.\n2. Segment 2: 12 mm, metastasis.\n3. Small perihepatic collection adjacent to "
+     "segment 6, resolving.", "CT", "liver_segments", ["2", "7"]),
+    (P + "1. Segment 7 metastasis 22 mm.\n2. Segment 2: 12 mm, new.", "CT", "liver_lesion_count", 2),  # negative
+    (P + "Liver: Complete necrosis of the treated segment 6 lesion and partial response of the segment 7 lesion with "
+     "residual viable tumour.", "CT", "liver_segments", ["7"]),                              # each lesion's own status
+    # 6. units, OCR, spared segments
+    (P + "Liver: Metastasis in segnent 6 measuring ~ 3.1 x 2.2 cms. Another in segment Vll, 1.2 cms.", "CT",
+     "liver_segments", ["6", "7"]),
+    (P + "Liver: Metastasis in segnent 6 measuring ~ 3.1 x 2.2 cms. Another in segment Vll, 1.2 cms.", "CT",
+     "largest_liver_lesion_mm", 31.0),
+    (P + "Liver: two avid lesions, segrnent lVa (3.2 cm) and segrnent Vlll (2.5 cm).", "PET", "bilobar", True),
+    (P + "Liver: Diffuse metastases with relative sparing of the caudate lobe. Dominant lesion segment 4a 5 cm.", "CT",
+     "liver_segments", ["4a"]),
+    # 7. share of the liver
+    (P + "Liver: replaced by confluent metastases, est. 60-70% of parenchyma.", "CT", "liver_involvement_percent", 70.0),
+    (P + "Liver: tumour infiltration approx. 15% of the liver volume.", "MRI", "liver_involvement_percent", 15.0),
+    # 8. table rows without a lesion noun
+    (P + "| Lesion | Location | Current | Prior |\n|---|---|---|---|\n| 1 | Liver segment 6 | 2.4 cm | 2.0 cm |\n"
+     "| 2 | Liver segment 3 | 1.1 cm | 0.9 cm |\n| 3 | Lung RLL | 9 mm | 8 mm |\n", "CT", "liver_lesion_count", 2),
+    (P + "| Lesion | Location | Current | Prior |\n|---|---|---|---|\n| 1 | Liver segment 6 | 2.4 cm | 3.0 cm |\n", "CT",
+     "largest_liver_lesion_mm", 24.0),
+    (P + "Size on MRI (now / prior):\n- Liver segment 8: 4.1 cm / 5.2 cm\n- Liver segment 2: 1.0 cm / 1.2 cm\n"
+     "- Liver segment 6: not visible / 0.8 cm\n", "MRI", "liver_lesion_count", 2),
+    (P + "Size on MRI (now / prior):\n- Liver segment 8: 4.1 cm / 5.2 cm\n- Liver segment 2: 1.0 cm / 1.2 cm\n", "MRI",
+     "largest_liver_lesion_mm", 41.0),
+])
+def test_probe_style_liver_phenomena(extract, text, kind, column, expected):
+    value = row(extract, text, kind)[column]
+    if isinstance(expected, list):
+        value = sorted(value or [])
+    assert value == expected
+
+
+# -- probe-set phenomena of extrahepatic sites, PET, trend and vessels (each with a negative row) -------------
+_LIVER7 = "Liver: avid metastasis in segment 7, SUVmax 20.\n"
+_LIVER3 = "Liver: avid metastasis in segment 3, SUVmax 13.6.\n"
+_CMP = "COMPARISON: CT 2023.\n" + P
+_LEGEND = ("Comparison: PET 2024-01-09 (baseline).\nFindings (SUVmax now / baseline; size on CT now / baseline):\n"
+           "- Liver S7: 16.9 / 34.0; 3.0 cm / 3.9 cm\n- Liver S4b: not avid, not visible / 12.8; - / 1.1 cm\n"
+           "- Retroperitoneal node: 7.5 / 18.0; 1.0 cm / 1.6 cm\n- Spleen (reference): 24.0 / 25.2\nNo bone disease.")
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # 1. a negated PET statement is no site; the mesentery of the small bowel is the mesentery
+    (P + _LIVER7 + "Post-operative status of rectum; no abnormal tracer uptake at anastomotic site.", "PET",
+     "extrahepatic_sites", []),
+    (P + _LIVER7 + "No pathological uptake in the skeleton.", "PET", "extrahepatic_sites", []),
+    (P + _LIVER7 + "Abnormal tracer uptake at the anastomotic site, suspicious for recurrence.", "PET",
+     "extrahepatic_sites", ["bowel"]),                                                          # negative
+    (P + "There is a spiculated soft tissue mass in the small bowel mesentery measuring 2.7 cm, in keeping with a "
+     "mesenteric nodal metastasis.", "CT", "extrahepatic_sites", ["lymph_node"]),
+    (P + "A 2 cm mass in the ileal mesentery with desmoplastic stranding, consistent with nodal disease.", "CT",
+     "extrahepatic_sites", ["lymph_node"]),
+    (P + "Stable 1.8 cm calcified mass in the small bowel mesentery.", "CT", "extrahepatic_sites", ["other"]),  # not nodal
+    (P + "A 2.5 cm enhancing mass in the wall of the distal ileum, the known primary.", "CT", "extrahepatic_sites",
+     ["bowel"]),                                                                                  # negative
+    # 2. a physiological label after the SUV, or past a clause, excludes the uptake from sites and SUVmax
+    (P + "Liver: avid metastasis in segment 7 (SUVmax 21.4).\nExcreted tracer in the renal collecting systems and "
+     "bladder (SUVmax 64.0), physiological.", "PET", "suv_max", 21.4),
+    (P + "Liver: avid metastasis in segment 7 (SUVmax 21.4).\nIntense activity in the bladder (SUVmax 58.0), due to "
+     "urinary excretion.", "PET", "suv_max", 21.4),
+    (P + _LIVER3 + "Pancreas: Focal uptake in the uncinate process, SUVmax 14.9, without a CT correlate; most likely "
+     "physiological, although a small primary cannot be excluded.", "PET", "suv_max", 13.6),
+    (P + _LIVER3 + "Pancreas: Focal uptake in the uncinate process, SUVmax 14.9, without a CT correlate; most likely "
+     "physiological, although a small primary cannot be excluded.", "PET", "extrahepatic_sites", []),
+    (P + _LIVER3 + "Focal uptake at the pancreatic head (SUVmax 19.0), felt to be physiological.", "PET",
+     "extrahepatic_sites", []),
+    (P + _LIVER3 + "Avid pancreatic head mass (SUVmax 30.2), in keeping with the primary; physiological uptake in the "
+     "spleen.", "PET", "suv_max", 30.2),                                                          # negative
+    (P + _LIVER3 + "Avid pancreatic head mass (SUVmax 30.2), in keeping with the primary; physiological uptake in the "
+     "spleen.", "PET", "extrahepatic_sites", ["pancreas"]),                                       # negative
+    (P + _LIVER3 + "Focal uptake in the pancreatic head (SUVmax 25.0), not physiological, suspicious for a primary.",
+     "PET", "suv_max", 25.0),                                                                     # negative
+    # 3. a resected lesion described in the findings is no current disease
+    (P + "The previously avid pancreatic body lesion (SUVmax 32.0) has been resected; no residual or recurrent uptake "
+     "in the pancreatic bed. " + _LIVER3, "PET", "suv_max", 13.6),
+    (P + "The previously avid pancreatic body lesion (SUVmax 32.0) has been resected; no residual or recurrent uptake "
+     "in the pancreatic bed. " + _LIVER3, "PET", "extrahepatic_sites", []),
+    (P + "The previously avid pancreatic body lesion (SUVmax 32.0) has been resected. Liver: no focal lesion.", "PET",
+     "sstr_avid", None),
+    (P + "Liver: 2 cm metastasis in segment 6. Pancreatic tail primary resected (distal pancreatectomy 2021), no local "
+     "recurrence.", "CT", "extrahepatic_sites", []),
+    (P + "Liver: 2 cm metastasis in segment 6. The ileal primary has been surgically removed.", "CT",
+     "extrahepatic_sites", []),
+    (P + "Liver: 2 cm metastasis in segment 6. Status post resection of the pancreatic tail tumour; no recurrence.",
+     "CT", "extrahepatic_sites", []),
+    (P + "Liver: 2 cm metastasis in segment 6. Recurrent mass at the anastomosis of the resected ileum, in keeping with "
+     "local recurrence.", "CT", "extrahepatic_sites", ["bowel"]),                                 # negative
+    (P + "Liver: 2 cm metastasis in segment 6. The pancreatic tail primary is unresected and measures 3 cm.", "CT",
+     "extrahepatic_sites", ["pancreas"]),                                                         # negative
+    (P + "Liver: 2 cm metastasis in segment 6. Pancreatic tail primary 2.8 cm, resectable.", "CT",
+     "extrahepatic_sites", ["pancreas"]),                                                         # negative
+    (P + "Liver: 2 cm metastasis in segment 6. Pancreatic head mass 3 cm, the gallbladder has been removed.", "CT",
+     "extrahepatic_sites", ["pancreas"]),                                                         # negative: another organ
+    (P + "Liver: 2 cm metastasis in segment 6. K/c/o carcinoid tumour of ileum, s/p resection.", "CT",
+     "extrahepatic_sites", []),
+    # a prior measurement beside a current lesion does not make the lesion history
+    (P + "Liver: multiple hypodense mets in both lobes.\nPancreas: tail primary 2.9 cm previously 3.4 cm.\nNo ascites.",
+     "CT", "extrahepatic_sites", ["pancreas"]),
+    (P + "Liver: multiple hypodense mets in both lobes.\nPancreas: history of tail primary.\nNo ascites.", "CT",
+     "extrahepatic_sites", []),                                                                  # negative
+    # 4. peritoneum headings (a negative in the next sentence, OCR, abbreviations) and 'Panc:'
+    (P + "LIVER: 2 CM METASTASIS IN SEGMENT 6.\nPERITONEUM: NO ASCITES. NO NODULARITY.\nBONES: NORMAL.", "CT",
+     "peritoneal_carcinomatosis", False),
+    (P + "Liver: 2 cm metastasis in segment 6.\nPeritonuem: no ascltes or nodularity.", "CT",
+     "peritoneal_carcinomatosis", False),
+    (P + "Liver: 2 cm metastasis in segment 6.\nPerit: small vol ascites, no nodularity seen.", "CT",
+     "peritoneal_carcinomatosis", False),
+    (P + "Liver: 2 cm metastasis in segment 6.\nPeritoneum: no ascites. Bones: no lesion.", "CT",
+     "peritoneal_carcinomatosis", None),                                                          # negative: fluid only
+    (P + "Liver: 2 cm metastasis in segment 6.\nPerit: small volume ascites.", "CT", "peritoneal_carcinomatosis", None),
+    (P + "Liver: 2 cm metastasis in segment 6.\nPanc: head mass 3.1x2.7cm, unchanged.", "CT", "extrahepatic_sites",
+     ["pancreas"]),
+    (P + "Liver: 2 cm metastasis in segment 6.\nPanc: head mass 3.1x2.7cm, unchanged.", "CT", "liver_lesion_count", 1),
+    # 5. SUVs of list rows under a legend naming the SUV column; a measured node row is disease
+    (_LEGEND, "PET", "suv_max", 16.9),
+    (_LEGEND, "PET", "extrahepatic_sites", ["lymph_node"]),
+    (P + "Lesion: size, SUVmax\n- Liver S7: 3.0 cm, 16.9\n- Liver S2: 1.7 cm, 11.2", "PET", "suv_max", 16.9),
+    (P + "SUVmax values, where given, are body-weight corrected.\nLiver: avid metastasis in segment 7, SUVmax 12.0.\n"
+     "Spleen: 24.0", "PET", "suv_max", 12.0),                                                     # negative
+    (P + "Liver: avid metastasis SUVmax 52.3 previously 44.0. Spleen SUVmax 27, physiological.", "PET", "suv_max", 52.3),
+    (P + "Liver: avid metastasis, SUVmax 12.1 (SUVmax 19.5 on the prior).", "PET", "suv_max", 12.1),  # negative
+    # a table of measured lesions names its extrahepatic sites
+    ("Measured lesions:\nLesion | Site | Today | Previous\nT1 | Liver S4b | 21 mm | 24 mm\nT2 | Lung RLL | 11 mm | "
+     "12 mm\nNT1 | Portocaval node | 14 mm | 15 mm", "CT", "extrahepatic_sites", ["lung", "lymph_node"]),
+    ("Measured lesions:\nLesion | Site | Today | Previous\nT1 | Liver S4b | 21 mm | 24 mm\nNT1 | Spleen (reference) | "
+     "14 mm | 15 mm", "CT", "extrahepatic_sites", None),                                          # negative
+    # 6. trend: a "(new)" tag; "progressive fill-in"; "Partial response" with nothing else read; a vanished hypodensity
+    ("Comparison: CT 2024-04-02.\nFindings:\nHepatic lesions:\n1) Segment II: 24 mm, metastasis.\n2) Segment III: 8 mm, "
+     "metastasis (new compared with CT).", "MRI", "disease_trend", "progression"),
+    (_CMP + "Liver: stable metastasis in segment 6.\nBones: L3 vertebral metastasis (new).", "CT", "disease_trend",
+     "progression"),
+    (_CMP + "Liver: avid metastasis in segment 6, unchanged.\nOvaries: Avid right ovarian lesion 2.8 cm (SUVmax 17.7), "
+     "new.", "PET", "disease_trend", "progression"),
+    (_CMP + "Liver: 2 cm metastasis in segment 6, unchanged.\nSmall left pleural effusion (new).", "CT",
+     "disease_trend", "stable"),                                                                  # negative
+    (P + "Two metastases in segments 5 and 6. A 2.9 cm lesion in segment II showing peripheral nodular enhancement with "
+     "progressive centripetal fill in - s/o hemangioma.", "MRI", "disease_trend", None),
+    (P + "A 2 cm metastasis in segment 6. A 1 cm lesion in segment 3 with progressive enhancement on delayed phases, a "
+     "haemangioma.", "MRI", "disease_trend", None),
+    (_CMP + "Progressive hepatic metastases.", "CT", "disease_trend", "progression"),              # negative
+    (_CMP + "Liver S7: 16.9 / 34.0.\nImpression: Partial response after two cycles of PRRT.", "PET", "disease_trend",
+     "response"),
+    ("COMPARISON: CT 14/11/2023.\nFINDINGS:\nLIVER: NO FOCAL LESION. THE PREVIOUSLY DESCRIBED 6 MM SEGMENT 5 "
+     "HYPODENSITY IS NO LONGER SEEN.\nIMPRESSION: NO EVIDENCE OF RECURRENT OR METASTATIC DISEASE.", "CT",
+     "disease_trend", None),
+    ("COMPARISON: CT 14/11/2023.\nFINDINGS:\nLiver: no focal lesion. The previously seen segment 5 metastasis is no "
+     "longer seen.\nIMPRESSION: No evidence of residual disease.", "CT", "disease_trend", "response"),  # negative
+    # 7. vessels in the passive voice
+    (P + "There is a 4.6 cm metastasis in segment IVb. The left portal vein is attenuated and encased by the lesion.",
+     "MRI", "lesion_near_major_vessel", True),
+    (P + "A 3 cm metastasis in segment 7. The right hepatic vein is abutted by the metastasis.", "MRI",
+     "lesion_near_major_vessel", True),
+    (P + "A 3 cm metastasis in the caudate lobe. The IVC is narrowed by the caudate lesion.", "CT",
+     "lesion_near_major_vessel", True),
+    (P + "A 3 cm metastasis in segment 4. The left portal vein is not encased.", "CT", "lesion_near_major_vessel",
+     False),                                                                                      # negative
+    (P + "A 3 cm metastasis in segment 4. The portal vein is patent.", "CT", "lesion_near_major_vessel", None),
+    # 8. enlarged nodes are a site even when non-avid; normal-size non-avid nodes are not
+    (P + "Liver: multiple non-avid metastases, SUVmax 3.1.\nNodes: several enlarged peripancreatic nodes non-avid.",
+     "PET", "extrahepatic_sites", ["lymph_node"]),
+    (P + "Liver: multiple non-avid metastases, SUVmax 3.1.\nEnlarged retroperitoneal lymph node 18 mm short axis, not "
+     "avid.", "PET", "extrahepatic_sites", ["lymph_node"]),
+    (P + _LIVER7 + "Few non-avid subcentimetric mesenteric nodes, likely reactive.", "PET", "extrahepatic_sites", []),
+    (P + _LIVER7 + "Non-avid mesenteric nodes, not enlarged.", "PET", "extrahepatic_sites", []),
+    # a non-avid lesion called benign in its clause does not make the avidity mixed
+    (P + "Liver: Avid 2.9 cm lesion in segment II, SUVmax 31.5. The 2.0 cm photopenic lesion in segment VII corresponds "
+     "to the known haemangioma.", "PET", "sstr_avid", True),
+    (P + "Liver: Avid 2.9 cm lesion in segment II, SUVmax 31.5. A 2.0 cm photopenic metastasis in segment VII.", "PET",
+     "sstr_avid", None),                                                                          # negative
+    ("Ga-68 DOTATATE PET/CT\n" + P + "Liver: segment 2 metastasis 15 mm, SUVmax 12.1.\nIMPRESSION: Partial response; "
+     "the remaining disease is SSTR-avid.", "PET", "sstr_avid", True),
+])
+def test_probe_style_site_pet_trend_phenomena(extract, text, kind, column, expected):
+    value = row(extract, text, kind)[column]
+    if isinstance(expected, list):
+        value = sorted(value or [])
+    assert value == expected

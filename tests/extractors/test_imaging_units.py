@@ -138,6 +138,34 @@ def test_ocr_clean_digit_for_letter(text, expected):
     assert ocr_clean(text) == expected and len(ocr_clean(text)) == len(text)
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("segnent 2: 2.4 cm", "segment 2: 2.4 cm"),           # n for m, repaired only into a known word
+    ("SEGNENT 4B", "SEGMENT 4B"),
+    ("enlarged lynph nodes; haemangiona", "enlarged lymph nodes; haemangioma"),
+    ("netastases in segnents 5/6", "metastases in segments 5/6"),
+    ("NETs in a sane patient; the main lesion", "NETs in a sane patient; the main lesion"),  # negative: real words kept
+])
+def test_ocr_clean_n_for_m(text, expected):
+    from extractors._imaging_units import ocr_clean
+
+    assert ocr_clean(text) == expected and len(ocr_clean(text)) == len(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("lVa", "4a"), ("Vlll", "8"), ("lll", "3"), ("Vl", "6"), ("lV", "4"),   # OCR l for I
+    ("l", None),                                                              # negative: a lone l is no segment
+])
+def test_normalize_segment_ocr(text, expected):
+    assert normalize_segment(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("4.5 x 3.8 cms", 45.0), ("2.3 x 2.0 cms", 23.0), ("17.2 cms", 172.0),   # "cms"
+])
+def test_parse_size_mm_cms(text, expected):
+    assert parse_size_mm(text) == expected
+
+
 def test_dozen_is_a_vague_count():
     from extractors._imaging_units import parse_count
     assert parse_count("approximately a dozen").kind == "multiple"

@@ -80,3 +80,36 @@ def test_ki67_other_styles(extract, text, expected):
 def test_other_opinion_and_prior_specimen(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert (row["ki67_percent"], row["who_grade"]) == expected
+
+
+# A value the report itself withdraws or corrects is never used; otherwise preliminary + addendum -> highest.
+@pytest.mark.parametrize("text,expected", [
+    ("NET. Ki-67: 30%.\nAddendum: the Ki-67 section was stained from another patient's block and is withdrawn. "
+     "Ki-67 on the correct block: 6%.", 6.0),
+    ("NET. MIB-1 index 40%.\nAmended report: the MIB-1 slide was cut from the wrong block. Repeat MIB-1: 12%.", 12.0),
+    ("NET. Ki-67 index 18%.\nCorrected report: Ki-67 corrected to 4% (previously reported as 18%).", 4.0),
+    ("NET. Ki-67 index 18%.\nAddendum: Ki-67 4% on recount; the earlier value of 18% is erroneous.", 4.0),
+    ("NET. Ki-67 22%.\nAddendum: Ki-67 repeated: 9% (this replaces the previously reported value of 22%).", 9.0),
+    ("NET. Ki-67 2%. Please disregard the previously reported Ki-67 of 15%.", 2.0),
+    ("NET. Ki-67 index 25%.\nAmended: the previously reported Ki-67 of 25% is withdrawn; the repeat index is 8%.", 8.0),
+    ("NET. Ki-67 12%.\nAddendum: Ki-67 result retracted (specimen mix-up).", None),          # withdrawn, none left
+    ("NET. Ki-67 3% (preliminary).\nADDENDUM: Ki-67 repeated on deeper levels: 24%.", 24.0),   # NEG: no withdrawal
+    ("NET. Ki-67 12%. Ki-67 was also performed on another block (A3): 9%.", 12.0),            # NEG: another block
+    ("NET. Ki-67 hot spot 15%, average 4%. The earlier biopsy was reported elsewhere.", 15.0),  # NEG: no value named
+])
+def test_withdrawn_and_corrected_values(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["ki67_percent"] == expected
+
+
+def test_withdrawal_is_traceable(extract):
+    ex = extract("NET. Ki-67 18%.\nAddendum: Ki-67 corrected to 4% (previously reported as 18%).", "PATHOLOGY")
+    assert [m["value_norm"] for m in mentions(ex, "KI67")] == [None, None, "withdrawn"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("KI-67 LABELING INDEX ............. 5 - 8 %", 8.0),      # dotted leaders as a separator
+    ("Ki-67 | hot spot | 11%", 11.0),                          # pipe table
+    ("Moreover 20% of tumour cells are positive for Ki-67.", 20.0),
+])
+def test_ki67_separators(extract, text, expected):
+    assert extract("Well-differentiated neuroendocrine tumour.\n" + text, "PATHOLOGY").row["ki67_percent"] == expected

@@ -62,3 +62,46 @@ def test_no_range_from_labels(extract, text, expected):
 def test_prior_sizes_read_before(nlp, text, prior):
     doc = nlp(text)
     assert [bool((s._.attrs or {}).get("prior")) for s in doc.spans["lesion_size"]] == prior
+
+
+# -- probe phenomena: more ways of writing a prior size; "cms" ---------------------------------------------------------
+@pytest.mark.parametrize("text,prior", [
+    ("segment IVb now 27 × 22 mm (pre-examination 19 × 15 mm)", [False, True]),
+    ("Largest lesion 5.8 × 4.9 cm (pre-exam 4.9 × 4.1 cm)", [False, True]),
+    ("pre-treatment 40 mm, now 31 mm", [True, False]),
+    ("segment 7 metastasis 15 mm (prior 9 mm)", [False, True]),
+    ("segment 5 lesion 22 mm (on the previous study 12 mm)", [False, True]),
+    ("S6 2.2 cm (2.0 cm), segment 4b 1.4 cm (1.5 cm)", [False, True, False, True]),  # a bare bracketed size after a size
+    ("lesion 14 mm (18 mm), unchanged", [False, True]),
+    ("more than on prior largest conglomerate right lobe approx 8 cm", [False]),    # "than on prior": the study compared with
+    ("smaller than before, now 12 mm", [False]),
+    ("Segment 7 metastasis (22 mm) and segment 3 metastasis (9 mm)", [False, False]),  # negative: bracket after a noun
+    ("segments VII (42 mm) and IVa (25 mm)", [False, False]),                         # negative
+])
+def test_prior_sizes_more_cues(nlp, text, prior):
+    doc = nlp(text)
+    assert [bool((s._.attrs or {}).get("prior")) for s in doc.spans["lesion_size"]] == prior
+
+
+@pytest.mark.parametrize("text,prior", [
+    ("Lesion | Site | Today | Previous | Baseline\nT1 | Liver S4b | 21 mm | 24 mm | 30 mm\n", [False, True, True]),
+    ("| Site | Baseline | Now |\n|---|---|---|\n| Liver S7 | 30 mm | 21 mm |\n", [True, False]),  # the header decides
+    ("Liver S4 | 30 mm | 35 mm\nLiver S8 | 12 mm | 15 mm\n", [False, True, False, True]),          # no header: first is current
+    ("Site | Size | SUVmax\nLiver S7 | 2.6 cm (prior 2.1 cm) | 28.4\n", [False, True]),            # the cell's own cue
+    ("Findings (SUVmax now / baseline; size on CT now / baseline):\n- Liver S7: 16.9 / 34.0; 3.0 cm / 3.9 cm\n"
+     "- Liver S4b: not visible / 12.8; - / 1.1 cm\n", [False, True, True]),                        # slash pairs under a legend
+    ("- Liver S7: 3.0 cm / 3.9 cm\n", [False, False]),                                             # negative: no legend
+])
+def test_prior_sizes_in_tables_and_pairs(nlp, text, prior):
+    doc = nlp(text)
+    assert [bool((s._.attrs or {}).get("prior")) for s in doc.spans["lesion_size"]] == prior
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("largest measuring ~ 4.5 x 3.8 cms in segment VII", [45.0]),
+    ("one in segment V measuring 2.3 x 2.0 cms", [23.0]),
+    ("Liver is enlarged in size (17.2 cms).", [172.0]),
+    ("pressure 5 cmH2O", []),                                                       # negative: not a length unit
+])
+def test_cms_unit(extract, text, expected):
+    assert [v for v, _ in _sizes(extract, text) if v is not None] == expected

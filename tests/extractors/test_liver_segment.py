@@ -31,3 +31,21 @@ def test_segments(extract, text, expected):
 ])
 def test_lobes(extract, text, expected):
     assert [m["value_norm"] for m in extract(text, "CT").mentions if m["label"] == "LIVER_LOBE"] == expected
+
+
+# -- probe phenomena: OCR misreadings; a segment said spared -------------------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("Metastasis in segnent 2.", ["2"]),                    # OCR n for m
+    ("Lesion in segrnent lVa.", ["4a"]),                    # OCR rn for m, l for I
+    ("Lesion in segment Vlll.", ["8"]),
+    ("Lesion in segment lll.", ["3"]),
+    ("Lesions in segments Vl and Vll.", ["6,7"]),
+    ("The caudate lobe relatively spared.", []),            # a segment without disease
+    ("Diffuse metastases with relative sparing of the caudate lobe.", []),
+    ("The caudate lobe is spared.", []),
+    ("Metastases sparing segment 1.", []),
+    ("A 2 cm metastasis in the caudate lobe.", ["1"]),       # negative
+    ("Segment 6 lesion, segment 7 spared.", ["6"]),          # negative: only the spared one is dropped
+])
+def test_probe_segments(extract, text, expected):
+    assert [m["value_norm"] for m in extract(text, "CT").mentions if m["label"] == "LIVER_SEGMENT"] == expected

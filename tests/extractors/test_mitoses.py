@@ -44,3 +44,79 @@ def test_mitoses_hpf_conversion_noted(extract):
 ])
 def test_mitoses_other_styles(extract, text, expected):
     assert extract(text, "PATHOLOGY").row["mitoses_per_2mm2"] == expected
+
+
+# Spelled numbers are whole words: the 'one' of 'component', 'none' or 'phone' is no count.
+@pytest.mark.parametrize("text,expected", [
+    ("Mitotic rate: small cell component 30 per 2 mm2.", 30.0),         # 'comp-one-nt' is not 1
+    ("Mitoses | carcinoma component, 12 per 10 HPF", 12.0),              # table pipe, qualifier word with 'one'
+    ("Mitotic activity: high in the zone of necrosis, 8/2 mm2.", 8.0),   # 'z-one'
+    ("Mitotic count: one per 10 HPF.", 1.0),                             # a whole number word still counts
+    ("Mitoses: two per 2 mm2.", 2.0),
+    ("Mitotic rate: ten per 10 HPF.", 10.0),
+    ("Mitoses: often seen in the component.", None),                     # NEG: 'of-ten', 'comp-one-nt', no count
+])
+def test_number_words_are_whole_words(extract, text, expected):
+    row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
+    assert row["mitoses_per_2mm2"] == expected
+
+
+# The count after its area, and a qualifier between label and value (prose, tables, synoptics).
+@pytest.mark.parametrize("text,expected", [
+    ("Counting across 2 mm2 of the hottest field, we found 5 mitoses.", 5.0),      # area, then count
+    ("Over 10 consecutive high power fields a total of 6 mitotic figures were present.", 6.0),
+    ("Within 2 mm² at the invasive front there are 3 mitoses.", 3.0),
+    ("In 50 HPF, 10 mitoses were counted.", 2.0),                                   # rescaled to 2 mm2
+    ("In 2 mm2, 7 lymphocytes and 2 mitoses were seen.", 2.0),                      # the count next to 'mitoses'
+    ("In 2 mm2 of tumour 7 lymphocytes were seen.", None),                          # NEG: not mitoses
+    ("The tumour measures 9 mm; 4 mitoses are present.", None),                     # NEG: a length is no area
+    ("Mitotic count (per 10 HPF): 4.", 4.0),                                        # area in the label
+    ("Mitoses per 50 HPF: 10.", 2.0),                                               # area in the label, rescaled
+    ("Mitotic rate: hot spot 6/2 mm2", 6.0),                                        # qualifier word after the colon
+    ("Mitoses (invasive front): 7 per 10 HPF", 7.0),                                # qualifier in brackets
+    ("Mitotic figures | large cell component | 35 per 2 mm2", 35.0),                # pipe table
+    ("MITOTIC RATE ............ 4 per 2 mm2", 4.0),                                 # dotted leaders
+    ("Mitotic count | 3", 3.0),                                                     # bare count after a pipe
+    ("Mitotic rate: nil per 10 HPF.", 0.0),                                         # NEG: the area's 10 is no count
+])
+def test_count_after_area_and_qualifiers(extract, text, expected):
+    row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
+    assert row["mitoses_per_2mm2"] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Mitosis : nil .",
+    "Mitoses: nil seen.",
+    "Mitotic activity - none.",
+    "Mitotic figures: none identified in 10 HPF.",
+    "Mitotic count = nil",
+    "Nil mitoses.",
+    "MITOSES ...... NONE SEEN",
+])
+def test_nil_and_none_are_zero(extract, text):
+    row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
+    assert row["mitoses_per_2mm2"] == 0.0
+
+
+# The report's own area-corrected count wins over its raw per-HPF count; without one, 10 HPF ~ 2 mm2.
+@pytest.mark.parametrize("text,expected", [
+    ("Mitoses: 5 per 10 HPF (field diameter 0.5 mm; equivalent to about 4 per 2 mm2).", 4.0),
+    ("Mitotic count 9/10 HPF (= 6/2 mm2).", 6.0),
+    ("7 mitoses per 10 high power fields, i.e. 5 per 2 mm².", 5.0),
+    ("Mitoses 6/10 HPF. This corresponds to 3 mitoses per 2 mm2 with our microscope.", 3.0),
+    ("Mitotic rate: 2 per 2 mm2 (3 per 10 HPF).", 2.0),                           # mm2 first, HPF in brackets
+    ("Mitoses: 4/10 HPF (count in 2 mm2 not performed).", 4.0),                   # NEG: no converted count
+    ("Mitoses: 4/10 HPF; Ki-67 equivalent to 3 per 2 mm2.", 4.0),                 # NEG: not the count's conversion
+    ("Mitoses: 3/10 HPF in part A; 5/10 HPF in part B.", 5.0),                    # NEG: two parts, the highest
+    ("Mitoses: 4 per 10 HPF.", 4.0),                                              # no conversion: 10 HPF ~ 2 mm2
+])
+def test_area_corrected_count_wins(extract, text, expected):
+    row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
+    assert row["mitoses_per_2mm2"] == expected
+
+
+def test_corrected_mitotic_count_replaces_the_earlier_one(extract):
+    text = ("Well-differentiated NET. Mitoses 6 per 2 mm2.\n"
+            "Addendum: on review the mitotic count is revised to 1 per 2 mm2 (previously 6 per 2 mm2).")
+    row = extract(text, "PATHOLOGY").row
+    assert (row["mitoses_per_2mm2"], row["who_grade"], row["who_grade_source"]) == (1.0, "G1", "mitoses")

@@ -24,3 +24,47 @@ def test_primary_site(extract, text, expected):
 ])
 def test_primary_site_other_styles(extract, text, expected):
     assert extract(text, "PATHOLOGY").row["primary_site"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # 'small bowel' refined by the part a specimen designation names
+    ("Clinical: Small bowel NET with liver metastases.\n\nPart A: Liver, segment 4, wedge excision\n Metastatic NET.\n"
+     "Part B: Small bowel (distal ileum), segmental resection\n Well-differentiated NET.", "ileum"),
+    ("Small intestinal neuroendocrine tumour, 2 cm.\nSpecimen: Small bowel (jejunum), segmental resection", "jejunum"),
+    ("Specimens:\n1) Ileum, segmental resection\n2) Liver, wedge\nDiagnosis:\n1) Small bowel NET, G1.\n2) Benign.", "ileum"),
+    # NEG: two different parts named: the segment stays unspecified
+    ("Small bowel NET, multifocal.\nPart A: Jejunum, segmental resection\nNET.\nPart B: Ileum, segmental resection\nNET.",
+     "small_bowel"),
+    # a lung lobe names the lung
+    ("Lymph node, station 4R, EBUS-TBNA: metastatic atypical carcinoid, consistent with spread from the left upper "
+     "lobe mass.", "lung"),
+    ("Liver, core biopsy: metastatic carcinoid tumour in keeping with the known RLL primary.", "lung"),
+    ("Liver, core biopsy: metastatic NET; metastasis from a pancreatic primary is favoured.", "pancreas"),
+    ("Liver, core biopsy: metastatic NET, in keeping with a right lower lobe primary.", "lung"),
+    # NEG: a liver lobe is not a lung lobe; an excluded source is not the primary
+    ("Liver, right lobe, core biopsy: metastatic NET.", None),
+    ("Liver, core biopsy: metastatic NET. Spread from the lower lobe lesion is excluded.", None),
+    ("Oesophagus, biopsies: small cell carcinoma. An oesophageal primary is favoured; metastasis from a lung primary "
+     "should be excluded.", None),                                                           # diagnosis organ is not the site's
+])
+def test_primary_site_refinements(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["primary_site"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the resected / sampled organ gives the primary of a non-neuroendocrine tumour too (PATH-061)
+    ("Specimen: Pancreas, tail, distal pancreatectomy\nDiagnosis: Solid pseudopapillary neoplasm, 40 mm.", "pancreas"),
+    ("Specimen: Appendix, appendicectomy\nDiagnosis: Goblet cell adenocarcinoma.", "appendix"),
+    ("Specimen: Sigmoid colon, anterior resection\nDiagnosis: Adenocarcinoma, moderately differentiated.", "colon"),
+    # NEG: organs that are not primaries of the enumeration, or no tumour at all
+    ("Specimen: Liver, segment 6 resection\nDiagnosis: Hepatocellular carcinoma.", None),
+    ("Specimen: Left breast, core biopsy\nDiagnosis: Invasive ductal carcinoma.", None),
+    ("Specimen: Appendix, appendicectomy\nDiagnosis: Acute appendicitis. No tumour.", None),
+    # a benign specimen: the primary named in the history is not this specimen's
+    ("Clinical history: Ileal NET resected 2021; new liver lesion.\n\nSpecimen: Liver, core biopsy\nDiagnosis: Focal "
+     "nodular hyperplasia. No evidence of metastatic neuroendocrine tumour.", None),
+    ("Clinical history: Ileal NET resected 2021.\n\nSpecimen: Liver, core biopsy\nDiagnosis: Metastatic "
+     "well-differentiated neuroendocrine tumour.", "ileum"),                                  # NEG: tumour present
+])
+def test_primary_site_from_the_specimen(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["primary_site"] == expected

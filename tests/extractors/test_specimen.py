@@ -41,3 +41,115 @@ def test_history_procedure_is_not_the_specimen(extract):
 def test_specimen_other_styles(extract, text, site, procedure):
     row = extract(text, "PATHOLOGY").row
     assert (row["specimen_site"], row["procedure"]) == (site, procedure)
+
+
+@pytest.mark.parametrize("text,site,procedure", [
+    # specimen list at the top, diagnoses in a separate block: parts are matched by their label
+    ("Specimens submitted:\n 1) Ileum, segmental resection\n 2) Liver, segment 3 lesion, core biopsy\n\nFinal diagnosis:\n"
+     " 1) Well-differentiated neuroendocrine tumour, 19 mm.\n 2) Benign liver tissue; no tumour seen.", "small_bowel", "resection"),
+    ("Specimens:\n1) Gallbladder, cholecystectomy\n2) Pancreas, tail, distal pancreatectomy\n\nDiagnosis:\n"
+     "1) Chronic cholecystitis.\n2) Well-differentiated neuroendocrine tumour, G1.", "pancreas", "resection"),
+    ("A) Jejunum, segmental resection\nB) Gallbladder, cholecystectomy\n\nDIAGNOSIS:\n"
+     "A) Well-differentiated neuroendocrine tumour, 12 mm.\nB) Cholelithiasis.", "small_bowel", "resection"),
+    ("Part A - Liver, segment 3, core biopsy\nPart B - Stomach, antrum, biopsies\n\nMicroscopic diagnosis:\n"
+     "Part A: Metastatic well-differentiated neuroendocrine tumour.\nPart B: Chronic gastritis.", "liver", "biopsy"),
+    ("SPECIMENS:\n(A) Stomach, body, biopsies\n(B) Duodenum, D2 polyp, polypectomy\nDIAGNOSIS:\n(A) Oxyntic mucosa, no tumour.\n"
+     "(B) Well differentiated neuroendocrine tumour, 6 mm.", "small_bowel", "resection"),
+    # NEG: an unlabelled diagnosis after the list is not the last part's: the first-listed specimen
+    ("Specimens:\nA. Ileum, resection\nB. Liver, wedge excision\n\nDiagnosis: Well-differentiated neuroendocrine tumour in "
+     "both specimens.", "small_bowel", "resection"),
+    # NEG: a numbered note below the parts does not pick the part with that number
+    ("PART 1: LYMPH NODE, SUBCARINAL, BIOPSY -\nBenign lymph node.\nPART 2: LUNG, RIGHT LOWER LOBE, LOBECTOMY -\n"
+     "A. Typical carcinoid tumour, 2 cm.\nNOTE:\n(1) Nodal metastases of neuroendocrine tumour occur in 10% of cases.",
+     "other", "resection"),
+])
+def test_specimen_list_then_diagnoses(extract, text, site, procedure):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["specimen_site"], row["procedure"]) == (site, procedure)
+
+
+@pytest.mark.parametrize("text,site,procedure", [
+    # specimen lines with other labels and separators
+    ("SPECIMEN ........ Terminal ileum\nPROCEDURE ....... Segmental resection\nHISTOLOGIC TYPE .... Well-differentiated "
+     "neuroendocrine tumor", "small_bowel", "resection"),                                    # dotted leaders
+    ("Nature of specimen: Liver, segment 5 lesion, trucut biopsy\nDiagnosis: metastatic NET.", "liver", "biopsy"),
+    ("Specimen type: Pancreas, EUS-FNB\nDiagnosis: NET.", "pancreas", "biopsy"),
+    ("Type of specimen: Lymph node, mesenteric, excision\nMetastatic NET.", "lymph_node", "resection"),
+    ("Specimen(s) received: Duodenum, D2 polyp, cold snare polypectomy\nDiagnosis: NET G1.", "small_bowel", "resection"),
+    ("Operation: Right hemicolectomy\nDiagnosis: NET of the caecum.", "other", "resection"),
+    # a designation after Impression / Conclusion / Opinion, as after Diagnosis
+    ("Impression: Jejunum, segmental resection - well differentiated neuroendocrine tumour.", "small_bowel", "resection"),
+    ("Conclusion: Liver, core biopsy: metastatic NET.", "liver", "biopsy"),
+    ("Opinion: Pancreas, head, Whipple resection: NET G1.", "pancreas", "resection"),
+    ("Lymph node, station 7, EBUS-TBNA: metastatic carcinoid tumour.", "lymph_node", "biopsy"),
+    ("Mediastinal lymph node, EBUS-TBNA cell block: metastatic NET.", "lymph_node", "biopsy"),
+    ("Lymph node, station 4R, EBUS-TBNA: metastatic atypical carcinoid. Not small cell carcinoma.", "lymph_node", "biopsy"),
+    ("(B) Distal stomach/duodenum/head of pancreas, Whipple procedure:\nNET G2.", "pancreas", "resection"),  # Whipple: pancreas
+    # NEG: not specimen designations
+    ("Impression: Metastatic NET, consistent with an ileal primary.", None, None),
+    ("Source: referring hospital, slides only.\nDiagnosis: NET.", None, None),
+    ("Conclusion: Liver lesion most likely a metastasis; correlate with imaging.", None, None),
+    ("Operation date: 12/03/2024\nNET.", None, None),
+    ("Regional lymph nodes: 0/6; resection margins clear.\nNET of the ileum.", None, "resection"),
+])
+def test_specimen_labels_and_designations(extract, text, site, procedure):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["specimen_site"], row["procedure"]) == (site, procedure)
+
+
+@pytest.mark.parametrize("text,site,procedure", [
+    ("Liver, segment 8, EUS-FNA:\nMetastatic NET.", "liver", "biopsy"),
+    ("Pancreas, head, EUS-FNB cell block: well-differentiated NET.", "pancreas", "biopsy"),
+    ("Lymph node, mediastinal, fine needle aspiration: metastatic NET.", "lymph_node", "biopsy"),  # not a resection
+    ("Specimen: Duodenum, D1 nodule, forceps biopsis x2\nDiagnosis: NET.", "small_bowel", "biopsy"),  # typo
+    ("Specimen: Liver, cores x3\nDiagnosis: metastatic NET.", "liver", "biopsy"),
+    ("Microscopy: Two cores of liver infiltrated by a well-differentiated neuroendocrine tumour.", None, "biopsy"),
+    # a field that does not apply because of the procedure does not negate the procedure
+    ("Specimen: Stomach, body polyp\nDiagnosis: NET G1.\nMargins: not applicable (biopsy).", "other", "biopsy"),
+    ("Specimen: Rectal nodule\nDiagnosis: NET G1.\nMargin status: N/A - endoscopic biopsy.", "other", "biopsy"),
+    ("Specimen: Lymph node, inguinal, excisional biopsy\nMetastatic NET.", "lymph_node", "resection"),  # whole node out
+    ("Specimen: Liver, segment 2, incisional biopsy\nMetastatic NET.", "liver", "biopsy"),
+    # NEG: a procedure said not to have been done
+    ("Specimen: Liver lesion\nDiagnosis: NET.\nNo biopsy of the pancreas was performed.", "liver", None),
+])
+def test_procedure_words(extract, text, site, procedure):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["specimen_site"], row["procedure"]) == (site, procedure)
+
+
+@pytest.mark.parametrize("text,site,procedure", [
+    # an organ left in place is not the specimen
+    ("Procedure: Distal pancreatectomy, spleen-preserving\nDiagnosis: NET G1.", "pancreas", "resection"),
+    ("Specimen: Spleen-preserving distal pancreatectomy\nDiagnosis: NET G1.", "pancreas", "resection"),
+    ("Specimen: Distal pancreas (spleen preserved), distal pancreatectomy\nNET.", "pancreas", "resection"),
+    ("Procedure: Distal pancreatectomy with preservation of the spleen\nNET.", "pancreas", "resection"),
+    ("Specimen: Rectum, sphincter-sparing local excision\nNET.", "other", "resection"),
+    # the organ after "X-preserving" is the one removed: only X is left
+    ("Specimen: Pylorus-preserving pancreaticoduodenectomy.\nDiagnosis: duodenal NET, G2.", "pancreas", "resection"),
+    ("Specimen: pylorus-sparing pancreatoduodenectomy (PPPD)\nNET G1.", "pancreas", "resection"),
+    # NEG: a removed spleen is a specimen
+    ("Specimen: Spleen, splenectomy\nDiagnosis: metastatic NET.", "other", "resection"),
+    ("Specimen: Distal pancreas and spleen, distal pancreatectomy with splenectomy\nNET.", "pancreas", "resection"),
+])
+def test_spared_organ_is_not_the_specimen(extract, text, site, procedure):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["specimen_site"], row["procedure"]) == (site, procedure)
+
+
+@pytest.mark.parametrize("line,label", [
+    ("A. Liver", "A"), (" 2) Pancreas", "2"), ("Part b: Ileum", "B"), ("(C) Node", "C"), ("PART 11: LUNG", "11"),
+    ("Specimen 2 - Liver", "2"), ("Part A - Liver", "A"),
+    ("1.5 cm nodule", None), ("e.g. liver", None), ("Partial gastrectomy", None), ("Specimen received", None),
+])
+def test_part_marker(line, label):
+    from extractors._pathology_common import PART_MARKER, part_label
+    match = PART_MARKER.match(line)
+    assert (part_label(match) if match else None) == label
+
+
+@pytest.mark.parametrize("text,site", [
+    ("Specimen: Stomach, duodenum and pancreas: Whipple resection\nNET G2.", "pancreas"),   # the operation names it
+    ("Liver: metastatic NET, consistent with the pancreatic primary (prior Whipple resection).", "liver"),  # NEG
+])
+def test_pancreatic_operation_specimen(extract, text, site):
+    assert extract(text, "PATHOLOGY").row["specimen_site"] == site

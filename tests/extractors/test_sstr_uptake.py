@@ -28,6 +28,16 @@ def test_sstr(extract, text, expected):
     ("Maximum SUV of 18 in the pancreas.", [18.0]),
     ("SUVmax increased from 12.1 to 18.4.", [18.4]),   # current value of a change
     ("Lesion of 2 cm.", []),                           # negative
+    ("Avid lesions (SUVrnax 27.4, 3.2 cm).", [27.4]),  # OCR 'rn' for 'm'
+    # list rows under a legend naming the SUV column: the current slot of each row
+    ("Findings (SUVmax now / baseline; size on CT now / baseline):\n- Liver S7: 16.9 / 34.0; 3.0 cm / 3.9 cm\n"
+     "- Liver S4b: not avid, not visible / 12.8; - / 1.1 cm\n- Retroperitoneal node: 7.5 / 18.0; 1.0 cm / 1.6 cm",
+     [16.9, 7.5]),
+    ("Lesions (SUVmax current/prior):\n1. Segment 7: 18.2/25.0\n2. Segment 2: 9.0/12.1", [18.2, 9.0]),
+    ("Per-lesion values (SUVmax baseline / now):\n- Liver S7: 34.0 / 16.9\n- Liver S2: 21.5 / 11.2", [16.9, 11.2]),
+    ("Lesion: size, SUVmax\n- Liver S7: 3.0 cm, 16.9\n- Liver S2: 1.7 cm, 11.2", [16.9, 11.2]),
+    ("SUVmax values, where given, are body-weight corrected.\nLiver: avid metastasis in segment 7.", []),  # negative
+    ("Findings (size now / baseline):\n- Liver S7: 3.0 / 3.9", []),                             # negative: no SUV column
 ])
 def test_suv(extract, text, expected):
     assert _values(extract, text, "SUV") == expected

@@ -36,3 +36,46 @@ def test_not_a_carcinoma(extract):
 def test_tumor_type_other_styles(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert (row["tumor_type"], row["differentiation"]) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Liver, core biopsy: met wdNET, nests and trabeculae.", ("NET", "well")),           # glued abbreviation
+    ("LIVER, SEG III NODULE, RESECTION:\n - MET. WD-NET, 1.4 CM", ("NET", "well")),        # hyphen, capitals
+    ("Liver core: metastatic wd NET, G1.", ("NET", "well")),                             # spaced
+    ("Rectum, biopsy: pdNEC, small cell type.", ("NEC", "poorly")),                      # poorly differentiated NEC
+    ("dx: met well diff NET, G1.", ("NET", "well")),                                      # 'well diff'
+    ("Colon, biopsy: wd adenocarcinoma.", ("other", None)),                              # NEG: wd of another tumour
+    ("Liver, wedge: no tumour; net weight 12 g.", (None, None)),                         # NEG: the English word 'net'
+])
+def test_abbreviated_differentiated_types(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["tumor_type"], row["differentiation"]) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a frozen-section (intraoperative) diagnosis never outranks the final diagnosis
+    ("Intraoperative diagnoses:\n FS-A: Carcinoma present at margin, favour adenocarcinoma.\n FS-C: Negative.\n\n"
+     "Final diagnosis:\n B. Pancreas, distal pancreatectomy: well-differentiated neuroendocrine tumour.", "NET"),
+    ("FROZEN SECTION\nFS1: ADENOCARCINOMA.\n\nFINAL DIAGNOSIS\nWELL DIFFERENTIATED NEUROENDOCRINE TUMOR.", "NET"),
+    ("Frozen section diagnosis: adenocarcinoma.\nDiagnosis: Pancreas, resection: neuroendocrine tumour, G2.", "NET"),
+    ("INTRAOPERATIVE CONSULTATION: adenocarcinoma.\n\nFINAL DIAGNOSIS: Pancreas: well-differentiated NET.", "NET"),
+    # a rejected frozen-section impression, said after the final diagnosis
+    ("Diagnosis: well-differentiated neuroendocrine tumour (the frozen-section impression of adenocarcinoma is "
+     "not confirmed on permanent sections).", "NET"),
+    ("Diagnosis: neuroendocrine tumour, G2. Adenocarcinoma was not confirmed on levels.", "NET"),
+    ("Diagnosis: neuroendocrine tumour. A ductal adenocarcinoma component is not supported by the stains.", "NET"),
+    # NEG: a frozen-section diagnosis alone is still the report's diagnosis
+    ("Frozen section: well-differentiated neuroendocrine tumour.", "NET"),
+    ("Frozen section: adenocarcinoma.", "other"),
+    # NEG: a confirmed diagnosis is not negated
+    ("Diagnosis: adenocarcinoma. The diagnosis is confirmed on permanent sections.", "other"),
+])
+def test_frozen_section_does_not_outrank_final_diagnosis(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["tumor_type"] == expected
+
+
+def test_history_header_in_lower_case_does_not_swallow_the_report(extract):
+    text = ("path: liver core bx, seg 7.\nhx: multiple liver mets, primary unk.\n"
+            "micro: met wdNET, nests. ki67 ~2%.\ndx: met well diff NET, G1.")
+    row = extract(text, "PATHOLOGY").row
+    assert (row["tumor_type"], row["differentiation"], row["who_grade"], row["ki67_percent"]) == ("NET", "well", "G1", 2.0)

@@ -16,6 +16,8 @@ EXTRA = [
     "", "no header at all, just a line", "FINDINGS\nLiver: 2 cm lesion.\n\nIMPRESSION\n1. Metastasis.",
     "EXAM: , CT abdomen.,REASON FOR EXAM: , Pain.,FINDINGS:, Liver normal.,IMPRESSION:,1. Normal.",
     "CLINICAL HISTORY\nNET.\nCOMPARISON: none.\nFINDINGS: lesion.",
+    "hx: liver mets.\nmicro: met wdNET.\nihc: syn+, cga+.\ndx: met NET, G1. cl hx: none",
+    "INTRAOPERATIVE CONSULTATION\nFS1: NET.\n\nFROZEN SECTION\nFS2: clear.\nIntraoperative diagnoses: see history: above",
 ]
 
 

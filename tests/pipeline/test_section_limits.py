@@ -29,3 +29,51 @@ def _sections(nlp, text):
 ])
 def test_section_limits_end_one_line_sections(nlp, text, expected):
     assert _sections(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # lower-case and abbreviated headers at the start of a line start sections, so a one-line
+    # history ("hx: ...") ends at the next one instead of swallowing the report
+    ("hx: multiple liver mets, primary unk.\nmicro: met NET, nests.\nihc: syn+, cga+.\ndx: met NET, G1.",
+     [("history", "hx: multiple"), ("microscopic", "micro: met N"), ("immunohistochemistry", "ihc: syn+, c"),
+      ("diagnosis", "dx: met NET,")]),
+    ("HPI: known NET\ngross desc: liver core x2\nIMP: metastatic NET",
+     [("history", "HPI: known N"), ("gross", "gross desc: "), ("impression", "IMP: metasta")]),
+    ("cl hx: ileal NET 2019\nmicro desc: trabecular tumour\nfinal dx: NET G2",
+     [("history", "cl hx: ileal"), ("microscopic", "micro desc: "), ("diagnosis", "final dx: NE")]),
+    ("Diagnosis: NET G1.\naddm: Ki-67 8%.\ncomm: discussed at MDT.",
+     [("diagnosis", "Diagnosis: N"), ("addendum", "addm: Ki-67 "), ("comment", "comm: discus")]),
+    ("hx: mets\n  micro: NET G1", [("history", "hx: mets\n  m"), ("microscopic", "micro: NET G")]),   # indented
+    # after a sentence end on the same line, in either case
+    ("Hx: ileal NET. Micro: NET G1. dx: NET.",
+     [("history", "Hx: ileal NE"), ("microscopic", "Micro: NET G"), ("diagnosis", "dx: NET.")]),
+    # a lower-case label line we do not list ends a one-line history too
+    ("hx: ileal NET resected 2019\nsite: liver seg 7\ndx: metastatic NET",
+     [("history", "hx: ileal NE"), (None, "site: liver "), ("diagnosis", "dx: metastat")]),
+    # NEG: a header word in mid-sentence, in lower case, is text
+    ("Liver core: metastatic NET. Correlation with the history: advised.", [(None, "Liver core: ")]),
+    ("Liver core: metastatic NET, see micro: below.", [(None, "Liver core: ")]),
+    ("Liver core: metastatic NET, with a long clinical history: of flushing.", [(None, "Liver core: ")]),
+    ("Margins were checked on frozen section: clear.", [(None, "Margins were")]),
+    # NEG: a capitalised header in mid-line still is one (reports exported on one line)
+    ("CT abdomen HISTORY: NET. FINDINGS: liver lesion.",
+     [(None, "CT abdomen H"), ("history", "HISTORY: NET"), ("findings", "FINDINGS: li")]),
+])
+def test_lower_case_and_abbreviated_headers(nlp, text, expected):
+    assert _sections(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a frozen-section block is its own section, ended by the next header or its first blank line;
+    # its items ("FS-A: ...") are labelled lines that do not end it
+    ("Frozen section: carcinoma, favour adenocarcinoma.\nFinal diagnosis: NET.",
+     [("intraoperative", "Frozen secti"), ("diagnosis", "Final diagno")]),
+    ("FROZEN SECTION REPORT\nFS1: NEOPLASM.\nFS2: MARGIN NEGATIVE.\n\nFINAL PATHOLOGY\nWELL DIFFERENTIATED NET.",
+     [("intraoperative", "FROZEN SECTI"), (None, "FINAL PATHOL")]),
+    ("Intraoperative diagnoses:\n FS-A: carcinoma at margin.\n FS-C: negative.\n\nFinal diagnosis: NET.",
+     [("intraoperative", "Intraoperati"), (None, "Final diagno"), ("diagnosis", "Final diagno")]),
+    ("INTRAOPERATIVE CONSULTATION\nFSA: favour NET.\n\nFINAL DIAGNOSIS\nWD-NET.",
+     [("intraoperative", "INTRAOPERATI"), (None, "FINAL DIAGNO"), ("diagnosis", "FINAL DIAGNO")]),
+])
+def test_intraoperative_sections(nlp, text, expected):
+    assert _sections(nlp, text) == expected
