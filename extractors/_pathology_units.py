@@ -19,6 +19,8 @@ GRADES = ("G1", "G2", "G3")
 #: OCR confusions for the digit 1 seen in scanned reports ("I%", "l%", "0110 hpf" is not fixable).
 _OCR_ONE = {"i": "1", "l": "1", "|": "1"}
 _NUM = re.compile(r"\d+(?:[.,]\d+)?")
+#: A letter O read for a zero after a digit, before the per cent sign ("1O%", "1OO%").
+_OCR_ZERO = re.compile(r"(?<=\d)[oO](?=[\doO]*\s*(?:%|percent))")
 _RANGE_SEP = _CUES["RANGE_SEP"]
 _COUNT = _CUES["COUNT"]
 _WORDS = {"zero": 0, "no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -65,6 +67,7 @@ def parse_percent(text: str) -> tuple[float | None, dict]:
     'I%' -> 1 (OCR); '8 of 500 cells' -> 1.6; values over 100 -> None (invalid).
     """
     attrs: dict = {}
+    text = _OCR_ZERO.sub("0", text)  # OCR letter O for a zero inside a number: '1O%' -> '10%'
     lowered = text.lower()
     count = _COUNT.search(text)
     if count and "%" not in text and "percent" not in lowered:

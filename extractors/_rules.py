@@ -72,6 +72,8 @@ class Rule:
 #: Non-ASCII characters that an IGNORECASE pattern matches with an ASCII letter (all of them).
 CASE_FOLDING_CHARS = ("\u0130", "\u0131", "\u017f", "\u212a")
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+#: a prefix of one or two letters is carried on into the alternatives after it while they give at most this many
+MAX_EXTENDED_PREFIXES = 32
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 
 
@@ -129,7 +131,15 @@ def _starts(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
                 if op2 is not sre.LITERAL or av2 >= 128:
                     break
                 run.append(chr(av2).lower())
-            return frozenset(["".join(run)]) if run else None
+            if not run:
+                return None
+            head = "".join(run)
+            # the compiler factors a first letter shared by alternatives out of them ("endoscopic|eus" is
+            # "e" then "ndoscopic|us"): carry the run on into what follows it, when that is known and small
+            rest = _starts(items[i + len(run):]) if len(run) < 3 and i + len(run) < len(items) else None
+            if rest and len(rest) <= MAX_EXTENDED_PREFIXES:
+                return frozenset(head + tail for tail in rest)
+            return frozenset([head])
         if op is sre.SUBPATTERN:
             return _starts(list(av[3]))
         if op is sre.ATOMIC_GROUP:

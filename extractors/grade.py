@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
-from ._pathology_common import FOREIGN_CUES, NE_CUES, nearest_cue_is_foreign
+import re
+
+from ._pathology_common import _FOREIGN_ANYWHERE, FOREIGN_CUES, NE_CUES, nearest_cue_is_foreign
 from ._pathology_units import normalize_grade
 
 SPEC = ExtractorSpec(name="grade", order=62)
@@ -24,6 +26,29 @@ def _subject_is_foreign(text: str, pos: int, window: int = 120) -> bool:
     clause = chunk[max(chunk.rfind(". "), chunk.rfind("\n"), chunk.rfind(";")) + 1:]
     foreign = max((m.start() for m in FOREIGN_CUES.finditer(clause)), default=-1)
     return foreign > max((m.start() for m in NE_CUES.finditer(clause)), default=-1)
+
+
+_CLAUSE_END = re.compile(r"[.;]\s|\n")
+_LIST_BREAK = re.compile(r"[,;]|\band\b")
+
+
+def _describes_preceding_ne(text: str, start: int, end: int, window: int = 120) -> bool:
+    """A grade in the descriptor list of the NE tumour named just before it, whatever tumour the sentence
+    names next: 'large cell neuroendocrine carcinoma (40%), poorly differentiated, high grade, and
+    adenocarcinoma (60%)'. Not when the grade runs on into another tumour's noun ('high grade
+    adenocarcinoma') or an other-tumour system is named nearby ('Gleason')."""
+    lo = max(0, start - window)
+    if _FOREIGN_ANYWHERE.search(text, lo, min(len(text), end + window)):
+        return False
+    chunk = text[lo:start]
+    breaks = [m.end() for m in _CLAUSE_END.finditer(chunk)]
+    clause = chunk[breaks[-1]:] if breaks else chunk
+    last_ne = max((m.start() for m in NE_CUES.finditer(clause)), default=-1)
+    if last_ne < 0 or last_ne < max((m.start() for m in FOREIGN_CUES.finditer(clause)), default=-1):
+        return False
+    after = text[end:end + 40]
+    nxt = FOREIGN_CUES.search(after)
+    return nxt is None or bool(_LIST_BREAK.search(after, 0, nxt.start()))
 
 
 class GradeExtractor(ClaimingExtractor):
@@ -39,7 +64,8 @@ class GradeExtractor(ClaimingExtractor):
         if norm is None:
             return []
         attrs = {}
-        if nearest_cue_is_foreign(doc_text(doc), start):
+        text = doc_text(doc)
+        if nearest_cue_is_foreign(text, start) and not _describes_preceding_ne(text, start, end):
             attrs["foreign"] = True
         return [Finding(start, end, rule.label, value_norm=norm, attrs=attrs)]
 

@@ -8,7 +8,9 @@ This is where the relational reasoning lives; every value comes from spans in ``
   not benign ("simple cyst", "too small to characterise, likely cysts", "s/o haemangioma", "corresponds to the known
   haemangioma", "unlikely to represent a metastasis"), not a history of resection. A noun that names the lesion just
   described again ("avid focus ..., corresponding to a 1.4 cm hypodensity on CT", "..., in the sense of liver
-  metastases") is no lesion of its own.
+  metastases") is no lesion of its own. A sentence about what the prior study showed is not current ("The previous
+  study showed multiple metastases in both lobes"); a set of treated lesions taken apart ("Of the four treated
+  metastases, the segment 7 lesion ...") is counted by its parts, each only while viable.
 * **Which size / segment belongs to which lesion.** Within a sentence a SIZE or LIVER_SEGMENT attaches
   to the nearest lesion noun ("a 2.1 cm lesion in segment 7", "segment 7 lesion measuring 2.1 cm"),
   so a renal cyst's size or a node's short axis attaches to the cyst or node. A sentence with no
@@ -130,6 +132,14 @@ _BENIGN_TARGET_NONAVID = _CUES["BENIGN_TARGET_NONAVID"]
 _TUMOUR_WORD = _CUES["TUMOUR_WORD"]
 _RESPONSE_CALL = _CUES["RESPONSE_CALL"]
 _CLAUSE_BREAK = _CUES["CLAUSE_BREAK"]
+#: "Of the four treated metastases, the segment 7 lesion ...": the parts named after it are the lesions.
+_PARTITIVE_BEFORE = _CUES["PARTITIVE_BEFORE"]
+#: "The segment 6 ablation zone measures 33 mm. Along its posterior margin there is a new 8 mm focus": the focus lies
+#: in the segment of the treated zone whose edge it is placed at.
+_AT_MARGIN_OF = _CUES["AT_MARGIN_OF"]
+_TREATED_ZONE = _CUES["TREATED_ZONE"]
+#: "The previous study showed multiple avid metastases in both lobes.": the sentence reports the prior study.
+_PRIOR_STUDY_SUBJECT = _CUES["PRIOR_STUDY_SUBJECT"]
 
 
 #: A bracketed aside (no nesting): "(segment 7, 1.5 cm; segment 4a, 0.9 cm)".
@@ -215,7 +225,8 @@ class _Report:
         return self.index.sentence(span).section
 
     def is_current(self, span: Span) -> bool:
-        return self.section(span) not in PAST_SECTIONS and not flag(span, "is_hypothetical")
+        return self.section(span) not in PAST_SECTIONS and not flag(span, "is_hypothetical") \
+            and not _PRIOR_STUDY_SUBJECT.search(self.sent(span).text)
 
     # -- liver lesions -------------------------------------------------------------------------
     def is_benign(self, span: Span) -> bool:
@@ -295,9 +306,25 @@ class _Report:
             return False
         if not self.is_current(span) or flag(span, "is_negated"):
             return False
-        if flag(span, "is_historical") and _RESECTED_HISTORY.search(self.sent(span).text):
+        if flag(span, "is_historical") and _RESECTED_HISTORY.search(self._near(span)):
+            return False
+        if self.is_treated_partitive(span):
             return False
         return not self.is_benign(span)
+
+    def _near(self, span: Span, reach: int = 80) -> str:
+        """The span's sentence within ``reach`` characters of it: an unpunctuated dictation is one long "sentence",
+        and "status post right hemicolectomy" near its start says nothing of a liver lesion 100 characters on."""
+        sent = self.sent(span)
+        return self.text[max(sent.start_char, span.start_char - reach):min(sent.end_char, span.end_char + reach)]
+
+    def is_treated_partitive(self, span: Span) -> bool:
+        """"Of the four treated metastases, the segment 7 lesion retains viable tumour; the segment 5, 6 and 8 lesions
+        are necrotic": a set of treated lesions introduced to be taken apart; whether each still counts is said of the
+        parts (a treated lesion counts only while viable), so the set's own count is no count."""
+        sent = self.sent(span)
+        before = self.text[max(sent.start_char, span.start_char - 40):span.start_char]
+        return bool(_PARTITIVE_BEFORE.search(before)) and bool(_TREATED_WORD.search(span.text))
 
     def says_no_liver_lesion(self) -> bool:
         """'Liver: unremarkable', 'no focal hepatic lesion', or only benign/resolved liver lesions described.
@@ -367,6 +394,31 @@ class _Report:
             for span, slot in spans:
                 getattr(target, slot).append(span)
         self._heading_segments()
+        self._margin_segments()
+
+    def _margin_segments(self) -> None:
+        """A liver lesion that names no segment but is placed at the margin of a treated zone just named ("The segment
+        6 ablation zone measures 33 mm. Along its posterior margin there is a new 8 mm nodular focus") takes that
+        zone's segments."""
+        for start, targets in list(self.targets_by_sent.items()):
+            for target in targets:
+                if target.kind != "liver" or target.implicit or target.segments or target.span is None:
+                    continue
+                sent = self.sent(target.span)
+                if not _AT_MARGIN_OF.search(self.text[sent.start_char:min(sent.end_char, target.end + 80)]):
+                    continue
+                number = self.index.sentence_at(sent.start_char)
+                zone = None
+                for prev in [sent] + self.index.sentences[max(0, number - 2):number][::-1]:
+                    if prev.section != sent.section:
+                        break
+                    zone = next((t for t in reversed(self.targets_by_sent.get(prev.start, []))
+                                 if t.kind == "benign" and t.segments and t.end <= target.start
+                                 and t.span is not None and _TREATED_ZONE.search(t.span.text)), None)
+                    if zone is not None:
+                        break
+                if zone is not None:
+                    target.segments.extend(zone.segments)
 
     def _heading_segments(self) -> None:
         """A segment heading its line ("Segment VI: two ablation zones ..., the larger now showing a new 1.3 cm focus")
@@ -400,7 +452,10 @@ class _Report:
                 return None
             if prev.start in self.continued_by_sent:
                 return self.continued_by_sent[prev.start]
-            targets = self.targets_by_sent.get(prev.start, [])
+            # "... a residual enhancing component (1.1 cm) - viable residual tumour. It abuts ...": a residual part of a
+            # lesion is no lesion of its own, so the sentence goes on about the lesion it belongs to
+            targets = [t for t in self.targets_by_sent.get(prev.start, [])
+                       if not (t.kind == "benign" and t.span is not None and self.is_component(t.span))]
             if targets:
                 last = targets[-1]
                 return last if last.kind == "liver" else None
@@ -530,6 +585,12 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         if attrs.get("plural") and not kind and not found:
             plural_unknown = True
         instances.extend(found)
+        if (kind == "exact" and attrs.get("additive") and not found and base
+                and report.section(target.span) == "impression"):
+            # "Impression: 2. Two additional right lobe metastases." after FINDINGS that named them one by one: the
+            # summary restates lesions already counted, so its number is a count of its own, not one added on top
+            attrs = {**attrs, "additive": False}
+            named.append(int(attrs["count_value"]))
         if kind == "exact" and attrs.get("additive") and attrs.get("count_value"):
             added += int(attrs["count_value"])
             pronouns += 1 if attrs.get("pronoun") else 0
@@ -671,6 +732,18 @@ def _row_suv(report: _Report, span: Span) -> bool:
     return any(c0 <= s.start_char < c1 and _attrs(s).get("row") and not _attrs(s).get("prior") for s in report.get("SUV"))
 
 
+#: A lymph node with a short axis of this size or more is enlarged (RECIST 1.1: pathological from 10 mm).
+_NODE_SHORT_AXIS_MM = 10.0
+
+
+def _enlarged_short_axis(report: _Report, span: Span) -> bool:
+    """A current short-axis size given for the node in its clause ("lymph node, short axis: 1,9 cm") of 10 mm or more."""
+    start, end = _clause_bounds(report, span)
+    return any(start <= s.start_char < end and s.start_char >= span.end_char and _attrs(s).get("short_axis")
+               and not _attrs(s).get("prior") and (span_value(s, "value_num") or 0) >= _NODE_SHORT_AXIS_MM
+               for s in report.get("SIZE"))
+
+
 def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
     sites: set[str] = set()
     addressed = False
@@ -716,6 +789,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         if _WORKUP.search(clause) and not _MALIGNANT_CALL.search(clause):
             continue  # "thyroid uptake corresponding to a nodule, recommend ultrasound": an incidental finding to work up
         strong = attrs.get("strong") or attrs.get("kind") in {"metastasis", "primary"} or bool(_STRONG_NOUN.search(span.text))
+        if site == "lymph_node" and _enlarged_short_axis(report, span):
+            strong = True  # "Mesenteric lymph node, short axis: 1,9 cm": a short axis of 10 mm or more is an enlarged node
         if not _STRONG_NOUN.search(span.text) and _WEAK_SITE_BLOCK.search(clause) and attrs.get("kind") != "metastasis":
             continue
         if not strong and not _DISEASE_CUE.search(_NEGATED_CUE.sub(" ", clause.replace(span.text, " "))) \
@@ -757,6 +832,9 @@ def _has_lesion_in_sentence(report: _Report, span: Span) -> bool:
 def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
     if report_type != "PET" or not disease:
         return None
+    title = next((line for line in report.text.splitlines() if line.strip()), "")
+    if _FDG.search(title) and not _SSTR.search(title):
+        return None  # "18F-FDG PET/CT" heading a report that mentions "SSTR expression on recent DOTATATE PET"
     if _FDG.search(report.text) and not _SSTR.search(report.text):
         return None
     seen: set[str] = set()

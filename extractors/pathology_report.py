@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.lexicon import load_lexicon
 
 from ._base import doc_text, flag, token_section, values
-from ._pathology_common import PART_MARKER, part_label
+from ._pathology_common import PART_MARKER, part_label, primary_organ
 from ._pathology_common import FOREIGN_CUES
 from ._pathology_units import GRADES, derive_grade
 
@@ -57,6 +57,8 @@ _OTHER_SPECIMEN = _CUES["OTHER_SPECIMEN"]
 _OTHER_OPINION = _CUES["OTHER_OPINION"]
 #: A correction read at a Ki-67, mitosis or grade value: 'Ki-67 corrected to 8%', 'grade is amended to G2'.
 _CORRECTED = _CUES["CORRECTED"]
+#: Words that put an operation named in the clinical history in the past ('right hemicolectomy 2019', 's/p').
+_PAST_OPERATION = _CUES["PAST_OPERATION"]
 
 
 @dataclass
@@ -147,6 +149,16 @@ def _sentence_before(span: Span) -> str:
     return doc_text(doc)[doc[i].idx:span.end_char]
 
 
+def _sentence_text(span: Span) -> str:
+    """The text of the span's sentence (at most 200 characters each side)."""
+    doc = span.doc
+    sent = doc[span.start].sent if doc.has_annotation("SENT_START") else None
+    text = doc_text(doc)
+    if sent is None:
+        return text[max(0, span.start_char - 200):span.end_char + 200]
+    return text[max(sent.start_char, span.start_char - 200):min(sent.end_char, span.end_char + 200)]
+
+
 def _corrected(span: Span) -> bool:
     """A correction cue ends at the value or inside its span ('Ki-67 corrected to 8%', 'amended to G2')."""
     lo = max(0, span.start_char - 60)
@@ -169,6 +181,11 @@ def _mention(span: Span) -> Mention:
             span.label_ in SPECIMEN_VALUES and bool(_OTHER_SPECIMEN.search(before)))
         if corrected and attrs.get("foreign") and not FOREIGN_CUES.search(before):
             del attrs["foreign"]  # 'the grade is amended to G2': regraded in a sentence naming no other tumour
+    if span.label_ == "PROCEDURE_HISTORY":
+        # 'Clinical notes: Laparoscopic appendicectomy for acute appendicitis.': the operation that gave the
+        # specimen, unless its sentence puts it in the past ('Whipple 2019', 's/p', 'underwent')
+        attrs["organ"] = primary_organ(span.text)
+        attrs["past"] = bool(_PAST_OPERATION.search(_sentence_text(span)))
     return Mention(
         label=span.label_, start=span.start_char, norm=found["value_norm"], num=found["value_num"],
         attrs=attrs, section=section,
@@ -260,7 +277,7 @@ def stated_grade(ms: list[Mention]) -> str | None:
 
 def tumor_type(ms: list[Mention], differentiation: str | None) -> str | None:
     """MiNEN when named; else the most authoritative type; 'NEN' resolves by differentiation."""
-    usable = [m for m in ms if m.current()]
+    usable = [m for m in ms if m.current() and not m.attrs.get("not_met")]  # 'falls short of ... MiNEN'
     certain = [m for m in usable if not m.uncertain] or usable
     if any(m.norm == "MiNEN" for m in certain):
         return "MiNEN"
@@ -383,6 +400,13 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
         procedure = site.attrs["procedure"]
     elif proc is not None:
         procedure = proc.norm
+    elif site is not None and site.attrs.get("organ") and any(
+            m.norm in _RESECTIONS and m.section in HISTORY_SECTIONS and not m.hypothetical and not m.near_negated
+            and not m.other_specimen and not m.attrs.get("past") and m.attrs.get("organ") == site.attrs["organ"]
+            for m in history):
+        # 'Specimen: Appendix.' + 'Clinical notes: Laparoscopic appendicectomy for acute appendicitis.': the
+        # clinical notes name the operation on the specimen's own organ, and nothing else names a procedure
+        procedure = "resection"
     return (site.norm if site else None), procedure, site
 
 

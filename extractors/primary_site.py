@@ -21,8 +21,8 @@ SPEC = ExtractorSpec(name="primary_site", order=67)
 
 
 class PrimarySiteExtractor(ClaimingExtractor):
-    KEYWORDS = ('primary', 'origin', 'site', 'location', 'endocrine', 'carcinoid', 'spread', 'metasta', 'dissemin',
-                'deposit', 'secondar')
+    KEYWORDS = ('primary', 'origin', 'site', 'location', 'endocrine', 'endocrlne', 'carcinoid', 'spread', 'metasta',
+                'dissemin', 'deposit', 'secondar')  # 'endocrlne': OCR l for i, as the rules read it
     PREFILTER = _CUES["PREFILTER"]  # word-bounded: not 'magnetic'
 
 

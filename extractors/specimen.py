@@ -79,7 +79,7 @@ class SpecimenExtractor(ClaimingExtractor):
             # said of the specimen
             cut = _DESIGNATION_END.search(body, organ.end())
             designation = body[:cut.start() if cut else len(body)]
-            attrs = {"rank": 1, "organ": _fine_organ(designation[:160])}
+            attrs = {"rank": rule.attrs.get("rank", 1), "organ": _fine_organ(designation[:160])}
             if proc is not None:
                 attrs["procedure"] = procedure_kind(proc.group(0), body[proc.end():])
             seg_end = len(designation.rstrip(" \t:.;,"))
@@ -91,7 +91,8 @@ class SpecimenExtractor(ClaimingExtractor):
                                value_norm=site, attrs=attrs))
         if proc is not None:
             out.append(Finding(offset + proc.start(), offset + proc.end(), "PROCEDURE",
-                               value_norm=procedure_kind(proc.group(0), body[proc.end():]), attrs={"rank": 1}))
+                               value_norm=procedure_kind(proc.group(0), body[proc.end():]),
+                               attrs={"rank": rule.attrs.get("rank", 1)}))
         return out
 
     def _phrase(self, match, rule):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pipeline.lexicon import load_lexicon
 
-from ._base import ExtractorSpec, register
+from ._base import ExtractorSpec, doc_text, register
 from ._pathology_base import ClaimingExtractor
 
 _CUES = load_lexicon("tumor_type")
@@ -18,10 +18,25 @@ _CUES = load_lexicon("tumor_type")
 SPEC = ExtractorSpec(name="tumor_type", order=64)
 
 
+_NOT_MET_BEFORE = _CUES["NOT_MET_BEFORE"]
+
+
 class TumorTypeExtractor(ClaimingExtractor):
-    """Rule norms carry the type; the base interpreter is enough."""
+    """Rule norms carry the type. A type named only as a threshold the tumour does not reach ('falls short of
+    the 30% threshold for a mixed neuroendocrine-non-neuroendocrine neoplasm (MiNEN)') gets attrs
+    not_met=True: the report row does not use it."""
 
     PREFILTER = _CUES["PREFILTER"]
+
+    def findings(self, doc, match, rule):
+        out = list(super().findings(doc, match, rule) or ())
+        if out:
+            text = doc_text(doc)
+            for finding in out:
+                before = text[max(0, finding.start - 160):finding.start]
+                if _NOT_MET_BEFORE.search(before):
+                    finding.attrs = {**(finding.attrs or {}), "not_met": True}
+        return out
 
 
 register(SPEC, TumorTypeExtractor)

@@ -36,6 +36,10 @@ def runs(tmp_path_factory):
                           ("imaging_dev2", FIXTURES / "imaging_dev2" / "reports.jsonl"),
                           ("pathology", FIXTURES / "pathology" / "reports.jsonl"),
                           ("pathology_dev", FIXTURES / "pathology_dev" / "reports.jsonl"),
+                          ("imaging_dev3", FIXTURES / "imaging_dev3" / "reports.jsonl"),
+                          ("imaging_dev4", FIXTURES / "imaging_dev4" / "reports.jsonl"),
+                          ("pathology_dev2", FIXTURES / "pathology_dev2" / "reports.jsonl"),
+                          ("pathology_dev3", FIXTURES / "pathology_dev3" / "reports.jsonl"),
                           ("sample", FIXTURES / "sample_archive" / "reports.jsonl")]:
         folder = tmp_path_factory.mktemp(name)
         run_local(archive, folder)
@@ -49,6 +53,10 @@ def runs(tmp_path_factory):
     ("imaging_dev2", FIXTURES / "imaging_dev2" / "gold.jsonl"),
     ("pathology", FIXTURES / "pathology" / "gold.jsonl"),
     ("pathology_dev", FIXTURES / "pathology_dev" / "gold.jsonl"),
+    ("imaging_dev3", FIXTURES / "imaging_dev3" / "gold.jsonl"),
+    ("imaging_dev4", FIXTURES / "imaging_dev4" / "gold.jsonl"),
+    ("pathology_dev2", FIXTURES / "pathology_dev2" / "gold.jsonl"),
+    ("pathology_dev3", FIXTURES / "pathology_dev3" / "gold.jsonl"),
     ("sample", FIXTURES / "sample_archive" / "gold_reports.jsonl"),
     ("sample", FIXTURES / "sample_archive" / "gold_patients.jsonl"),
 ])

@@ -32,3 +32,15 @@ def _sites(extract, text):
 ])
 def test_sites(extract, text, expected):
     assert _sites(extract, text) == expected
+
+
+# -- blind-set-2: coordinated adjectives sharing the head noun ("nodal, peritoneal or osseous disease") ---------------
+@pytest.mark.parametrize("text,expected", [
+    ("No SSTR-avid nodal, peritoneal or osseous disease.", [("peritoneum", True)]),
+    ("No peritoneal or osseous disease.", [("peritoneum", True)]),
+    ("New peritoneal and omental disease.", [("peritoneum", False)]),
+    ("Peritoneal, mesenteric or omental involvement is not seen.", [("peritoneum", True)]),
+    ("Small peritoneal fluid and no disease elsewhere.", []),                                  # negative: no shared noun
+])
+def test_coordinated_peritoneal_disease(extract, text, expected):
+    assert [s for s in _sites(extract, text) if s[0] == "peritoneum"] == expected

@@ -104,3 +104,17 @@ def test_corrected_grade(extract, text, grade):
 def test_grade_after_dotted_leaders(extract):
     row = extract("HISTOLOGIC TYPE ...... Well-differentiated neuroendocrine tumor\nHISTOLOGIC GRADE ...... 2", "PATHOLOGY").row
     assert (row["who_grade"], row["who_grade_source"]) == ("G2", "stated")
+
+
+# --- blind2 regressions: a grade in the descriptor list of the NE component of a MiNEN -----------------------
+@pytest.mark.parametrize("text,grade,source", [
+    ("MiNEN composed of large cell neuroendocrine carcinoma (50%), poorly differentiated, high grade, "
+     "and adenocarcinoma (50%). Ki-67 80%.", "G3", "stated"),                          # grade before 'and adeno...'
+    ("Mixed neoplasm: neuroendocrine carcinoma, high grade; adenocarcinoma component 40%. Ki-67 70%.",
+     "G3", "stated"),                                                                   # ';' then the other tumour
+    ("Neuroendocrine tumour, grade 2, with adjacent tubular adenoma. Ki-67 4%.", "G2", "stated"),  # adenoma after
+    ("Neuroendocrine tumour nearby; high grade adenocarcinoma in the colon. Ki-67 2%.", "G1", "ki67"),  # runs on into adeno
+])
+def test_grade_blind2_component_list(extract, text, grade, source):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["who_grade"], row["who_grade_source"]) == (grade, source)

@@ -724,3 +724,114 @@ def test_probe_style_site_pet_trend_phenomena(extract, text, kind, column, expec
     if isinstance(expected, list):
         value = sorted(value or [])
     assert value == expected
+
+
+# -- blind-set-2 phenomena of the liver count, segments and sites (each with a negative row) -------------------------
+_CMP2 = "Comparison: CT 2024.\nFindings:\n"
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # 1. a digit after "segment N and" is a segment, not a count of lesions
+    (P + "Lesions in segment 8 and segment 5. The segment 8 and 5 lesions show rim enhancement.", "MRI",
+     "liver_lesion_count", 2),
+    (P + "Metastases in segment 2 (30 mm), segment 6 (18 mm) and segment 7 (12 mm). The segments 2, 6 and 7 lesions "
+     "restrict diffusion.", "MRI", "liver_lesion_count", 3),
+    (P + "Metastases in segments II and VII. The segment II and VII metastases are hypointense on HBP.", "MRI",
+     "liver_lesion_count", 2),
+    (P + "A 2 cm metastasis in segment 8 and 4 smaller lesions in the left lobe.", "CT", "liver_lesion_count",
+     5),                                                                                          # negative: a count
+    # 2. a lesion that has undergone complete necrosis / is no longer delineable / is devascularised is not counted
+    (_CMP2 + "Segment VIII lesion shows dense lipiodol deposition, now measuring 4.0 cm, with no enhancing component - "
+     "complete necrosis.\nA new 1.5 cm enhancing lesion in segment III.", "CT", "liver_lesion_count", 1),
+    (_CMP2 + "The treated segment 6 metastasis, measuring 30 mm, shows complete necrosis.\nA 12 mm metastasis in "
+     "segment 2.", "CT", "largest_liver_lesion_mm", 12.0),
+    (_CMP2 + "Metastases in segment 7 (2.0 cm) and segment 3 (1.1 cm). The small lesion in segment 6 described "
+     "previously is no longer delineable.", "MRI", "liver_segments", ["3", "7"]),
+    (_CMP2 + "A 2.0 cm metastasis in segment 7. The segment 4a lesion is no longer discernible.", "MRI",
+     "liver_lesion_count", 1),
+    (_CMP2 + "Segment 5 lesion measures 28 mm with lipiodol uptake and a residual arterially enhancing component "
+     "(1.1 cm) along its margin - viable residual tumour.", "CT", "liver_lesion_count", 1),  # negative: viable
+    # 3. a residual component of a treated lesion is part of it; the next sentence still describes the lesion
+    (_CMP2 + "Segment V lesion measures 2.8 cm with partial lipiodol uptake and a residual enhancing component "
+     "(1.1 cm) - viable residual tumour. It abuts the right portal vein.", "CT", "lesion_near_major_vessel", True),
+    (_CMP2 + "Segment V lesion measures 2.8 cm with partial lipiodol uptake and a residual enhancing component "
+     "(1.1 cm) - viable residual tumour. A new 9 mm lesion in segment 2.", "CT", "liver_lesion_count", 2),
+    # 4. a set of treated lesions taken apart: each part decides whether it counts
+    (_CMP2 + "Of the three ablated metastases, the segment 6 lesion retains nodular arterial enhancement, viable "
+     "tumour. The segment 2 and 3 lesions are completely necrotic.", "MRI", "liver_lesion_count", 1),
+    (_CMP2 + "Of the four treated metastases, the segment 7 lesion is now 31 mm and retains a rim of viable tumour. "
+     "The segment 5, 6 and 8 lesions are non-enhancing with no viable tumour.", "MRI", "liver_segments", ["7"]),
+    (_CMP2 + "Of the three metastases, the largest is in segment 7 and measures 3.0 cm.", "CT", "liver_lesion_count",
+     3),                                                                                          # negative: untreated
+    (_CMP2 + "Segment 7 lesion retains viable tumour. The segment 5, 6 and 8 lesions are completely devascularised.",
+     "MRI", "liver_lesion_count", 1),
+    # 5. an additional count in the IMPRESSION restates lesions the findings named one by one
+    (P + "A 5.8 cm mass in segment 4b.\nAdditional metastases: segment 6, 1.9 cm; segment 7, 1.1 cm.\nIMPRESSION:\n"
+     "1. Segment 4b metastasis.\n2. Two additional right lobe metastases.", "MRI", "liver_lesion_count", 3),
+    (P + "A 4 cm metastasis in segment 8 and a 2 cm metastasis in segment 2.\nIMPRESSION: Segment 8 and 2 metastases, "
+     "and two further small lesions in segment 6.", "CT", "liver_lesion_count", 4),
+    (P + "A 4.0 cm metastasis in segment 8. Two further metastases in the left lobe.\nIMPRESSION: Three liver "
+     "metastases.", "CT", "liver_lesion_count", 3),                                               # findings additive
+    # 6. "likely a transient (hepatic) perfusion difference" is benign
+    (P + "The known segment 8 metastasis measures 21 mm. A 6 mm arterially enhancing focus in segment 3 has no "
+     "correlate on other phases and is likely a transient hepatic perfusion difference.", "MRI", "liver_segments", ["8"]),
+    (P + "A 20 mm metastasis in segment 7. A 5 mm enhancing focus in segment 2, probably a transient perfusion "
+     "difference.", "MRI", "bilobar", False),
+    (P + "A 20 mm metastasis in segment 7. A 5 mm enhancing focus in segment 2, metastasis not excluded.", "MRI",
+     "bilobar", True),                                                                            # negative: hedged
+    # 7. a focus at the margin of a treated zone lies in that zone's segment
+    (P + "The segment 6 ablation zone measures 33 mm. Along its posterior margin there is a new 8 mm enhancing nodular "
+     "focus, in keeping with local recurrence.", "MRI", "liver_segments", ["6"]),
+    (P + "Segment VII ablation cavity, 40 mm, unchanged. A new 1.1 cm enhancing nodule at its medial edge, suspicious "
+     "for recurrence.", "CT", "liver_segments", ["7"]),
+    (P + "The segment 6 ablation zone measures 33 mm. A new 8 mm enhancing lesion in segment 3.", "MRI",
+     "liver_segments", ["3"]),                                                                    # negative: own segment
+    # 8. a sentence about what the prior study showed is not the current study
+    (P + "Liver: The previous study showed multiple avid metastases in both lobes. Only two avid foci remain, in "
+     "segment 6 and segment 7.", "PET", "bilobar", False),
+    (P + "The prior CT had shown metastases in segments 2 and 7. Now a single 1.5 cm metastasis in segment 7.", "CT",
+     "liver_segments", ["7"]),
+    (P + "Multiple avid metastases in both lobes, the largest in segment 6.", "PET", "bilobar", True),  # negative
+    # 9. a lymph node with a short axis of 10 mm or more is an enlarged node, a site
+    ("Target lesions:\n1. Liver, segment IVb: 3,4 cm\n2. Mesenteric lymph node, short axis: 1,9 cm (baseline 1,7 cm)",
+     "CT", "extrahepatic_sites", ["lymph_node"]),
+    (P + "A 2 cm metastasis in segment 7. Retroperitoneal lymph node, 14 mm in short axis.", "CT",
+     "extrahepatic_sites", ["lymph_node"]),
+    (P + "A 2 cm metastasis in segment 7. Mesenteric lymph node, short axis 6 mm.", "CT", "extrahepatic_sites",
+     []),                                                                                         # negative: small
+    # 10. "no nodal, peritoneal or osseous disease" addresses the peritoneum
+    (P + "No avid lesion in the liver. No SSTR-avid nodal, peritoneal or osseous disease.", "PET",
+     "peritoneal_carcinomatosis", False),
+    (P + "A 2 cm metastasis in segment 7. No peritoneal or osseous disease.", "CT", "peritoneal_carcinomatosis",
+     False),
+    (P + "A 2 cm metastasis in segment 7. New peritoneal and omental disease.", "CT", "peritoneal_carcinomatosis",
+     True),                                                                                       # negative: present
+    # 11. an FDG study stays FDG when its history names an SSTR PET
+    ("18F-FDG PET/CT\nIndication: NET G3. Mixed SSTR expression on recent DOTATATE PET.\n" + P + "Liver: FDG-avid "
+     "metastasis in segment 7 (4.1 cm, SUVmax 9.7).", "PET", "sstr_avid", None),
+    ("Ga-68 DOTATATE PET/CT\nIndication: NET G3, FDG PET 2023.\n" + P + "Liver: avid metastasis in segment 7, "
+     "SUVmax 19.7.", "PET", "sstr_avid", True),                                                   # negative: SSTR PET
+])
+def test_blind2_style_phenomena(extract, text, kind, column, expected):
+    value = row(extract, text, kind)[column]
+    if isinstance(expected, list):
+        value = sorted(value or [])
+    assert value == expected
+
+
+# an unpunctuated dictation is one long "sentence": a status-post far from the lesion says nothing of it
+@pytest.mark.parametrize("text,column,expected", [
+    ("ct abdomen comparison ct may 2024 history ileal carcinoid status post right hemicolectomy 2020 on lanreotide "
+     "findings lung bases clear liver again shows a hypodense lesion in segment 7 measuring 2.3 cm previously 2.3 cm "
+     "spleen normal", "liver_lesion_count", 1),
+    ("ct abdomen history pancreatic net status post whipple 2019 on octreotide comparison ct may 2024 findings lung "
+     "bases clear the liver again shows a hypodense lesion in segment 4a measuring 1.6 cm previously 1.5 cm kidneys "
+     "normal", "liver_segments", ["4a"]),
+    ("History: status post resection of the segment 6 metastasis 2022. Findings: no new liver lesion.",
+     "liver_lesion_count", 0),                                                                    # negative: resected
+])
+def test_run_on_dictation(extract, text, column, expected):
+    value = row(extract, text, "CT")[column]
+    if isinstance(expected, list):
+        value = sorted(value or [])
+    assert value == expected

@@ -113,3 +113,27 @@ def test_withdrawal_is_traceable(extract):
 ])
 def test_ki67_separators(extract, text, expected):
     assert extract("Well-differentiated neuroendocrine tumour.\n" + text, "PATHOLOGY").row["ki67_percent"] == expected
+
+
+# --- blind2 regressions: a cell count is not a year; OCR 'Kl-67' and '1O%' ---------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("Ki-67: 60 of 2000 tumour cells positive in the hot spot.", 3.0),        # '2000' is a count, not a year
+    ("MIB-1 stains 45 of 1500 tumor cells in the densest area.", 3.0),        # another count of cells
+    ("Ki-67 index: 30/2000 neoplastic nuclei.", 1.5),                          # slash count, nuclei
+    ("Kl-67: 1O% (hot spot).", 10.0),                                          # OCR l for i, O for zero
+    ("KI-67 1O %.", 10.0),                                                     # OCR O, spaced per cent
+    ("Ki67 labelling index 2O percent.", 20.0),                                # OCR O, word percent
+])
+def test_ki67_blind2_values(extract, text, expected):
+    row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
+    assert row["ki67_percent"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "The primary resected in 2019 had a Ki-67 of 4%.",                        # a dated specimen still excluded
+    "Ki-67 on the 2020 resection specimen: 6%.",                               # dated resection
+    "Ki-67 on the prior biopsy was 12%.",                                      # prior biopsy
+])
+def test_ki67_blind2_other_specimen_still_null(extract, text):
+    row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
+    assert row["ki67_percent"] is None

@@ -71,3 +71,26 @@ def test_nouns_that_name_the_lesion_again(nlp, text, restates):
     doc = nlp("FINDINGS:\n" + text)
     spans = [s for s in doc.spans["lesion"] if s.label_ == "LIVER_LESION"]
     assert [bool((s._.attrs or {}).get("restates")) for s in spans] == restates
+
+
+# -- blind-set-2: a digit after a list of segments is a segment, not a count ------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("The segment 8 and 5 lesions show rim enhancement.", [("lesion", None)]),
+    ("The segments 2, 6 and 7 lesions restrict diffusion.", [("lesion", None)]),
+    ("Both segment II and IV metastases are smaller.", [("metastasis", None)]),
+    ("Seg 3 / 4 lesions are unchanged.", [("lesion", None)]),
+    ("A metastasis in segment 8 and 4 smaller lesions in the left lobe.", [("metastasis", None), ("lesion", 4.0)]),  # negative
+    ("Two lesions in segment 6.", [("lesion", 2.0)]),                                                              # negative
+])
+def test_segment_list_digit_is_no_count(extract, text, expected):
+    assert _lesions(extract, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Focus in segment 3, likely a transient hepatic perfusion difference.", [("lesion", None), ("benign", None)]),
+    ("Subcapsular hepatic focus, transient perfusion difference.", [("lesion", None), ("benign", None)]),
+    ("Wedge-shaped perfusion alteration in segment 4a.", [("benign", None)]),
+    ("Hypervascular focus in segment 3, suspicious for metastasis.", [("lesion", None), ("metastasis", None)]),  # negative
+])
+def test_perfusion_differences_are_benign(extract, text, expected):
+    assert _lesions(extract, text) == expected

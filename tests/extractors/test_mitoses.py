@@ -120,3 +120,24 @@ def test_corrected_mitotic_count_replaces_the_earlier_one(extract):
             "Addendum: on review the mitotic count is revised to 1 per 2 mm2 (previously 6 per 2 mm2).")
     row = extract(text, "PATHOLOGY").row
     assert (row["mitoses_per_2mm2"], row["who_grade"], row["who_grade_source"]) == (1.0, "G1", "mitoses")
+
+
+# --- blind2 regressions: 'per 2 square mm' (dictated) ------------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("mitoses less than 1 per 2 square mm", 1.0),                              # dictated, bound gives its number
+    ("Mitotic count: 3 per 2 square mm.", 3.0),                                # labelled
+    ("mitotic rate 4 per 2 square millimetres", 4.0),                          # spelled-out unit (already read)
+    ("Mitoses: 2/2 sq mm.", 2.0),                                              # sq mm
+])
+def test_mitoses_blind2_square_mm(extract, text, expected):
+    row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
+    assert row["mitoses_per_2mm2"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "The tumour measures 2 square mm on the slide.",                           # an area without a mitosis word
+    "Mitoses are hard to assess in this crushed 2 square mm fragment.",        # no count
+])
+def test_mitoses_blind2_no_count(extract, text):
+    row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
+    assert row["mitoses_per_2mm2"] is None

@@ -58,3 +58,29 @@ def test_every_value_is_traceable(extract):
 def test_empty_report(extract):
     row = extract("Benign gastric mucosa. No tumour.", "PATHOLOGY").row
     assert row["ki67_percent"] is None and row["who_grade"] is None and row["tumor_type"] is None
+
+
+# --- blind2 regressions: whole reports ----------------------------------------------------------------------
+DICTATED_JEJUNUM = ("surgical pathology report specimen labeled jejunal mass gross received is a segment of small "
+                    "bowel 14 cm with a 1.1 cm nodule diagnosis small bowel jejunum segmental resection well "
+                    "differentiated neuroendocrine tumor grade 2 ki 67 index 4 percent mitoses less than 2 per 2 "
+                    "square mm margins negative")
+OCR_CAECUM = ("SURGlCAL PATHOLOGY\nSpecirnen: Right hemicolectomy.\nFinal diagnosis:\n"
+              "- Well differentiated neuroendocrlne tumour of the caecum, 3.1 cm.\n"
+              "- Kl-67: 1O% (hot spot). 2/10 HPF.\n- Margins clear.\n")
+EMR_COUNT = ("Specimen: Rectal polyp, endoscopic mucosal resection.\nMicroscopic: well-differentiated neuroendocrine "
+             "tumour, 5 mm. Mitotic count 1/2 mm2. Ki-67: 90 of 2000 tumour cells positive.\nDeep margin clear.")
+
+
+@pytest.mark.parametrize("text,expected", [
+    (DICTATED_JEJUNUM, dict(specimen_site="small_bowel", procedure="resection", ki67_percent=4.0,
+                            mitoses_per_2mm2=2.0, who_grade="G2", who_grade_source="stated", tumor_type="NET",
+                            margin_status="R0", primary_site="jejunum")),
+    (OCR_CAECUM, dict(ki67_percent=10.0, tumor_type="NET", primary_site="cecum", who_grade="G2",
+                      who_grade_source="ki67")),
+    (EMR_COUNT, dict(ki67_percent=4.5, mitoses_per_2mm2=1.0, who_grade="G2", who_grade_source="ki67",
+                     procedure="resection", margin_status="R0")),
+])
+def test_report_row_blind2(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

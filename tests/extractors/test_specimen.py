@@ -153,3 +153,30 @@ def test_part_marker(line, label):
 ])
 def test_pancreatic_operation_specimen(extract, text, site):
     assert extract(text, "PATHOLOGY").row["specimen_site"] == site
+
+
+# --- blind2 regressions: dictated labels mid-line; the operation named in the clinical notes ----------------
+DICTATED = ("surgical pathology report specimen labeled small bowel mass gross received in formalin is a segment "
+            "of small bowel 12 cm microscopic sections show a well differentiated neuroendocrine tumor "
+            "diagnosis small bowel ileum segmental resection well differentiated neuroendocrine tumor grade 1")
+
+
+@pytest.mark.parametrize("text,site,procedure", [
+    (DICTATED, "small_bowel", "resection"),                                                    # dictated diagnosis label
+    ("received fresh final diagnosis liver core biopsy metastatic well differentiated neuroendocrine tumor",
+     "liver", "biopsy"),                                                                        # final diagnosis, biopsy
+    ("gross as described diagnosis pancreas tail distal pancreatectomy neuroendocrine tumor grade 2",
+     "pancreas", "resection"),                                                                  # pancreas
+    ("the diagnosis is a neuroendocrine tumor", None, None),                                    # no organ after the label
+    ("Specimen: Appendix.\nClinical notes: Laparoscopic appendicectomy for acute appendicitis.\n"
+     "Microscopic: well differentiated neuroendocrine tumour at the tip.", "other", "resection"),  # operation in notes
+    ("Specimen: Pancreas.\nClinical history: Whipple procedure for a pancreatic head mass.\n"
+     "Diagnosis: well differentiated neuroendocrine tumour.", "pancreas", "resection"),       # Whipple in the notes
+    ("Specimen: Appendix.\nClinical notes: appendicectomy in 2015 for appendicitis.\n"
+     "Diagnosis: well differentiated neuroendocrine tumour.", "other", None),                  # a dated operation
+    ("Specimen: Liver.\nClinical notes: right hemicolectomy for an ileal NET.\n"
+     "Diagnosis: metastatic well differentiated neuroendocrine tumour.", "liver", None),      # another organ's operation
+])
+def test_specimen_blind2(extract, text, site, procedure):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["specimen_site"], row["procedure"]) == (site, procedure)

@@ -79,3 +79,17 @@ def test_history_header_in_lower_case_does_not_swallow_the_report(extract):
             "micro: met wdNET, nests. ki67 ~2%.\ndx: met well diff NET, G1.")
     row = extract(text, "PATHOLOGY").row
     assert (row["tumor_type"], row["differentiation"], row["who_grade"], row["ki67_percent"]) == ("NET", "well", "G1", 2.0)
+
+
+# --- blind2 regressions: a type named only as a threshold not met; OCR 'neuroendocrlne' ---------------------
+@pytest.mark.parametrize("text,expected", [
+    ("Adenocarcinoma with focal neuroendocrine differentiation (15%); this falls short of the 30% threshold "
+     "for a mixed neuroendocrine-non-neuroendocrine neoplasm (MiNEN).", "other"),    # threshold not reached
+    ("Adenocarcinoma. The neuroendocrine component does not meet the criteria for MiNEN.", "other"),
+    ("Adenocarcinoma; the neuroendocrine areas are below the 30% cut-off for MiNEN.", "other"),
+    ("MiNEN: large cell neuroendocrine carcinoma (40%) and adenocarcinoma (60%).", "MiNEN"),  # a real MiNEN
+    ("Well differentiated neuroendocrlne tumour of the caecum.", "NET"),               # OCR l for i
+    ("NEUROENDOCRlNE TUMOUR, GRADE 1.", "NET"),                                         # OCR, capitals
+])
+def test_tumor_type_blind2(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["tumor_type"] == expected
