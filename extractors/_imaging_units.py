@@ -451,3 +451,18 @@ def ocr_clean(text: str) -> str:
     text = _repair_digits(text)
     text = _splice(text, _word_repairs(text))
     return _splice(text, _n_repairs(text))
+
+
+def pipe_table_header(text: str, start: int) -> tuple[int, int] | None:
+    """(start, end) of the first row of the pipe table whose row begins at ``start``: the topmost of the
+    unbroken run of lines with a "|" above it; None when the row at ``start`` is itself the first."""
+    header_start = start
+    while header_start > 0:
+        prev_end = header_start - 1  # the newline before this line
+        prev_start = text.rfind("\n", 0, prev_end) + 1
+        if "|" not in text[prev_start:prev_end]:
+            break
+        header_start = prev_start
+    if header_start == start:
+        return None
+    return header_start, text.find("\n", header_start)

@@ -21,7 +21,7 @@ from pipeline.lexicon import load_lexicon
 from ._base import ExtractorSpec, Finding, register
 from ._doc_index import doc_text
 from ._imaging_base import ImagingExtractor
-from ._imaging_units import ORGAN_SITE, WEAK_ORGANS, organ_matches
+from ._imaging_units import ORGAN_SITE, WEAK_ORGANS, organ_matches, pipe_table_header
 
 _CUES = load_lexicon("extrahepatic_site")
 
@@ -40,16 +40,10 @@ def _table_site(text: str, start: int, end: int, attrs: dict) -> list[Finding]:
     """The site of a pipe-table row of measured lesions: 'Lesion | Site | Today' then 'T3 | Lung RLL | 11 mm' -> lung,
     'NT2 | Portocaval node | 14 mm' -> lymph_node. The header (the table's first row) must name lesions or sites; a
     liver row, a reference or physiological row and the header itself give nothing."""
-    header_start = start
-    while header_start > 0:
-        prev_end = header_start - 1
-        prev_start = text.rfind("\n", 0, prev_end) + 1
-        if "|" not in text[prev_start:prev_end]:
-            break
-        header_start = prev_start
-    if header_start == start:
+    header = pipe_table_header(text, start)
+    if header is None:
         return []
-    header_end = text.find("\n", header_start)
+    header_start, header_end = header
     if not _TABLE_HEADER.search(text, header_start, header_end) or _TABLE_ROW_SKIP.search(text, start, end):
         return []
     offset = start

@@ -20,7 +20,7 @@ from pipeline.lexicon import load_lexicon
 from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, register
 from ._imaging_base import ImagingExtractor
-from ._imaging_units import parse_number
+from ._imaging_units import parse_number, pipe_table_header
 
 _CUES = load_lexicon("sstr_uptake")
 
@@ -48,16 +48,10 @@ def _table_suv(text: str, start: int, end: int) -> list[Finding]:
 
     'Site | Size | SUVmax' then 'Liver segment 7 | 3.1 cm | 28.4' -> 28.4; the header row itself gives nothing.
     """
-    header_start = start
-    while header_start > 0:
-        prev_end = header_start - 1  # the newline before this line
-        prev_start = text.rfind("\n", 0, prev_end) + 1
-        if "|" not in text[prev_start:prev_end]:
-            break
-        header_start = prev_start
-    if header_start == start:
+    header = pipe_table_header(text, start)
+    if header is None:
         return []
-    header_end = text.find("\n", header_start)
+    header_start, header_end = header
     cells = text[header_start:header_end].split("|")
     column = next((i for i, c in enumerate(cells) if _SUV_HEADER.search(c)), None)
     if column is None:
