@@ -13,6 +13,14 @@ def row(extract, text, kind="CT"):
     return extract(text, kind).row
 
 
+def assert_column(extract, text: str, kind: str, column: str, expected) -> None:
+    """The report row's ``column`` equals ``expected`` (a list column compared sorted)."""
+    value = row(extract, text, kind)[column]
+    if isinstance(expected, list):
+        value = sorted(value or [])
+    assert value == expected
+
+
 # -- liver lesions vs everything else --------------------------------------------------------------
 @pytest.mark.parametrize("text,count", [
     (F + "Liver: a 2.1 cm arterially enhancing lesion in segment 7.", 1),                    # hypervascular lesion
@@ -216,10 +224,7 @@ P = "FINDINGS:\n"
     (P + "The liver metastasis shows uptake above background pancreas (SUVmax 3.4).", "PET", "suv_max", 3.4),
 ])
 def test_second_pass_phenomena(extract, text, kind, column, expected):
-    value = row(extract, text, kind)[column]
-    if isinstance(expected, list):
-        value = sorted(value or [])
-    assert value == expected
+    assert_column(extract, text, kind, column, expected)
 
 
 # -- phenomena fixed against the unfamiliar-style dev set (fixtures/imaging_dev), each with a negative row --------
@@ -311,10 +316,7 @@ def test_second_pass_phenomena(extract, text, kind, column, expected):
      "disease_trend", None),
 ])
 def test_dev_set_phenomena(extract, text, kind, column, expected):
-    value = row(extract, text, kind)[column]
-    if isinstance(expected, list):
-        value = sorted(value or [])
-    assert value == expected
+    assert_column(extract, text, kind, column, expected)
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -386,10 +388,7 @@ def test_hilum_free_of_tumour(extract, text, expected):
     ("Comparison: CT 18/09/2023, hepatic lesion 32 mm.\n\n" + P + "Liver: normal.", "CT", "largest_liver_lesion_mm", None),
 ])
 def test_holdout_style_phenomena(extract, text, kind, column, expected):
-    value = row(extract, text, kind)[column]
-    if isinstance(expected, list):
-        value = sorted(value or [])
-    assert value == expected
+    assert_column(extract, text, kind, column, expected)
 
 
 # -- phenomena of the dev2 set (Canadian/Australian/US academic styles), each with a negative --
@@ -487,10 +486,7 @@ def test_holdout_style_phenomena(extract, text, kind, column, expected):
      False),
 ])
 def test_dev2_style_phenomena(extract, text, kind, column, expected):
-    value = row(extract, text, kind)[column]
-    if isinstance(expected, list):
-        value = sorted(value or [])
-    assert value == expected
+    assert_column(extract, text, kind, column, expected)
 
 
 # -- probe-set phenomena (liver lesions): benign calls in other words, priors, "N by N mm", one lesion named twice, -----
@@ -573,10 +569,7 @@ def test_dev2_style_phenomena(extract, text, kind, column, expected):
      "largest_liver_lesion_mm", 41.0),
 ])
 def test_probe_style_liver_phenomena(extract, text, kind, column, expected):
-    value = row(extract, text, kind)[column]
-    if isinstance(expected, list):
-        value = sorted(value or [])
-    assert value == expected
+    assert_column(extract, text, kind, column, expected)
 
 
 # -- probe-set phenomena of extrahepatic sites, PET, trend and vessels (each with a negative row) -------------
@@ -720,10 +713,7 @@ _LEGEND = ("Comparison: PET 2024-01-09 (baseline).\nFindings (SUVmax now / basel
      "the remaining disease is SSTR-avid.", "PET", "sstr_avid", True),
 ])
 def test_probe_style_site_pet_trend_phenomena(extract, text, kind, column, expected):
-    value = row(extract, text, kind)[column]
-    if isinstance(expected, list):
-        value = sorted(value or [])
-    assert value == expected
+    assert_column(extract, text, kind, column, expected)
 
 
 # -- blind-set-2 phenomena of the liver count, segments and sites (each with a negative row) -------------------------
@@ -813,10 +803,7 @@ _CMP2 = "Comparison: CT 2024.\nFindings:\n"
      "SUVmax 19.7.", "PET", "sstr_avid", True),                                                   # negative: SSTR PET
 ])
 def test_blind2_style_phenomena(extract, text, kind, column, expected):
-    value = row(extract, text, kind)[column]
-    if isinstance(expected, list):
-        value = sorted(value or [])
-    assert value == expected
+    assert_column(extract, text, kind, column, expected)
 
 
 # an unpunctuated dictation is one long "sentence": a status-post far from the lesion says nothing of it
