@@ -41,7 +41,7 @@ _SPECIMEN_RE = [(re.compile(p, re.I), v) for p, v in _SPECIMEN]
 FOREIGN_CUES = _CUES["FOREIGN_CUES"]
 NE_CUES = _CUES["NE_CUES"]
 #: Other-tumour words that make the whole window foreign, however near a NET cue is ("Gleason score 3+4").
-_FOREIGN_ANYWHERE = _CUES["FOREIGN_ANYWHERE"]
+FOREIGN_ANYWHERE = _CUES["FOREIGN_ANYWHERE"]
 
 
 def primary_organ(text: str) -> str | None:
@@ -68,7 +68,7 @@ def nearest_cue_is_foreign(text: str, pos: int, window: int = 160) -> bool:
     """
     lo, hi = max(0, pos - window), min(len(text), pos + window)
     chunk = text[lo:hi]
-    if _FOREIGN_ANYWHERE.search(chunk):
+    if FOREIGN_ANYWHERE.search(chunk):
         return True
     rel = pos - lo
     best_foreign = min((abs(m.start() - rel) for m in FOREIGN_CUES.finditer(chunk)), default=None)
@@ -91,7 +91,7 @@ PROC_RE = _CUES["PROC"]
 _BIOPSY_WORD = _CUES["BIOPSY_WORD"]
 
 
-def procedure_kind(word: str, after: str = "") -> str:
+def procedure_kind(word: str) -> str:
     """'core' / 'FNA' / 'fine needle aspiration' / 'EBUS-TBNA' -> 'biopsy'; 'pancreatectomy' / 'resection' /
     'excisional biopsy' (the whole lesion or node is removed: a local resection) -> 'resection'."""
     return "biopsy" if _BIOPSY_WORD.match(word) else "resection"

@@ -13,7 +13,7 @@ from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 import re
 
-from ._pathology_common import _FOREIGN_ANYWHERE, FOREIGN_CUES, NE_CUES, nearest_cue_is_foreign
+from ._pathology_common import FOREIGN_ANYWHERE, FOREIGN_CUES, NE_CUES, nearest_cue_is_foreign
 from ._pathology_units import normalize_grade
 
 SPEC = ExtractorSpec(name="grade", order=62)
@@ -38,7 +38,7 @@ def _describes_preceding_ne(text: str, start: int, end: int, window: int = 120) 
     adenocarcinoma (60%)'. Not when the grade runs on into another tumour's noun ('high grade
     adenocarcinoma') or an other-tumour system is named nearby ('Gleason')."""
     lo = max(0, start - window)
-    if _FOREIGN_ANYWHERE.search(text, lo, min(len(text), end + window)):
+    if FOREIGN_ANYWHERE.search(text, lo, min(len(text), end + window)):
         return False
     chunk = text[lo:start]
     breaks = [m.end() for m in _CLAUSE_END.finditer(chunk)]

@@ -655,21 +655,20 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
 
 
 # -- extrahepatic --------------------------------------------------------------------------------
-def _clause(report: _Report, span: Span) -> str:
-    sent = report.sent(span)
-    text = sent.text
-    rel = span.start_char - sent.start_char
-    start = max(text.rfind(";", 0, rel), 0)
-    end = text.find(";", rel)
-    return text[start:end if end >= 0 else len(text)]
-
-
 def _clause_bounds(report: _Report, span: Span) -> tuple[int, int]:
     """Doc offsets of the span's clause: its sentence cut at the semicolons around it."""
     sent = report.sent(span)
     rel = span.start_char - sent.start_char
     end = sent.text.find(";", rel)
     return sent.start_char + sent.text.rfind(";", 0, rel) + 1, sent.start_char + (end if end >= 0 else len(sent.text))
+
+
+def _clause(report: _Report, span: Span) -> str:
+    """The text of the span's clause (:func:`_clause_bounds`), with the semicolon that opens it."""
+    start, end = _clause_bounds(report, span)
+    if start > report.sent(span).start_char:
+        start -= 1
+    return report.text[start:end]
 
 
 def _physiological_after(report: _Report, span: Span, site: str | None = None) -> bool:

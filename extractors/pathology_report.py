@@ -34,8 +34,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.lexicon import load_lexicon
 
 from ._base import doc_text, flag, token_section, values
-from ._pathology_common import PART_MARKER, part_label, primary_organ
-from ._pathology_common import FOREIGN_CUES
+from ._pathology_common import FOREIGN_CUES, PART_MARKER, part_label, primary_organ
 from ._pathology_units import GRADES, derive_grade
 
 _CUES = load_lexicon("pathology_report")
@@ -449,14 +448,15 @@ def summarize(doc: Doc) -> dict[str, Any]:
         diff = "poorly" if ttype == "NEC" or (ttype == "MiNEN" and nec) else ("well" if ttype == "NET" else None)
     other_only = ttype == "other"
     grade, source = (stated_grade(get("GRADE")) if not other_only else None), "stated"
+    ungradable = cannot_be_graded(get("GRADE"))
     if grade is None:
         # 'cannot be graded' stops only the derivation: a grade stated elsewhere in the report (a later
         # addendum, another part, the final diagnosis after a frozen section) is the pathologist's own
         # explicit call and wins above. It also stops the NEC -> G3 default below (README: "cannot be
         # graded" gives null); "high-grade neuroendocrine carcinoma" is a stated grade and still wins.
-        grade, source = (None, None) if other_only or cannot_be_graded(get("GRADE")) else derive_grade(
+        grade, source = (None, None) if other_only or ungradable else derive_grade(
             _grading_value(ki67, ki67_attrs), _grading_value(mitoses, mit_attrs))
-    if grade is None and ttype == "NEC" and not cannot_be_graded(get("GRADE")):
+    if grade is None and ttype == "NEC" and not ungradable:
         grade, source = "G3", "stated"
     tumour_at = [m.start for m in get("TUMOR_TYPE") if m.current() and not m.uncertain
                  and (m.norm in NE_TYPES or ttype == "other")]

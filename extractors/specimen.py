@@ -81,7 +81,7 @@ class SpecimenExtractor(ClaimingExtractor):
             designation = body[:cut.start() if cut else len(body)]
             attrs = {"rank": rule.attrs.get("rank", 1), "organ": _fine_organ(designation[:160])}
             if proc is not None:
-                attrs["procedure"] = procedure_kind(proc.group(0), body[proc.end():])
+                attrs["procedure"] = procedure_kind(proc.group(0))
             seg_end = len(designation.rstrip(" \t:.;,"))
             # a Whipple / pancreatectomy specimen is the pancreas, whichever organ is named first (a part header
             # is read up to its diagnosis: 'Liver: metastatic NET after a Whipple' is a liver specimen)
@@ -91,7 +91,7 @@ class SpecimenExtractor(ClaimingExtractor):
                                value_norm=site, attrs=attrs))
         if proc is not None:
             out.append(Finding(offset + proc.start(), offset + proc.end(), "PROCEDURE",
-                               value_norm=procedure_kind(proc.group(0), body[proc.end():]),
+                               value_norm=procedure_kind(proc.group(0)),
                                attrs={"rank": rule.attrs.get("rank", 1)}))
         return out
 
