@@ -22,6 +22,9 @@ _CUES = load_lexicon("ki67")
 
 SPEC = ExtractorSpec(name="ki67", order=60)
 _HOT = _CUES["HOT"]
+#: a Ki-67 label earlier on the line past a ';', and the words of a peak value that may follow it there
+_LABEL_BEFORE_ON_LINE = _CUES["LABEL_BEFORE_ON_LINE"]
+_PEAK_WORD = _CUES["PEAK_WORD"]
 _LABEL_BEFORE = _CUES["LABEL_BEFORE"]
 _QUAL_BEFORE = _CUES["QUAL_BEFORE"]
 #: Another immunostain or cell population named between a Ki-67 label and a percentage.
@@ -67,8 +70,11 @@ class Ki67Extractor(ClaimingExtractor):
         if rule.id.startswith("ki67.label_none"):
             return [Finding(start, end, rule.label, value_norm=no_value(value_text) or "not_performed",
                             attrs={"no_value": True})]
-        if rule.attrs.get("needs_label_before") and not _LABEL_BEFORE.search(doc_text(doc)[max(0, start - 120):start]):
-            return []
+        if rule.attrs.get("needs_label_before") and not _LABEL_BEFORE.search(doc_text(doc)[max(0, start - 120):start]) \
+                and not (_PEAK_WORD.match(doc_text(doc), start)
+                         and _LABEL_BEFORE_ON_LINE.search(doc_text(doc)[max(0, start - 120):start])):
+            return []  # 'Ki-67: average 1%; hot spot 3-5%': a peak value may follow past a ';'
+
         value, attrs = parse_percent(value_text)
         if value is None and not attrs.get("invalid"):
             return []

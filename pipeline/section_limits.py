@@ -77,19 +77,72 @@ def is_inline_header(text: str, start: int, end: int) -> bool:
     return not (_HEADER_LINE_START.match(before) or _HEADER_AFTER_SENTENCE.search(before))
 
 
+#: what may stand before a header without a colon on its line: nothing but a bullet or item mark
+_COLONLESS_LINE_START = re.compile(r"^[ \t]*(?:(?:[-*\u2022\u00b7>]|\d{1,2}[.)])[ \t]*)?$")
+#: a word after a header word without a colon that makes it the subject of a sentence ("Findings are
+#: consistent with ...", "Comparison is made with ...", "Impression of a mass"), not a header
+_COLONLESS_NOT_HEADER = re.compile(
+    r"[ \t]*(?:is|are|was|were|has|have|had|will|would|may|might|can|cannot|could|should|shows?|showed|suggests?|"
+    r"suggested|demonstrates?|reveals?|confirms?|indicates?|consistent|and|or|to|as|by|at|in|on|for|from|with|"
+    r"of|made|performed|obtained|available|noted)\b", re.I)
+
+
+#: the rest of a header's line when the header stands alone on it
+_REST_OF_LINE_EMPTY = re.compile(r"[ \t\r]*(?:\n|$)")
+_NEXT_WORD = re.compile(r"[ \t]+(\S+)")
+
+
+def is_colonless_header(doc: Doc, text: str, section: Section) -> bool:
+    """Whether a header word written without a colon (rules with ``metadata {"colonless": true}``) is
+    one. It must start its line and a sentence (so a hard-wrapped line that goes on with "history of
+    ..." is text). Alone on its line ("Clinical History", "FINDINGS", "diagnosis") it is a header.
+    Followed by text on its line, it is one only as dictation writes it: in lower case ("clinical notes
+    known ileal NET", "findings there are ...") or in capitals before a word that is not ("FINDINGS
+    There are ..."; "Diagnosis Discrepancy" and "DIAGNOSIS DISCREPANCY" are a form's field names), and
+    when the word after it does not make it a sentence's subject ("findings are consistent with")."""
+    start = doc[section.title_start].idx
+    end = doc[section.title_end - 1].idx + len(doc[section.title_end - 1])
+    if not _COLONLESS_LINE_START.match(text[text.rfind("\n", 0, start) + 1:start]):
+        return False
+    if section.title_start > 0 and not doc[section.title_start].is_sent_start:
+        return False
+    if _REST_OF_LINE_EMPTY.match(text, end):
+        return True
+    title = text[start:end]
+    if title.isupper():
+        following = _NEXT_WORD.match(text, end)
+        if following is None or following.group(1).isupper():
+            return False
+    elif not title.islower():
+        return False
+    return not _COLONLESS_NOT_HEADER.match(text, end)
+
+
+def _header_is_text(doc: Doc, text: str, section: Section) -> bool:
+    if section.rule is None or section.title_end <= section.title_start:
+        return False
+    if (section.rule.metadata or {}).get("colonless"):
+        return not is_colonless_header(doc, text, section)
+    title_end = doc[section.title_end - 1].idx + len(doc[section.title_end - 1])
+    return is_inline_header(text, doc[section.title_start].idx, title_end)
+
+
 def drop_inline_headers(doc: Doc, text: str, sections: list[Section]) -> list[Section]:
-    """``sections`` without those whose header is running text (:func:`is_inline_header`): the previous
-    section runs on over its text (token sections rewritten)."""
+    """``sections`` without those whose header is running text (:func:`is_inline_header`,
+    :func:`is_colonless_header`): the previous section runs on over its text, or, for the first
+    one, a section without a category (token sections rewritten)."""
     out: list[Section] = []
     changed: list[Section] = []
     for section in sections:
-        if out and section.rule is not None and section.title_end > section.title_start:
-            title_end = doc[section.title_end - 1].idx + len(doc[section.title_end - 1])
-            if is_inline_header(text, doc[section.title_start].idx, title_end):
-                out[-1].body_end = section.body_end
-                if not changed or changed[-1] is not out[-1]:
-                    changed.append(out[-1])
+        if _header_is_text(doc, text, section):
+            if not out:
+                out.append(Section(None, section.title_start, section.title_start, section.title_start, section.body_end))
+                changed.append(out[-1])
                 continue
+            out[-1].body_end = section.body_end
+            if not changed or changed[-1] is not out[-1]:
+                changed.append(out[-1])
+            continue
         out.append(section)
     if changed:
         set_token_sections(doc, changed)

@@ -822,3 +822,22 @@ def test_run_on_dictation(extract, text, column, expected):
     if isinstance(expected, list):
         value = sorted(value or [])
     assert value == expected
+
+
+# A prior value in brackets leaves the rest of its sentence current; 'complete response' of a treated lesion;
+# a primary 'treated by excision'.
+@pytest.mark.parametrize("text,column,expected", [
+    ("Liver:\n- Seg 4b metastasis, 9 mm (previously 8 mm), abutting the middle hepatic vein.\n"
+     "- Seg 7 metastasis 15 mm (previously 12 mm).", "liver_segments", ["4b", "7"]),
+    ("Liver: Seg 4b metastasis, 9 mm (previously 8 mm), abutting the middle hepatic vein.", "lesion_near_major_vessel", True),
+    ("Liver: the 12 mm lesion seen previously in segment 7 has resolved. Segment 3 metastasis 20 mm.",
+     "liver_segments", ["3"]),
+    ("Liver after TACE: the segment 8 lesion shows dense lipiodol retention, now 40 mm, with no arterial enhancement - "
+     "complete response of this lesion. Segment 3 metastasis 24 mm, unchanged.", "largest_liver_lesion_mm", 24.0),
+    ("Liver: segment 8 metastasis 40 mm, complete response is not achieved, with residual enhancement.",
+     "largest_liver_lesion_mm", 40.0),                                                   # NEG
+    ("This is a patient with a rectal neuroendocrine tumor treated by transanal excision in 2022. Two liver metastases "
+     "in segment 3. A 13 mm perirectal lymph node, suspicious.", "extrahepatic_sites", ["lymph_node"]),
+])
+def test_priors_in_brackets_and_treated_lesions(extract, text, column, expected):
+    assert_column(extract, text, "CT", column, expected)

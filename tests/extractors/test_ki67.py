@@ -137,3 +137,17 @@ def test_ki67_blind2_values(extract, text, expected):
 def test_ki67_blind2_other_specimen_still_null(extract, text):
     row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
     assert row["ki67_percent"] is None
+
+
+# A peak value after the average past a ';', a count of positive nuclei, and an index named with its area.
+@pytest.mark.parametrize("text,expected", [
+    ("Ki-67: average 1%; hot spot 3-5%.", 5.0),
+    ("Ki-67 (MIB-1): average 8%; hot spot up to 23%.", 23.0),
+    ("Ki-67: 3%; necrotic areas 20%.", 3.0),                                        # NEG: only a peak word may follow
+    ("Ki-67: 31 positive nuclei of 1250 tumour cells counted.", 2.48),
+    ("Ki-67: 12 positive cells of 600 counted cells.", 2.0),
+    ("Ki-67: staining is patchy; the index in the best-preserved area is approximately 5-10%.", 10.0),
+    ("Ki-67 2%. Mitoses 1 per 10 HPF; the index in the liver core is 4%.", 4.0),
+])
+def test_ki67_peak_after_semicolon_and_counts(extract, text, expected):
+    assert extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row["ki67_percent"] == expected

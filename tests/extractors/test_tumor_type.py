@@ -93,3 +93,15 @@ def test_history_header_in_lower_case_does_not_swallow_the_report(extract):
 ])
 def test_tumor_type_blind2(extract, text, expected):
     assert extract(text, "PATHOLOGY").row["tumor_type"] == expected
+
+
+# Older names: a well- or moderately differentiated (neuro)endocrine carcinoma is a NET; a poorly differentiated one an NEC.
+@pytest.mark.parametrize("text,expected", [
+    ("Endocrine carcinoma of the pancreas, moderately -differentiated.", "NET"),
+    ("Moderately differentiated neuroendocrine carcinoma of the lung.", "NET"),
+    ("Pancreatic well differentiated neuroendocnne carcinoma.", "NET"),                # OCR
+    ("Neuroendocrine carcinoma, poorly differentiated, small cell type.", "NEC"),      # NEG
+    ("Endocrine carcinoma of the pancreas.", "NEC"),                                   # NEG: no differentiation given
+])
+def test_older_names_of_a_net(extract, text, expected):
+    assert extract("Final diagnosis: " + text, "PATHOLOGY").row["tumor_type"] == expected

@@ -77,3 +77,35 @@ def test_lower_case_and_abbreviated_headers(nlp, text, expected):
 ])
 def test_intraoperative_sections(nlp, text, expected):
     assert _sections(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # dictated without punctuation or colons: a header word that starts a line (and a sentence) is a header
+    ("MRI LIVER\nclinical notes known ileal NET on octreotide\nfindings two liver lesions in segment 6 and 8 the "
+     "larger 2 cm no other abnormality spleen pancreas and adrenals normal no enlarged nodes\ncomment stable disease",
+     [(None, "MRI LIVER\ncl"), ("history", "clinical not"), ("findings", "findings two"), ("comment", "comment stab")]),
+    ("indication restaging of pancreatic NET\nFindings\nThere are three liver metastases.",
+     [("history", "indication r"), ("findings", "Findings\nThe")]),
+    ("Clinical History\nA 60-year-old man with flushing.\nImaging Findings\nThree liver lesions.",
+     [("history", "Clinical His"), ("findings", "Imaging Find")]),
+    ("CT ABDOMEN\nFINDINGS There are two liver lesions.", [(None, "CT ABDOMEN\nF"), ("findings", "FINDINGS The")]),
+    # NEG: a capitalised header word followed by more words is a form's field or a sentence
+    ("Final diagnosis: NET G1.\nDiagnosis Discrepancy\nPrimary Tumor Site Discrepancy\nDIAGNOSIS DISCREPANCY NO",
+     [("diagnosis", "Final diagno")]),
+    ("Indication restaging of pancreatic NET", [(None, "Indication r")]),
+    ("DIAGNOSIS\nWell differentiated NET.\nmicroscopy nests of uniform cells",
+     [("diagnosis", "DIAGNOSIS\nWe"), ("microscopic", "microscopy n")]),
+    # NEG: the same words in running text, as a sentence's subject, or on a hard-wrapped line
+    ("FINDINGS: The pattern fits the clinical history and the diagnosis of NET.",
+     [("findings", "FINDINGS: Th")]),
+    ("IMPRESSION:\nFindings are consistent with progression.\nComparison is made with CT of 2023.",
+     [("impression", "IMPRESSION:\n")]),
+    ("FINDINGS: The segment 7 lesion now measures 22 mm, and the appearances fit the clinical\n"
+     "history of a slowly growing well differentiated neuroendocrine tumour metastasis here.\n"
+     "The remaining liver parenchyma enhances normally and there are no other focal lesions.\n"
+     "The spleen, pancreas, adrenal glands and both kidneys are unremarkable on this study.",
+     [("findings", "FINDINGS: Th")]),
+    ("ileal NET, comparison CT 2023 shows growth", [(None, "ileal NET, c")]),
+])
+def test_headers_without_colon(nlp, text, expected):
+    assert _sections(nlp, text) == expected
