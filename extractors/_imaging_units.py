@@ -155,6 +155,9 @@ class Count:
 
 _DOZEN = _CUES["DOZEN"]
 _AT_LEAST = _CUES["AT_LEAST"]
+#: a count range ("two or three", "6-8") or an approximate count ("approximately 15"): a category, no exact count
+_COUNT_RANGE = _CUES["COUNT_RANGE"]
+_COUNT_APPROX = _CUES["COUNT_APPROX"]
 
 
 def word_to_number(text: str) -> int | None:
@@ -178,6 +181,11 @@ def parse_count(text: str) -> Count | None:
     if m:
         bound = word_to_number(m.group(1))
         return Count(None, "at_least", bound)
+    m = _COUNT_RANGE.match(t) or _COUNT_APPROX.match(t)
+    if m:  # "two or three", "6-8", "approximately 15": no exact count, only its category
+        top = word_to_number(m.group(m.lastindex or 1))
+        if top is not None and top > 0:
+            return Count(None, "few" if top <= 3 else "multiple")
     if t in VAGUE:
         return Count(None, VAGUE[t])
     number = word_to_number(t)
@@ -292,6 +300,10 @@ def is_premodifier_gap(gap: str) -> bool:
     return bool(_NP_GAP.match(gap)) and len(gap.split()) <= 4 and not _GAP_STOP.search(gap)
 
 
+#: a liver segment written right before a lesion noun ("segment 4a lesion", "Seg 7/8 met", "S6 lesion")
+_SEGMENT_PREMODIFIER = _CUES["SEGMENT_PREMODIFIER"]
+
+
 def attribute_organ(text: str, start: int, end: int,
                     organs: list[tuple[int, int, str]] | None = None) -> str | None:
     """The organ a lesion noun at text[start:end] belongs to, from organ words in `text` (its sentence).
@@ -300,13 +312,17 @@ def attribute_organ(text: str, start: int, end: int,
     ('mass in the pancreatic tail', 'lesion of segment 7'), then the nearest organ word, preceding
     words preferred. None when the sentence names no organ. `organs` may pass organ_matches(text) precomputed.
     """
+    segment = _SEGMENT_PREMODIFIER.search(text, max(0, start - 30), start)
+    if segment and not any(o != "liver" for _, _, o in organ_matches(segment.group(0))):
+        return "liver"  # "the segment 4a lesion", "Seg 7/8 met": a liver segment names the liver (not "segment 6 splenic lesion")
     best: tuple[float, str] | None = None
     for o_start, o_end, organ in organ_matches(text) if organs is None else organs:
         if organ == "vessel":
             continue  # a lesion abuts a vessel, it is not in one ("Lesion 3 is in contact with the right hepatic vein")
         if o_end <= start:
             gap = text[o_end:start]
-            score = 0.0 if is_premodifier_gap(gap) else (start - o_end) + 5
+            # a premodifier wins, the nearest of two ("no lymphadenopathy no peritoneal deposits": peritoneal)
+            score = (start - o_end) * 0.001 if is_premodifier_gap(gap) else (start - o_end) + 5
         elif o_start >= end:
             after = text[end:o_start]
             pp = _PP_AFTER.match(after)

@@ -310,6 +310,8 @@ class _Report:
             return False
         if self.is_treated_partitive(span):
             return False
+        if _resected(self, span):
+            return False  # "post extended left hepatectomy (2023) for duodenal NET liver metastases": gone
         return not self.is_benign(span)
 
     def _near(self, span: Span, reach: int = 80) -> str:
@@ -685,6 +687,10 @@ def _physiological_after(report: _Report, span: Span, site: str | None = None) -
     return all(o == "vessel" or (site is not None and ORGAN_SITE.get(o) == site) for _, _, o in organ_matches(between))
 
 
+#: what may stand between a noun premodifying a lesion noun and it: at most two words ("NET liver metastases")
+_PREMODIFYING_GAP = re.compile(r"[ \t]+(?:[A-Za-z-]+[ \t]+){0,2}")
+
+
 def _resected(report: _Report, span: Span) -> bool:
     """The lesion (or its uptake / SUV) is said resected, so it is no current disease: "The previously avid pancreatic
     body lesion (SUVmax 32.0) has been resected", "Pancreatic tail primary resected (distal pancreatectomy 2021), no
@@ -693,8 +699,10 @@ def _resected(report: _Report, span: Span) -> bool:
     organ, stand between ("Pancreatic mass, the gallbladder has been removed")."""
     c0, c1 = _clause_bounds(report, span)
     text = report.text
+    # other lesion nouns of the sentence, not those premodifying this one ("duodenal NET liver metastases")
     others = [t.start for t in report.targets_by_sent.get(report.sent(span).start, [])
-              if not span.start_char <= t.start < span.end_char]
+              if not span.start_char <= t.start < span.end_char
+              and not (t.end <= span.start_char and _PREMODIFYING_GAP.fullmatch(text[t.end:span.start_char]))]
     site = span_value(span, "value_norm") if span.label_ == "EXTRAHEPATIC_SITE" else None
 
     def free(a: int, b: int) -> bool:
@@ -706,7 +714,7 @@ def _resected(report: _Report, span: Span) -> bool:
 
     after = _RESECTED_AFTER.match(text, span.end_char, c1)
     if after is None or not free(span.end_char, after.start("cue")):
-        before = _RESECTED_BEFORE.search(text, max(c0, span.start_char - 50), span.start_char)
+        before = _RESECTED_BEFORE.search(text, max(c0, span.start_char - 80), span.start_char)
         if before is None or not free(before.start(), span.start_char):
             return False
     clause = text[c0:c1]
@@ -729,6 +737,14 @@ def _row_suv(report: _Report, span: Span) -> bool:
     7.5 / 18.0; 1.0 cm / 1.6 cm" under "SUVmax now / baseline"): a row of measured lesions is disease."""
     c0, c1 = _clause_bounds(report, span)
     return any(c0 <= s.start_char < c1 and _attrs(s).get("row") and not _attrs(s).get("prior") for s in report.get("SUV"))
+
+
+def _measured_uptake(report: _Report, span: Span) -> bool:
+    """A current SUV given for the site in its clause, after it ("Skeleton: T9 vertebral body lesion, SUVmax 16.3,
+    unchanged"): a measured focus of uptake is disease (physiological uptake is ruled out afterwards)."""
+    c0, c1 = _clause_bounds(report, span)
+    return any(span.start_char < s.start_char < c1 and not _attrs(s).get("prior") and not flag(s, "is_negated")
+               for s in report.get("SUV"))
 
 
 #: A lymph node with a short axis of this size or more is enlarged (RECIST 1.1: pathological from 10 mm).
@@ -793,7 +809,7 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         if not _STRONG_NOUN.search(span.text) and _WEAK_SITE_BLOCK.search(clause) and attrs.get("kind") != "metastasis":
             continue
         if not strong and not _DISEASE_CUE.search(_NEGATED_CUE.sub(" ", clause.replace(span.text, " "))) \
-                and not _row_suv(report, span):
+                and not _row_suv(report, span) and not _measured_uptake(report, span):
             continue  # "The 6 mm lung nodule shows no uptake": an absent uptake is no disease cue
         if attrs.get("uptake") and _PHYSIOLOGIC.search(clause):
             continue

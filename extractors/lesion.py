@@ -77,7 +77,8 @@ def count_before(prefix: str) -> tuple[str, int] | None:
     if not m:
         return None
     q = m.group("q")
-    if q.isdigit():  # "2 lesions" is a count; "3 cm lesion", "segment 2 lesion" and "Seg. 7 lesion" are not
+    if any(c.isdigit() for c in q):  # "2 lesions", "6-8 lesions" are counts; "3 cm lesion", "5 to 10 mm lesions",
+        # "segment 2 lesion" and "Seg. 7 lesion" are not
         before = prefix[: cut + 1 + m.start("q")]
         if _UNIT_WORD.match(m.group("mid") or "") or _SEG_BEFORE.search(before) or _SCORE_BEFORE.search(before):
             return None

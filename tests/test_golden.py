@@ -75,13 +75,12 @@ def test_golden_extraction_scores_stay_above_floor(runs, run_name, gold):
 #: fixtures/blind3 (written blind, partly fixed: see its README): every field at least its score when it was added;
 #: fields not listed must stay at 1.0. Raise a floor when a fix lifts the field.
 BLIND3_FLOORS: dict[tuple[str, str], float] = {
-    ("imaging", "bilobar"): 0.866, ("imaging", "disease_trend"): 0.833, ("imaging", "extrahepatic_sites"): 0.766,
-    ("imaging", "hilar_or_central_bile_duct"): 0.933, ("imaging", "largest_liver_lesion_mm"): 0.833,
-    ("imaging", "lesion_near_major_vessel"): 0.866, ("imaging", "liver_involvement_percent"): 0.933,
-    ("imaging", "liver_lesion_count"): 0.633, ("imaging", "liver_lesion_count_category"): 0.866,
-    ("imaging", "liver_segments"): 0.833, ("imaging", "suv_max"): 0.966,
-    ("pathology", "ki67_percent"): 0.958, ("pathology", "primary_site"): 0.833, ("pathology", "procedure"): 0.916,
-    ("pathology", "specimen_site"): 0.916,
+    ("imaging", "bilobar"): 0.933, ("imaging", "disease_trend"): 0.866, ("imaging", "extrahepatic_sites"): 0.833,
+    ("imaging", "hilar_or_central_bile_duct"): 0.933, ("imaging", "largest_liver_lesion_mm"): 0.866,
+    ("imaging", "lesion_near_major_vessel"): 0.9, ("imaging", "liver_involvement_percent"): 0.933,
+    ("imaging", "liver_lesion_count"): 0.8, ("imaging", "liver_lesion_count_category"): 0.933,
+    ("imaging", "liver_segments"): 0.9, ("imaging", "suv_max"): 0.966, ("pathology", "ki67_percent"): 0.958,
+    ("pathology", "primary_site"): 0.833, ("pathology", "procedure"): 0.916, ("pathology", "specimen_site"): 0.916,
 }
 
 

@@ -841,3 +841,50 @@ def test_run_on_dictation(extract, text, column, expected):
 ])
 def test_priors_in_brackets_and_treated_lesions(extract, text, column, expected):
     assert_column(extract, text, "CT", column, expected)
+
+
+# A spinal level names a bone; a measured SUV makes a site disease; a liver segment before a lesion noun names the
+# liver ("Seg 4b met"); vessel abbreviations; of two premodifiers the nearest names the organ.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Impression: Stable solitary SSTR-avid T9 metastasis. No hepatic disease.", "PET", "extrahepatic_sites", ["bone"]),
+    ("Impression: Stable solitary SSTR-avid T9 metastasis. No hepatic disease.", "PET", "liver_lesion_count", None),
+    ("Skeleton: L3 lesion with uptake, SUVmax 12.", "PET", "extrahepatic_sites", ["bone"]),
+    ("Skeleton: T9 vertebral body lesion, SUVmax 16.3 (previously 17.0), unchanged.", "PET", "extrahepatic_sites", ["bone"]),
+    ("Lungs: 6 mm nodule without uptake. Liver: segment 3 metastasis 20 mm.", "PET", "extrahepatic_sites", []),  # NEG
+    ("MRI: T2 hyperintense lesion in segment 7, 12 mm.", "MRI", "extrahepatic_sites", None),   # NEG: T2 is a weighting
+    ("Liver: The segment 2 lesion (21 mm, SUVmax 22.5) shows uptake above the spleen (Krenning 4); the segment 4a "
+     "lesion (16 mm, SUVmax 17.0) is Krenning 3.", "PET", "liver_segments", ["2", "4a"]),
+    ("Liver:\n- Seg 7/8 met, 15-20 mm, abutting the RHV.\n- Seg 4b met, 9 mm.", "CT", "liver_lesion_count", 2),
+    ("Liver:\n- Seg 7/8 met, 15-20 mm, abutting the RHV.\n- Seg 4b met, 9 mm.", "CT", "lesion_near_major_vessel", True),
+    ("Liver: the segment 7 lesion met the size criteria for ablation.", "CT", "liver_lesion_count", 1),   # NEG: the verb
+    ("Liver: segment 8 metastasis 30 mm abuts the MHV.", "CT", "lesion_near_major_vessel", True),
+    ("the liver shows a 3 cm metastasis in segment 4b no lymphadenopathy no peritoneal deposits", "MRI",
+     "peritoneal_carcinomatosis", False),
+])
+def test_levels_uptake_segments_and_abbreviations(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
+
+
+# A count range or an approximate count gives a category and no exact count; metastases resected by a named
+# operation are gone.
+@pytest.mark.parametrize("text,column,expected", [
+    ("Liver: there are two or three small arterially enhancing foci in segment 3, worrisome for metastases.",
+     "liver_lesion_count", None),
+    ("Liver: there are two or three small arterially enhancing foci in segment 3, worrisome for metastases.",
+     "liver_lesion_count_category", "few"),
+    ("Liver: approximately 15 metastases in both lobes, the largest 30 mm in segment 7.", "liver_lesion_count_category",
+     "multiple"),
+    ("Liver: approximately 15 metastases in both lobes, the largest 30 mm in segment 7.", "liver_lesion_count", None),
+    ("Liver: 6-8 metastases in the right lobe.", "liver_lesion_count_category", "multiple"),
+    ("Liver: approximately 15 mm lesion in segment 6, suspicious.", "liver_lesion_count", 1),       # NEG: a size
+    ("Liver: 5 to 10 mm lesions, too small to characterise, and a 3 cm metastasis in segment 7.",
+     "largest_liver_lesion_mm", 30.0),
+    ("Ref: post extended left hepatectomy (2023) for duodenal NET liver metastases. Liver: no focal lesion.",
+     "liver_lesion_count_category", "none"),
+    ("Ref: post extended left hepatectomy (2023) for duodenal NET liver metastases. Liver: no focal lesion.",
+     "extrahepatic_sites", []),
+    ("History: after right hepatectomy for metastases. Findings: new 2 cm metastasis in segment 3.",
+     "liver_lesion_count", 1),                                                                        # NEG
+])
+def test_count_ranges_and_resected_metastases(extract, text, column, expected):
+    assert_column(extract, text, "CT", column, expected)
