@@ -54,6 +54,8 @@ def mention_rows(doc: Doc, record: Record) -> list[dict[str, Any]]:
     starts, ends = sentence_bounds(doc)
     section_starts, categories = section_bounds(doc)
     text = doc_text(doc)
+    if record.text is not None and len(record.text) == len(text):
+        text = record.text  # quote the report itself, not the pipeline's reading of its aligned tables
     read_flags = flag_reader(_FLAGS)
     for span in spans:
         start_char, end_char = span.start_char, span.end_char
@@ -66,7 +68,7 @@ def mention_rows(doc: Doc, record: Record) -> list[dict[str, Any]]:
             "report_id": record.report_id,
             "patient_id": record.patient_id,
             "label": span.label_,
-            "text": text[start_char:end_char],  # span.text, without re-joining its tokens
+            "text": text[start_char:end_char],  # the report's own characters (not span.text: no re-joined tokens)
             "start_char": start_char,
             "end_char": end_char,
             "section": section,

@@ -136,6 +136,9 @@ def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
     """``nlp(text)``, skipping the extractors whose scope excludes ``report_type``."""
     from extractors._base import remember_text
 
+    from .aligned_tables import pipe_aligned_tables
+
+    text = pipe_aligned_tables(text)  # same length: every offset is the report's own (aligned_tables.py)
     doc = nlp.make_doc(text)
     remember_text(doc, text)
     for proc in _components(nlp, report_type):

@@ -18,7 +18,7 @@ from extractors._rules import CASE_FOLDING_CHARS, load_rules, match_prefixes, re
 ROOT = Path(__file__).resolve().parents[2]
 RULES = [rule for path in sorted((ROOT / "configs" / "rules").glob("[a-z]*.jsonl")) for rule in load_rules(path)]
 FIXTURES = ("sample_archive", "imaging", "imaging_dev", "imaging_dev2", "imaging_dev3", "imaging_dev4", "pathology",
-            "pathology_dev", "pathology_dev2", "pathology_dev3", "blind3")
+            "pathology_dev", "pathology_dev2", "pathology_dev3", "blind3", "blind4")
 #: Texts that stress case folding and offsets: upper case, non-ASCII letters that lower-case to two
 #: characters or match ASCII letters under IGNORECASE, and text right at the edges.
 TRICKY = [

@@ -118,3 +118,12 @@ def test_grade_after_dotted_leaders(extract):
 def test_grade_blind2_component_list(extract, text, grade, source):
     row = extract(text, "PATHOLOGY").row
     assert (row["who_grade"], row["who_grade_source"]) == (grade, source)
+
+
+@pytest.mark.parametrize("text,grade", [
+    ("Diagnosis: metastatic poorly differentiated neuroendocrine carcinoma, large cell type (high grade). MIB1 80%.", "G3"),
+    ("Diagnosis: typical carcinoid (well-differentiated neuroendocrine tumour, low grade), 2.1 cm. Ki-67 1.5%.", "G1"),
+])
+def test_grade_word_in_brackets_is_stated(extract, text, grade):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["who_grade"], row["who_grade_source"]) == (grade, "stated")

@@ -70,3 +70,12 @@ def test_inked_surface_without_the_word_margin(extract, text, expected):
 ])
 def test_superseded_and_frozen_margins(extract, text, expected):
     assert extract("Pancreas, distal pancreatectomy: neuroendocrine tumour.\n" + text, "PATHOLOGY").row["margin_status"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Accession: SP25-19015-R1. Diagnosis: well-differentiated NET G1, margins clear.", "R0"),   # a code, not R1
+    ("Resection: R0. Well-differentiated NET G1.", "R0"),
+    ("Well-differentiated NET G1, R1 (distal margin).", "R1"),
+])
+def test_r_class_never_read_inside_a_code(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["margin_status"] == expected

@@ -155,3 +155,17 @@ def test_mitoses_blind2_square_mm(extract, text, expected):
 def test_mitoses_blind2_no_count(extract, text):
     row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
     assert row["mitoses_per_2mm2"] is None
+
+
+# 'high-power fields' with a hyphen is the HPF area, and the report's own per-mm² figure after a bracketed aside wins.
+@pytest.mark.parametrize("text,expected", [
+    ("Mitoses: 4 per 10 high-power fields.", 4.0),
+    ("Mitotic figures: 1 per 10 high-power fields.", 1.0),
+    ("Mitoses 3/10 h.p.f.", 3.0),
+    ("Mitotic count: 8 per 10 high-power fields (field diameter 0.71 mm, so 10 HPF cover about 4 mm²), i.e. "
+     "4 per 2 mm². No necrosis.", 4.0),
+    ("Mitoses: 5 per 10 HPF (hot spot), Ki-67 3%.", 5.0),                           # NEG: an aside without a figure
+])
+def test_hyphenated_hpf_and_aside_before_the_mm2_figure(extract, text, expected):
+    row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
+    assert row["mitoses_per_2mm2"] == expected

@@ -68,3 +68,14 @@ def test_primary_site_refinements(extract, text, expected):
 ])
 def test_primary_site_from_the_specimen(extract, text, expected):
     assert extract(text, "PATHOLOGY").row["primary_site"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Liver core: metastatic well-differentiated neuroendocrine tumour. CDX2 positive, TTF-1 negative: consistent "
+     "with a jejuno-ileal (midgut) primary.", "small_bowel"),
+    ("Metastatic NET. Comment: the immunostains do not point to an organ; primary site undetermined.", "unknown"),
+    ("Diagnosis: ileal NET, G1.", "ileum"),                                                   # NEG: plain ileal
+    ("Diagnosis: jejunal NET, G1.", "jejunum"),
+])
+def test_jejuno_ileal_and_undetermined_primary(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["primary_site"] == expected

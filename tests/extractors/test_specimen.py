@@ -180,3 +180,12 @@ DICTATED = ("surgical pathology report specimen labeled small bowel mass gross r
 def test_specimen_blind2(extract, text, site, procedure):
     row = extract(text, "PATHOLOGY").row
     assert (row["specimen_site"], row["procedure"]) == (site, procedure)
+
+
+def test_revised_report_header_names_the_specimen(extract):
+    text = ("Accession: SP25-19015-R1\nREVISED REPORT - SMALL BOWEL, SEGMENTAL RESECTION (JEJUNUM)\n"
+            "Revised diagnosis: Jejunum: well-differentiated neuroendocrine tumour, WHO grade 2, 1.4 cm, invading the "
+            "submucosa (pT1). Proximal and distal resection margins clear (30 mm and 55 mm).")
+    row = extract(text, "PATHOLOGY").row
+    assert (row["specimen_site"], row["procedure"], row["primary_site"], row["margin_status"]) == \
+        ("small_bowel", "resection", "jejunum", "R0")

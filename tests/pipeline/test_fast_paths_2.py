@@ -20,7 +20,7 @@ from extractors._base import flag, flag_reader, flags, remember_text, sentence_o
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ("sample_archive", "imaging", "imaging_dev", "imaging_dev2", "imaging_dev3", "imaging_dev4", "pathology",
-            "pathology_dev", "pathology_dev2", "pathology_dev3", "blind3")
+            "pathology_dev", "pathology_dev2", "pathology_dev3", "blind3", "blind4")
 EXTRA = [
     "", " ", "\n", "\t", "a\n\tb \n c\t\t\n\n  d\u00a0e \u2028 f\r\n", "x:\n\n'\n\u2019s\n\u2014\n",
     "FINDINGS\nLiver: 2 cm lesion.\n\nIMPRESSION\n1. No evidence of metastasis. Possible cyst.",

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ("sample_archive", "imaging", "imaging_dev", "imaging_dev2", "imaging_dev3", "imaging_dev4", "pathology",
-            "pathology_dev", "pathology_dev2", "pathology_dev3", "blind3")
+            "pathology_dev", "pathology_dev2", "pathology_dev3", "blind3", "blind4")
 EXTRA = [
     "", "no header at all, just a line", "FINDINGS\nLiver: 2 cm lesion.\n\nIMPRESSION\n1. Metastasis.",
     "EXAM: , CT abdomen.,REASON FOR EXAM: , Pain.,FINDINGS:, Liver normal.,IMPRESSION:,1. Normal.",
