@@ -66,6 +66,20 @@ def section_end_char(text: str, body_start: int, body_end: int, blank_line_only:
     return limit
 
 
+#: headers whose text is one sentence, the reason for the study ("Indication: rising CgA after resection."): in a report
+#: written as one paragraph (its next header on the same line), the next sentence is the study's own findings
+_ONE_SENTENCE_HEADER = re.compile(r"(?i)(?:indications?|reason\s+for\s+(?:exam(?:ination)?|study|referral)|"
+                                  r"clinical\s+(?:indication|question)|question)\s*:")
+_SENTENCE_END = re.compile(r"[.!?][ \t]+(?=[A-Z])")
+
+
+def _first_sentence_end(text: str, start: int, end: int) -> int:
+    """The end of the first sentence of text[start:end] on its first line (``end`` when the line has only one)."""
+    line_end = text.find("\n", start, end)
+    found = _SENTENCE_END.search(text, start, end if line_end < 0 else line_end)
+    return found.start() + 1 if found else end
+
+
 def is_inline_header(text: str, start: int, end: int) -> bool:
     """True when the header text[start:end] is a word in running text, not a header: its first letter
     is lower case and it stands in mid-sentence, after more than two words or a comma ("Correlation
@@ -163,6 +177,11 @@ def limit_sections(doc: Doc) -> Doc:
         body_start_char = doc[section.body_start].idx if section.body_start < len(doc) else len(text)
         body_end_char = doc[section.body_end - 1].idx + len(doc[section.body_end - 1]) if section.body_end > 0 else 0
         end_char = section_end_char(text, body_start_char, body_end_char, blank_line_only)
+        header_char = doc[section.title_start].idx
+        if _ONE_SENTENCE_HEADER.match(text, header_char) and section.body_end < len(doc) \
+                and "\n" not in text[header_char:doc[section.body_end].idx]:
+            # a report written as one paragraph (the next header on the same line): the indication is one sentence
+            end_char = min(end_char, _first_sentence_end(text, body_start_char, end_char))
         if end_char >= body_end_char:
             continue
         span = doc.char_span(end_char, body_end_char, alignment_mode="expand")

@@ -888,3 +888,21 @@ def test_levels_uptake_segments_and_abbreviations(extract, text, kind, column, e
 ])
 def test_count_ranges_and_resected_metastases(extract, text, column, expected):
     assert_column(extract, text, "CT", column, expected)
+
+
+# A report written as one paragraph: its indication is one sentence; benign labels after a colon or a hedge.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Ga-68 DOTATATE PET/CT. Indication: rising chromogranin A after resection of a pancreatic NET in 2023. Intense "
+     "uptake in a solitary segment 4b liver lesion (SUVmax 17.2), 18 mm on the CT component. No other abnormal uptake. "
+     "Conclusion: solitary SSTR-positive liver metastasis.", "PET", "liver_segments", ["4b"]),
+    ("MRI ABDOMEN\nIndication: Painless jaundice. Metastatic pancreatic NET (Whipple 2020).\nFindings:\n"
+     "Segment 6 metastasis, 1.9 cm.", "MRI", "extrahepatic_sites", None),              # NEG: the history stays history
+    ("Liver: A 4 mm hypodensity in segment VIII is too small to characterise but is most likely a further cyst.",
+     "CT", "liver_lesion_count_category", "none"),
+    ("Liver: Segment IVa lesion, 2.7 cm, with peripheral nodular enhancement that fills in progressively: haemangioma. "
+     "Segment V lesion, 1.6 cm, with a central scar: focal nodular hyperplasia.", "MRI", "liver_lesion_count_category", "none"),
+    ("Liver: Segment 7 lesion, 2.7 cm, arterial enhancement with washout: metastasis. Segment 2: cyst.", "MRI",
+     "liver_segments", ["7"]),                                                          # NEG: a malignant label
+])
+def test_one_paragraph_indication_and_benign_labels(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
