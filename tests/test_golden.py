@@ -63,13 +63,15 @@ def runs(tmp_path_factory):
 def test_golden_extraction_scores_stay_above_floor(runs, run_name, gold):
     scores = evaluate_run(gold, runs[run_name])
     assert scores["missing_in_run"] == 0
-    low = []
-    for table, fields in scores["tables"].items():
-        for field, s in fields.items():
-            floor = FIELD_FLOORS.get((table, field), FLOORS[table])
-            if s["accuracy"] < floor:
-                low.append(f"{table}.{field} {s['accuracy']:.3f} < {floor} e.g. {s['errors'][:2]}")
+    low = _below_floor(scores, lambda table, field: FIELD_FLOORS.get((table, field), FLOORS[table]))
     assert not low, "\n".join(low)
+
+
+def _below_floor(scores: dict, floor_of) -> list[str]:
+    """The fields of an ``evaluate_run`` result whose accuracy is below ``floor_of(table, field)``, with examples."""
+    return [f"{table}.{field} {s['accuracy']:.3f} < {floor_of(table, field)} e.g. {s['errors'][:2]}"
+            for table, fields in scores["tables"].items() for field, s in fields.items()
+            if s["accuracy"] < floor_of(table, field)]
 
 
 #: fixtures/blind3 and blind4 (written blind, partly fixed: see their READMEs): every field at least its score when
@@ -100,10 +102,7 @@ def test_blind_set_scores_never_fall(tmp_path, name):
     run_local(FIXTURES / name / "reports.jsonl", tmp_path)
     scores = evaluate_run(FIXTURES / name / "gold.jsonl", tmp_path)
     assert scores["missing_in_run"] == 0
-    floors = BLIND_FLOORS[name]
-    low = [f"{table}.{field} {s['accuracy']:.3f} < {floors.get((table, field), 1.0)} e.g. {s['errors'][:2]}"
-           for table, fields in scores["tables"].items() for field, s in fields.items()
-           if s["accuracy"] < floors.get((table, field), 1.0)]
+    low = _below_floor(scores, lambda table, field: BLIND_FLOORS[name].get((table, field), 1.0))
     assert not low, "\n".join(low)
 
 
