@@ -557,6 +557,38 @@ def _same_lesion(a: Instance, b: Instance) -> bool:
     return a.size is not None and b.size is not None and abs(a.size - b.size) <= 1.5
 
 
+#: a definite reference to a liver lesion already described, by its one segment: "The segment VI lesion"
+_DEFINITE_SEGMENT_REFERENCE = re.compile(r"(?i)\bthe\s+(?:segment|seg\.?)\s*(?:[1-8]|I{1,3}|IV|VI{0,3}|V)[ab]?\s+$")
+#: the plain nouns such a reference uses (not "ablation zone", "resection margin": those are treated lesions)
+_PLAIN_LESION_NOUN = re.compile(r"(?i)(?:lesion|focus|nodule|hypodensity|hyperintensity|abnormality|area)")
+#: a treatment or response word, which makes a lesion "benign" (not counted) without being a benign diagnosis
+_TREATMENT_WORD = re.compile(r"(?i)\b(?:treat\w*|ablat\w*|embolis\w*|emboliz\w*|resect\w*|necro\w*|devasculari\w*|"
+                             r"viable|response|respond\w*|shrunk|smaller|lipiodol|radioembolis\w*|SIRT|TACE)\b")
+
+
+def _benign_by_reference(report: _Report) -> list[set[str]]:
+    """The segment of each lesion a later sentence diagnoses as benign by a definite reference to it ("The segment VI
+    lesion does not enhance in any phase, consistent with a simple cyst"): the lesion described before is that cyst.
+    Only a benign diagnosis (cyst, haemangioma, FNH...), never a treated or responding lesion."""
+    out: list[set[str]] = []
+    for targets in report.targets_by_sent.values():
+        for target in targets:
+            if target.kind != "benign" or target.span is None or not target.segments \
+                    or not _PLAIN_LESION_NOUN.fullmatch(target.span.text):
+                continue
+            sent = report.sent(target.span)
+            if not _DEFINITE_SEGMENT_REFERENCE.search(report.text, max(sent.start_char, target.start - 30), target.start):
+                continue
+            rest = report.text[target.end:sent.end_char]
+            if _TREATMENT_WORD.search(report.text[sent.start_char:sent.end_char]) or not (
+                    _BENIGN_CLAUSE.search(rest) or _BENIGN_APPOSITION.search(rest)):
+                continue
+            segments = {seg for s in target.segments for seg in _attrs(s).get("segments", [])}
+            if len(segments) == 1:
+                out.append(segments)
+    return out
+
+
 def _liver_columns(report: _Report) -> dict[str, Any]:
     targets = report.liver_targets()
     instances: list[Instance] = []
@@ -605,6 +637,12 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
                 largest = max(largest or 0.0, span_value(size, "value_num"))
         lobes.update(span_value(s, "value_norm") for s in target.lobes)
     merged = _merge(instances) if instances else []
+    called_benign = _benign_by_reference(report)
+    if called_benign:  # "A 12 mm lesion in segment VI. ... The segment VI lesion ... is a simple cyst": not counted
+        dropped = [m for m in merged if m.segments and any(m.segments <= b for b in called_benign)]
+        merged = [m for m in merged if m not in dropped]
+        if largest is not None and any(m.size == largest for m in dropped):  # the largest size was the cyst's
+            largest = max((m.size for m in merged if m.size is not None), default=None)
     n = len(merged)
     if added:
         # "The 5.2 cm segment 7 mass ... The four smaller lesions (...)": the lesions named apart from the additive

@@ -88,8 +88,8 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     },
     "blind4": {
         ("imaging", "bilobar"): 0.866, ("imaging", "disease_trend"): 0.966, ("imaging", "extrahepatic_sites"): 0.966,
-        ("imaging", "largest_liver_lesion_mm"): 0.866, ("imaging", "liver_lesion_count"): 0.8,
-        ("imaging", "liver_lesion_count_category"): 0.833, ("imaging", "liver_segments"): 0.9,
+        ("imaging", "largest_liver_lesion_mm"): 0.866, ("imaging", "liver_lesion_count"): 0.833,
+        ("imaging", "liver_lesion_count_category"): 0.866, ("imaging", "liver_segments"): 0.933,
         ("imaging", "peritoneal_carcinomatosis"): 0.966, ("pathology", "differentiation"): 0.95,
         ("pathology", "ki67_percent"): 0.95, ("pathology", "primary_site"): 0.95,
         ("pathology", "specimen_site"): 0.85,

@@ -906,3 +906,20 @@ def test_count_ranges_and_resected_metastases(extract, text, column, expected):
 ])
 def test_one_paragraph_indication_and_benign_labels(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# A lesion a later sentence diagnoses as benign by a definite reference ("The segment VI lesion ... a simple cyst") is
+# that cyst; never a treated or responding lesion, nor an indefinite one.
+@pytest.mark.parametrize("text,column,expected", [
+    ("Findings:\nT2: Two lesions, in segment VII (24 mm) and in segment IVa (11 mm). A markedly T2-bright 30 mm lesion in "
+     "segment VI.\nDynamic: The segment VII and IVa lesions show washout. The segment VI lesion does not enhance in any "
+     "phase, consistent with a simple cyst.", "liver_segments", ["4a", "7"]),
+    ("Findings:\nT2: Two lesions, in segment VII (24 mm) and in segment IVa (11 mm). A markedly T2-bright 30 mm lesion in "
+     "segment VI.\nDynamic: The segment VII and IVa lesions show washout. The segment VI lesion does not enhance in any "
+     "phase, consistent with a simple cyst.", "largest_liver_lesion_mm", 24.0),
+    ("Liver: segment 6 metastasis 2 cm. A segment 6 cyst of 5 mm is also seen.", "liver_segments", ["6"]),   # NEG
+    ("Liver: segment 7 metastasis, 31 mm. The segment 7 lesion is smaller after SIRT, with a necrotic centre like a "
+     "cyst.", "liver_segments", ["7"]),                                                                      # NEG
+])
+def test_lesion_called_benign_by_a_later_definite_reference(extract, text, column, expected):
+    assert_column(extract, text, "MRI", column, expected)
