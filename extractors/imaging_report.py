@@ -557,8 +557,10 @@ def _same_lesion(a: Instance, b: Instance) -> bool:
     return a.size is not None and b.size is not None and abs(a.size - b.size) <= 1.5
 
 
-#: a definite reference to a liver lesion already described, by its one segment: "The segment VI lesion"
-_DEFINITE_SEGMENT_REFERENCE = re.compile(r"(?i)\bthe\s+(?:segment|seg\.?)\s*(?:[1-8]|I{1,3}|IV|VI{0,3}|V)[ab]?\s+$")
+#: a definite reference to a liver lesion already described, by its one segment: "The segment VI lesion", "the 7 mm
+#: segment III lesion"
+_DEFINITE_SEGMENT_REFERENCE = re.compile(r"(?i)\bthe\s+(?:\d+(?:[.,]\d+)?\s*(?:mm|cm)\s+)?(?:segment|seg\.?)\s*"
+                                         r"(?:[1-8]|I{1,3}|IV|VI{0,3}|V)[ab]?\s+$")
 #: the plain nouns such a reference uses (not "ablation zone", "resection margin": those are treated lesions)
 _PLAIN_LESION_NOUN = re.compile(r"(?i)(?:lesion|focus|nodule|hypodensity|hyperintensity|abnormality|area)")
 #: a treatment or response word, which makes a lesion "benign" (not counted) without being a benign diagnosis
@@ -994,7 +996,9 @@ def _trend(report: _Report, disease: bool) -> str | None:
             # one even when no lesion was read; a vanished "hypodensity" never called tumour is none (IMG-001, D2-004)
             resolved = True
         sent = report.sent(span)
-        targets = report.targets_by_sent.get(sent.start, [])
+        # the lesions the sentence is about (not the "lesion" of "no new lesion", which is the verdict itself)
+        targets = [t for t in report.targets_by_sent.get(sent.start, [])
+                   if not (span.start_char <= t.start < span.end_char and t.span is not None and flag(t.span, "is_negated"))]
         if targets and all(t.kind == "benign" or (t.kind == "other" and t.start not in report.accepted_sites)
                            for t in targets) and not _TREATED_CHANGE.search(sent.text):
             continue  # "the simple cyst is unchanged", "the indeterminate lung nodule has resolved"
@@ -1007,7 +1011,7 @@ def _trend(report: _Report, disease: bool) -> str | None:
     if not disease:
         # no tumour now: a response (the prior lesions resolved) is the only change a report can state
         return "response" if resolved else None
-    for section in ("impression", "findings", ""):
+    for section in ("addendum", "impression", "findings", ""):  # an addendum revises the report's own verdict
         values = found.get(section)
         if values:
             for value in ("progression", "response", "stable"):

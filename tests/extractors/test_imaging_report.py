@@ -923,3 +923,23 @@ def test_one_paragraph_indication_and_benign_labels(extract, text, kind, column,
 ])
 def test_lesion_called_benign_by_a_later_definite_reference(extract, text, column, expected):
     assert_column(extract, text, "MRI", column, expected)
+
+
+# An addendum revises the report: its verdict wins, and a lesion it calls a cyst is not counted.
+_ADDENDUM = ("Findings:\nLiver: Two metastases: segment VIII 23 mm (was 21 mm) and segment VI 15 mm (was 15 mm). A third "
+             "lesion in segment III measuring 7 mm is new.\nImpression:\nNew 7 mm segment III lesion, suspicious for a new "
+             "metastasis, representing progression.\n\nADDENDUM (03/06/2025): On review with the MRI, the 7 mm segment III "
+             "lesion corresponds to a known simple cyst. It is not a metastasis. Revised impression: stable hepatic disease "
+             "with no new lesion.")
+
+
+@pytest.mark.parametrize("text,column,expected", [
+    (_ADDENDUM, "liver_lesion_count", 2),
+    (_ADDENDUM, "liver_segments", ["6", "8"]),
+    (_ADDENDUM, "disease_trend", "stable"),
+    (_ADDENDUM.split("\n\nADDENDUM")[0], "disease_trend", "progression"),                 # NEG: no addendum
+    ("Findings: segment 7 metastasis 20 mm, unchanged. Impression: stable disease, no new lesion.", "disease_trend",
+     "stable"),
+])
+def test_addendum_revises_the_report(extract, text, column, expected):
+    assert_column(extract, text, "CT", column, expected)
