@@ -82,8 +82,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("imaging", "hilar_or_central_bile_duct"): 0.933, ("imaging", "largest_liver_lesion_mm"): 0.9,
         ("imaging", "lesion_near_major_vessel"): 0.9, ("imaging", "liver_involvement_percent"): 0.933,
         ("imaging", "liver_lesion_count"): 0.833, ("imaging", "liver_lesion_count_category"): 0.933,
-        ("imaging", "liver_segments"): 0.933, ("pathology", "ki67_percent"): 0.958,
-        ("pathology", "primary_site"): 0.875, ("pathology", "procedure"): 0.916,
+        ("imaging", "liver_segments"): 0.933, ("pathology", "primary_site"): 0.875, ("pathology", "procedure"): 0.916,
         ("pathology", "specimen_site"): 0.958,
     },
     "blind4": {

@@ -151,3 +151,13 @@ def test_ki67_blind2_other_specimen_still_null(extract, text):
 ])
 def test_ki67_peak_after_semicolon_and_counts(extract, text, expected):
     assert extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row["ki67_percent"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ki-67: 15%. ADDENDUM: the Ki-67 was recounted on block A7 in the hot spot by digital image analysis "
+     "(2,150 tumour cells): 24%.", 24.0),
+    ("Ki-67 was repeated on block B2 and is 8%.", 8.0),
+    ("Ki-67 was repeated; result to follow.", None),                                     # NEG: no value yet
+])
+def test_ki67_recount_with_its_method_before_the_value(extract, text, expected):
+    assert extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row["ki67_percent"] == expected
