@@ -761,6 +761,31 @@ def _resected(report: _Report, span: Span) -> bool:
     return not any(not _NEGATION_LEAD.search(clause, max(0, r.start() - 40), r.start()) for r in _RECURRENCE.finditer(clause))
 
 
+#: the rest of a list of organ labels ending in a colon, after its first label: "Nodes, bone, lung: no disease"
+_LABEL_LIST_END = re.compile(r"(?:[ \t]*(?:,|and|&|/)[ \t]*[A-Za-z][A-Za-z ]{0,20}?){1,4}[ \t]*:")
+def _organ_label_list(text: str, at: int) -> re.Match[str] | None:
+    """The rest of a list of organ labels ending in a colon at ``at`` ("Nodes, bone, lung: no disease"), every label an
+    organ (not "lymph node, short axis: 1,9 cm")."""
+    found = _LABEL_LIST_END.match(text, at)
+    if found is None:
+        return None
+    labels = [w.strip() for w in re.split(r",|\band\b|&|/", found.group(0).rstrip(": \t")) if w.strip()]
+    return found if labels and all(organ_matches(label) for label in labels) else None
+
+
+#: words that name disease in a heading's content, which names no lesion of its own ("Nodes: avid retroperitoneal")
+_HEADING_DISEASE = re.compile(r"(?i)\b(?:avid|metasta\w*|deposits?|enlarged|suspicious|SUV\s*max|SUVmax)\b")
+
+
+def _heading_names_disease(report: _Report, span: Span, rest: str) -> bool:
+    """An organ heading whose content calls disease without a lesion noun of its own: "Nodes: avid retroperitoneal
+    + L supraclavicular, SUVmax 21.0." (a content with its own mention, or a negative one, decides by itself)."""
+    if _HEADING_NEGATIVE.match(rest) or not _HEADING_DISEASE.search(rest) or _NEGATED_CUE.search(rest):
+        return False
+    end = span.end_char + len(rest)
+    return not any(span.end_char < other.start_char < end for other in report.get("EXTRAHEPATIC_SITE"))
+
+
 def _heading_content(report: _Report, span: Span) -> str:
     """What an organ heading ("Peritoneum:", "Perit:") says: the rest of its sentence or line, whichever is longer,
     up to the next heading ("PERITONEUM: NO ASCITES. NO NODULARITY." reads both sentences)."""
@@ -815,13 +840,19 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         attrs = _attrs(span)
         if site == "extrahepatic":
             continue
+        label_list = _organ_label_list(report.text, span.end_char) if attrs.get("source") != "lesion" else None
         if attrs.get("heading") or (attrs.get("source") != "lesion" and not attrs.get("strong")
-                                     and report.text.startswith(":", span.end_char) and not _row_suv(report, span)):
-            rest = _heading_content(report, span)
+                                     and (report.text.startswith(":", span.end_char) or label_list)
+                                     and not _row_suv(report, span)):
+            rest = _heading_content(report, span) if not label_list else report.text[label_list.end() - 1:
+                                                                                       report.sent(span).end_char]
             if site == "peritoneum" and carcinomatosis is None and (
                     _HEADING_NEGATIVE.match(rest) and not _ONLY_FLUID.match(rest) or _PERITONEAL_NEGATIVE.search(rest)):
                 carcinomatosis = False  # "Perit: small vol ascites, no nodularity seen."
-            continue  # "Nodes:" / "Peritoneum:" heading: its content's own mentions decide
+            if _heading_names_disease(report, span, rest):
+                sites.add(site)  # "Nodes: avid retroperitoneal + L supraclavicular, SUVmax 21.0."
+                report.accepted_sites.add(span.start_char)
+            continue  # "Nodes:" / "Peritoneum:" heading (or "Nodes, bone, lung: no disease"): its content decides
         if flag(span, "is_negated") or attrs.get("count_kind") == "none":
             if site == "peritoneum" and carcinomatosis is None:
                 carcinomatosis = False

@@ -943,3 +943,15 @@ _ADDENDUM = ("Findings:\nLiver: Two metastases: segment VIII 23 mm (was 21 mm) a
 ])
 def test_addendum_revises_the_report(extract, text, column, expected):
     assert_column(extract, text, "CT", column, expected)
+
+
+# An organ heading whose content calls disease without a lesion noun; a list of organ labels before one colon.
+@pytest.mark.parametrize("text,expected", [
+    ("Liver: innumerable avid mets, both lobes, SUVmax 38.6.\nNodes: avid retroperitoneal + L supraclavicular, SUVmax "
+     "21.0.\nLungs: clear.", ["lymph_node"]),
+    ("Liver: segment 8 avid focus 8 mm, SUVmax 11.4.\nNodes, bone, lung: no disease. No peritoneal deposits.", []),
+    ("Liver: segment 8 avid focus 8 mm.\nNodes: no avid disease.", []),                           # NEG: negative content
+    ("Liver: segment 4b 34 mm.\nMesenteric lymph node, short axis: 1,9 cm (baseline 1,7 cm).", ["lymph_node"]),
+])
+def test_headings_that_name_disease_and_label_lists(extract, text, expected):
+    assert_column(extract, text, "PET", "extrahepatic_sites", expected)
