@@ -132,7 +132,8 @@ def parse_mitoses(value: str, area: str, bound: str | None = None) -> tuple[floa
         attrs["range"] = numbers[:2]
     area_l = area.lower().replace(" ", "")
     factor = 1.0
-    if "hpf" in area_l.replace(".", "").replace("-", "") or "highpower" in area_l.replace("-", ""):  # HPF, h.p.f., high-power
+    flat = area_l.replace(".", "").replace("-", "")  # 'h.p.f.', 'high-power fields'
+    if "hpf" in flat or "highpower" in flat:
         fields = to_float(re.match(r"\d*", area_l).group(0) or "10") or 10.0  # 'per high power fields' ~ 10 HPF
         factor = 10.0 / fields
         attrs["converted_from"] = f"{int(fields)}HPF"

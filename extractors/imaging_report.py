@@ -493,6 +493,11 @@ def best_target(text: str, span: Span, targets: list[Target], offset: int) -> Ta
 
 
 # -- liver columns -----------------------------------------------------------------------------
+def _segments_of(target: Target) -> set[str]:
+    """Every liver segment attached to a target ('segments 5/6' -> {'5', '6'})."""
+    return {seg for s in target.segments for seg in _attrs(s).get("segments", [])}
+
+
 def _instances(report: _Report, target: Target) -> list[Instance]:
     """Lesions one noun stands for: one for 'a lesion in segments 5/6', one per size/segment for a plural."""
     assert target.span is not None
@@ -501,7 +506,7 @@ def _instances(report: _Report, target: Target) -> list[Instance]:
     point_sizes = [s for s in sizes if _attrs(s).get("kind") not in {"range", "upto"}]
     singular = target.implicit or not attrs.get("plural") or attrs.get("count_value") == 1
     if singular:
-        segs = {seg for s in target.segments for seg in _attrs(s).get("segments", [])}
+        segs = _segments_of(target)
         size = max((span_value(s, "value_num") for s in point_sizes), default=None)
         return [Instance(segs, size)]
     out: list[Instance] = []
@@ -559,13 +564,11 @@ def _same_lesion(a: Instance, b: Instance) -> bool:
 
 #: a definite reference to a liver lesion already described, by its one segment: "The segment VI lesion", "the 7 mm
 #: segment III lesion"
-_DEFINITE_SEGMENT_REFERENCE = re.compile(r"(?i)\bthe\s+(?:\d+(?:[.,]\d+)?\s*(?:mm|cm)\s+)?(?:segment|seg\.?)\s*"
-                                         r"(?:[1-8]|I{1,3}|IV|VI{0,3}|V)[ab]?\s+$")
+_DEFINITE_SEGMENT_REFERENCE = _CUES["DEFINITE_SEGMENT_REFERENCE"]
 #: the plain nouns such a reference uses (not "ablation zone", "resection margin": those are treated lesions)
-_PLAIN_LESION_NOUN = re.compile(r"(?i)(?:lesion|focus|nodule|hypodensity|hyperintensity|abnormality|area)")
+_PLAIN_LESION_NOUN = _CUES["PLAIN_LESION_NOUN"]
 #: a treatment or response word, which makes a lesion "benign" (not counted) without being a benign diagnosis
-_TREATMENT_WORD = re.compile(r"(?i)\b(?:treat\w*|ablat\w*|embolis\w*|emboliz\w*|resect\w*|necro\w*|devasculari\w*|"
-                             r"viable|response|respond\w*|shrunk|smaller|lipiodol|radioembolis\w*|SIRT|TACE)\b")
+_TREATMENT_WORD = _CUES["TREATMENT_WORD"]
 
 
 def _benign_by_reference(report: _Report) -> list[set[str]]:
@@ -585,7 +588,7 @@ def _benign_by_reference(report: _Report) -> list[set[str]]:
             if _TREATMENT_WORD.search(report.text[sent.start_char:sent.end_char]) or not (
                     _BENIGN_CLAUSE.search(rest) or _BENIGN_APPOSITION.search(rest)):
                 continue
-            segments = {seg for s in target.segments for seg in _attrs(s).get("segments", [])}
+            segments = _segments_of(target)
             if len(segments) == 1:
                 out.append(segments)
     return out
@@ -763,53 +766,62 @@ def _resected(report: _Report, span: Span) -> bool:
 
 #: the rest of a list of organ labels ending in a colon, after its first label: "Nodes, bone, lung: no disease"
 _LABEL_LIST_END = re.compile(r"(?:[ \t]*(?:,|and|&|/)[ \t]*[A-Za-z][A-Za-z ]{0,20}?){1,4}[ \t]*:")
-def _organ_label_list(text: str, at: int) -> re.Match[str] | None:
-    """The rest of a list of organ labels ending in a colon at ``at`` ("Nodes, bone, lung: no disease"), every label an
-    organ (not "lymph node, short axis: 1,9 cm")."""
+_LABEL_SEPARATOR = re.compile(r",|\band\b|&|/")
+
+
+def _organ_label_list(text: str, at: int) -> int | None:
+    """Where the colon ending a list of organ labels after ``at`` stands ("Nodes, bone, lung: no disease"), every label
+    an organ (not "lymph node, short axis: 1,9 cm"); None when there is no such list."""
     found = _LABEL_LIST_END.match(text, at)
     if found is None:
         return None
-    labels = [w.strip() for w in re.split(r",|\band\b|&|/", found.group(0).rstrip(": \t")) if w.strip()]
-    return found if labels and all(organ_matches(label) for label in labels) else None
+    labels = [w.strip() for w in _LABEL_SEPARATOR.split(found.group(0).rstrip(": \t")) if w.strip()]
+    return found.end() - 1 if labels and all(organ_matches(label) for label in labels) else None
 
 
 #: words that name disease in a heading's content, which names no lesion of its own ("Nodes: avid retroperitoneal")
-_HEADING_DISEASE = re.compile(r"(?i)\b(?:avid|metasta\w*|deposits?|enlarged|suspicious|SUV\s*max|SUVmax)\b")
+_HEADING_DISEASE = _CUES["HEADING_DISEASE"]
 
 
-def _heading_names_disease(report: _Report, span: Span, rest: str) -> bool:
-    """An organ heading whose content calls disease without a lesion noun of its own: "Nodes: avid retroperitoneal
-    + L supraclavicular, SUVmax 21.0." (a content with its own mention, or a negative one, decides by itself)."""
+def _heading_names_disease(report: _Report, start: int, rest: str) -> bool:
+    """An organ heading whose content (``rest``, from ``start``) calls disease without a lesion noun of its own: "Nodes:
+    avid retroperitoneal + L supraclavicular, SUVmax 21.0." (a content with its own mention, or a negative one, decides
+    by itself)."""
     if _HEADING_NEGATIVE.match(rest) or not _HEADING_DISEASE.search(rest) or _NEGATED_CUE.search(rest):
         return False
-    end = span.end_char + len(rest)
-    return not any(span.end_char < other.start_char < end for other in report.get("EXTRAHEPATIC_SITE"))
+    end = start + len(rest)
+    return not any(start < other.start_char < end for other in report.get("EXTRAHEPATIC_SITE"))
 
 
-def _heading_content(report: _Report, span: Span) -> str:
+def _heading_content(report: _Report, span: Span, colon: int | None = None) -> str:
     """What an organ heading ("Peritoneum:", "Perit:") says: the rest of its sentence or line, whichever is longer,
-    up to the next heading ("PERITONEUM: NO ASCITES. NO NODULARITY." reads both sentences)."""
+    up to the next heading ("PERITONEUM: NO ASCITES. NO NODULARITY." reads both sentences). ``colon``: where the
+    heading's colon stands when other labels come between ("Nodes, bone, lung: no disease"; default the span's end)."""
     text = report.text
-    line_end = text.find("\n", span.end_char)
+    start = span.end_char if colon is None else colon
+    line_end = text.find("\n", start)
     end = max(report.sent(span).end_char, line_end if line_end >= 0 else len(text))
-    rest = text[span.end_char:end]
+    rest = text[start:end]
     nxt = _NEXT_HEADING.search(rest, 1)
     return rest[:nxt.start() + 1] if nxt else rest
+
+
+def _clause_suvs(report: _Report, span: Span) -> list[Span]:
+    """The current (not prior) SUVs of the span's clause."""
+    c0, c1 = _clause_bounds(report, span)
+    return [s for s in report.get("SUV") if c0 <= s.start_char < c1 and not _attrs(s).get("prior")]
 
 
 def _row_suv(report: _Report, span: Span) -> bool:
     """A current SUV read off a row of a measurement table or list in the span's clause ("- Retroperitoneal node:
     7.5 / 18.0; 1.0 cm / 1.6 cm" under "SUVmax now / baseline"): a row of measured lesions is disease."""
-    c0, c1 = _clause_bounds(report, span)
-    return any(c0 <= s.start_char < c1 and _attrs(s).get("row") and not _attrs(s).get("prior") for s in report.get("SUV"))
+    return any(_attrs(s).get("row") for s in _clause_suvs(report, span))
 
 
 def _measured_uptake(report: _Report, span: Span) -> bool:
     """A current SUV given for the site in its clause, after it ("Skeleton: T9 vertebral body lesion, SUVmax 16.3,
     unchanged"): a measured focus of uptake is disease (physiological uptake is ruled out afterwards)."""
-    c0, c1 = _clause_bounds(report, span)
-    return any(span.start_char < s.start_char < c1 and not _attrs(s).get("prior") and not flag(s, "is_negated")
-               for s in report.get("SUV"))
+    return any(s.start_char > span.start_char and not flag(s, "is_negated") for s in _clause_suvs(report, span))
 
 
 #: A lymph node with a short axis of this size or more is enlarged (RECIST 1.1: pathological from 10 mm).
@@ -840,16 +852,16 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         attrs = _attrs(span)
         if site == "extrahepatic":
             continue
-        label_list = _organ_label_list(report.text, span.end_char) if attrs.get("source") != "lesion" else None
-        if attrs.get("heading") or (attrs.get("source") != "lesion" and not attrs.get("strong")
-                                     and (report.text.startswith(":", span.end_char) or label_list)
-                                     and not _row_suv(report, span)):
-            rest = _heading_content(report, span) if not label_list else report.text[label_list.end() - 1:
-                                                                                       report.sent(span).end_char]
+        colon = None  # where the colon of a heading ("Nodes:", "Nodes, bone, lung:") stands
+        if attrs.get("source") != "lesion" and not attrs.get("strong"):
+            colon = span.end_char if report.text.startswith(":", span.end_char) else \
+                _organ_label_list(report.text, span.end_char)
+        if attrs.get("heading") or (colon is not None and not _row_suv(report, span)):
+            rest = _heading_content(report, span, colon)
             if site == "peritoneum" and carcinomatosis is None and (
                     _HEADING_NEGATIVE.match(rest) and not _ONLY_FLUID.match(rest) or _PERITONEAL_NEGATIVE.search(rest)):
                 carcinomatosis = False  # "Perit: small vol ascites, no nodularity seen."
-            if _heading_names_disease(report, span, rest):
+            if _heading_names_disease(report, span.end_char if colon is None else colon, rest):
                 sites.add(site)  # "Nodes: avid retroperitoneal + L supraclavicular, SUVmax 21.0."
                 report.accepted_sites.add(span.start_char)
             continue  # "Nodes:" / "Peritoneum:" heading (or "Nodes, bone, lung: no disease"): its content decides

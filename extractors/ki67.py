@@ -70,10 +70,12 @@ class Ki67Extractor(ClaimingExtractor):
         if rule.id.startswith("ki67.label_none"):
             return [Finding(start, end, rule.label, value_norm=no_value(value_text) or "not_performed",
                             attrs={"no_value": True})]
-        if rule.attrs.get("needs_label_before") and not _LABEL_BEFORE.search(doc_text(doc)[max(0, start - 120):start]) \
-                and not (_PEAK_WORD.match(doc_text(doc), start)
-                         and _LABEL_BEFORE_ON_LINE.search(doc_text(doc)[max(0, start - 120):start])):
-            return []  # 'Ki-67: average 1%; hot spot 3-5%': a peak value may follow past a ';'
+        if rule.attrs.get("needs_label_before"):
+            text = doc_text(doc)
+            before = text[max(0, start - 120):start]
+            if not _LABEL_BEFORE.search(before) and not (_PEAK_WORD.match(text, start)
+                                                         and _LABEL_BEFORE_ON_LINE.search(before)):
+                return []  # 'Ki-67: average 1%; hot spot 3-5%': a peak value may follow past a ';'
 
         value, attrs = parse_percent(value_text)
         if value is None and not attrs.get("invalid"):

@@ -33,7 +33,7 @@ def _gaps(line: str) -> list[re.Match[str]]:
 
 def pipe_aligned_tables(text: str) -> str:
     """``text`` with its space-aligned tables written as pipe tables, every offset unchanged."""
-    if "   " not in text and "  " not in text:
+    if "  " not in text:
         return text
     lines = text.split("\n")
     rows = [len(_gaps(line)) >= MIN_GAPS for line in lines]

@@ -18,6 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .aligned_tables import pipe_aligned_tables
 from .config import Config
 from .errors import RuleFileError
 from .nlp_fingerprint import EXTRACTION_MODULES, nlp_fingerprint  # noqa: F401  (re-exported)
@@ -135,8 +136,6 @@ def _components(nlp: Language, report_type: str | None) -> tuple:
 def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
     """``nlp(text)``, skipping the extractors whose scope excludes ``report_type``."""
     from extractors._base import remember_text
-
-    from .aligned_tables import pipe_aligned_tables
 
     text = pipe_aligned_tables(text)  # same length: every offset is the report's own (aligned_tables.py)
     doc = nlp.make_doc(text)

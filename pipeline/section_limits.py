@@ -70,14 +70,20 @@ def section_end_char(text: str, body_start: int, body_end: int, blank_line_only:
 #: written as one paragraph (its next header on the same line), the next sentence is the study's own findings
 _ONE_SENTENCE_HEADER = re.compile(r"(?i)(?:indications?|reason\s+for\s+(?:exam(?:ination)?|study|referral)|"
                                   r"clinical\s+(?:indication|question)|question)\s*:")
-_SENTENCE_END = re.compile(r"[.!?][ \t]+(?=[A-Z])")
 
 
-def _first_sentence_end(text: str, start: int, end: int) -> int:
-    """The end of the first sentence of text[start:end] on its first line (``end`` when the line has only one)."""
-    line_end = text.find("\n", start, end)
-    found = _SENTENCE_END.search(text, start, end if line_end < 0 else line_end)
-    return found.start() + 1 if found else end
+def _second_sentence_start(doc: Doc, text: str, section: Section, end: int) -> int:
+    """Where the section body's second sentence starts on its first line (nelm_sentences' boundaries), ``end`` when
+    the line holds one sentence before ``end``."""
+    body_start = doc[section.body_start].idx
+    line_end = text.find("\n", body_start, end)
+    limit = end if line_end < 0 else line_end
+    for token in doc[section.body_start + 1:section.body_end]:
+        if token.idx >= limit:
+            break
+        if token.is_sent_start:
+            return token.idx
+    return end
 
 
 def is_inline_header(text: str, start: int, end: int) -> bool:
@@ -106,16 +112,15 @@ _REST_OF_LINE_EMPTY = re.compile(r"[ \t\r]*(?:\n|$)")
 _NEXT_WORD = re.compile(r"[ \t]+(\S+)")
 
 
-def is_colonless_header(doc: Doc, text: str, section: Section) -> bool:
+def is_colonless_header(doc: Doc, text: str, section: Section, start: int, end: int) -> bool:
     """Whether a header word written without a colon (rules with ``metadata {"colonless": true}``) is
     one. It must start its line and a sentence (so a hard-wrapped line that goes on with "history of
     ..." is text). Alone on its line ("Clinical History", "FINDINGS", "diagnosis") it is a header.
     Followed by text on its line, it is one only as dictation writes it: in lower case ("clinical notes
     known ileal NET", "findings there are ...") or in capitals before a word that is not ("FINDINGS
     There are ..."; "Diagnosis Discrepancy" and "DIAGNOSIS DISCREPANCY" are a form's field names), and
-    when the word after it does not make it a sentence's subject ("findings are consistent with")."""
-    start = doc[section.title_start].idx
-    end = doc[section.title_end - 1].idx + len(doc[section.title_end - 1])
+    when the word after it does not make it a sentence's subject ("findings are consistent with").
+    ``start`` and ``end``: the header's characters."""
     if not _COLONLESS_LINE_START.match(text[text.rfind("\n", 0, start) + 1:start]):
         return False
     if section.title_start > 0 and not doc[section.title_start].is_sent_start:
@@ -135,10 +140,11 @@ def is_colonless_header(doc: Doc, text: str, section: Section) -> bool:
 def _header_is_text(doc: Doc, text: str, section: Section) -> bool:
     if section.rule is None or section.title_end <= section.title_start:
         return False
+    start = doc[section.title_start].idx
+    end = doc[section.title_end - 1].idx + len(doc[section.title_end - 1])
     if (section.rule.metadata or {}).get("colonless"):
-        return not is_colonless_header(doc, text, section)
-    title_end = doc[section.title_end - 1].idx + len(doc[section.title_end - 1])
-    return is_inline_header(text, doc[section.title_start].idx, title_end)
+        return not is_colonless_header(doc, text, section, start, end)
+    return is_inline_header(text, start, end)
 
 
 def drop_inline_headers(doc: Doc, text: str, sections: list[Section]) -> list[Section]:
@@ -181,7 +187,7 @@ def limit_sections(doc: Doc) -> Doc:
         if _ONE_SENTENCE_HEADER.match(text, header_char) and section.body_end < len(doc) \
                 and "\n" not in text[header_char:doc[section.body_end].idx]:
             # a report written as one paragraph (the next header on the same line): the indication is one sentence
-            end_char = min(end_char, _first_sentence_end(text, body_start_char, end_char))
+            end_char = min(end_char, _second_sentence_start(doc, text, section, end_char))
         if end_char >= body_end_char:
             continue
         span = doc.char_span(end_char, body_end_char, alignment_mode="expand")
