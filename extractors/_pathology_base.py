@@ -15,7 +15,13 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ._base import Finding, RegexExtractor
+from pipeline.lexicon import load_lexicon
+
+from ._base import Finding, RegexExtractor, doc_text
+
+_CRITERIA_BEFORE = load_lexicon("pathology_common")["CRITERIA_BEFORE"]
+#: characters before a finding read for grading criteria
+_CRITERIA_WINDOW = 80
 
 def claim(doc, finding: Finding, pending: set[tuple[int, int, str]]) -> Finding | None:
     """The finding snapped to token edges, or None for a repeat (same offsets and label) in this match."""
@@ -54,7 +60,12 @@ class ClaimingExtractor(RegexExtractor):
     def interpret(self, doc, match, rule):
         pending: set[tuple[int, int, str]] = set()
         out = []
+        text = None
         for finding in self.findings(doc, match, rule) or ():
+            if finding.value_num is not None:
+                text = doc_text(doc) if text is None else text
+                if _CRITERIA_BEFORE.search(text, max(0, finding.start - _CRITERIA_WINDOW), finding.start):
+                    continue  # "Grade 2 [criteria: Ki-67 3-20% and/or 2-20 mitoses per 2 mm²]": the grading rule
             claimed = claim(doc, finding, pending)
             if claimed is not None:
                 out.append(claimed)

@@ -83,6 +83,7 @@ _PRIOR_ASIDE = _CUES["PRIOR_ASIDE"]
 _TREATED_CHANGE = _CUES["TREATED_CHANGE"]
 #: A sentence about the disease as a whole: "Disease remains SSTR-avid", "The residual tumour is receptor-positive".
 _DISEASE_SUBJECT = _CUES["DISEASE_SUBJECT"]
+_UPTAKE_CONTINUES = _CUES["UPTAKE_CONTINUES"]
 _WORKUP = _CUES["WORKUP"]
 _MALIGNANT_CALL = _CUES["MALIGNANT_CALL"]
 _NON_AVID = _CUES["NON_AVID"]
@@ -923,8 +924,15 @@ def _has_lesion_in_sentence(report: _Report, span: Span) -> bool:
     if _DISEASE_SUBJECT.match(report.text, sent.start_char, span.start_char) or \
             _DISEASE_SUBJECT.match(report.text, clause_start, span.start_char):
         return True  # "Disease remains SSTR-avid.", "Partial response; the remaining disease is SSTR-avid."
-    return any(t.kind == "liver" or (t.kind == "other" and t.start in report.accepted_sites)
-               for t in report.targets_by_sent.get(sent.start, []))
+    targets = report.targets_by_sent.get(sent.start, [])
+    if any(t.kind == "liver" or (t.kind == "other" and t.start in report.accepted_sites) for t in targets):
+        return True
+    if targets or not _UPTAKE_CONTINUES.match(report.text, sent.start_char, span.start_char) or \
+            any(organ not in {"liver", "vessel"} for _, _, organ in report.index.organs_in(sent)):
+        return False
+    # "Only two lesions retain uptake ... Uptake is still slightly above the liver background.": the lesions just described
+    target = report._continued_target(sent)
+    return target is not None and target.kind == "liver"
 
 
 def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:

@@ -25,6 +25,7 @@ from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, drop_contained, finditer, register
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import parse_number, parse_size_mm, to_mm
+from ._tables import cell_at
 
 _CUES = load_lexicon("lesion_size")
 
@@ -50,11 +51,14 @@ _SIZE_IN = re.compile(r"\d\s*-?\s*(?:mm|cm|millimet|centimet)", re.I)
 
 _TABLE_PRIOR_COLUMN = _CUES["TABLE_PRIOR_COLUMN"]
 _TABLE_CURRENT_COLUMN = _CUES["TABLE_CURRENT_COLUMN"]
-_TABLE_SEPARATOR = _CUES["TABLE_SEPARATOR"]
+_TABLE_UNIT = _CUES["TABLE_UNIT"]
+_TABLE_NOT_SIZE_COLUMN = _CUES["TABLE_NOT_SIZE_COLUMN"]
+_TABLE_SIZE_COLUMN = _CUES["TABLE_SIZE_COLUMN"]
+_TABLE_NOT_SIZE_ROW = _CUES["TABLE_NOT_SIZE_ROW"]
+_BARE_NUMBER_CELL = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:\([^()]*\))?\s*")
 #: "Findings (size on CT now / baseline): - Liver S7: 3.0 cm / 3.9 cm": the size after the slash is the baseline one.
 _SLASH_LEGEND = _CUES["SLASH_LEGEND"]
 _SLASH_BEFORE = _CUES["SLASH_BEFORE"]
-_TABLE_HEADER_LINES = 20
 _LEGEND_CHARS = 600
 
 
@@ -64,33 +68,39 @@ def table_prior(text: str, start: int) -> bool | None:
 
     The header of its column decides ("Lesion | Site | Today | Previous | Baseline"); without a header saying which
     study a column is, a size after another size of the row is a prior one ("T1 | Liver S4b | 21 mm | 24 mm")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line = text[line_start:len(text) if line_end < 0 else line_end]
-    if "|" not in line:
+    cell = cell_at(text, start)
+    if cell is None:
         return None
-    column = text.count("|", line_start, start)
-    header = None
-    pos = line_start
-    for _ in range(_TABLE_HEADER_LINES):  # the top line of the block of table lines above: the header row
-        if pos == 0:
-            break
-        above_start = text.rfind("\n", 0, pos - 1) + 1
-        above = text[above_start:pos - 1]
-        if "|" not in above:
-            break
-        if not _TABLE_SEPARATOR.fullmatch(above):
-            header = above
-        pos = above_start
-    if header is not None and not _SIZE_IN.search(header):
-        cells = header.split("|")
-        if column < len(cells):
-            if _TABLE_CURRENT_COLUMN.search(cells[column]):
-                return None  # the current study's column: what the cell itself says decides ("2.6 cm (prior 2.1 cm)")
-            if _TABLE_PRIOR_COLUMN.search(cells[column]):
-                return True
-    before_cells = text[line_start:start].split("|")[:-1]
-    return True if any(_SIZE_IN.search(cell) for cell in before_cells) else None
+    if cell.header is not None and not _SIZE_IN.search(cell.header_row or ""):
+        if _TABLE_CURRENT_COLUMN.search(cell.header):
+            return None  # the current study's column: what the cell itself says decides ("2.6 cm (prior 12 mm)")
+        if _TABLE_PRIOR_COLUMN.search(cell.header):
+            return True
+    return True if any(_SIZE_IN.search(before) for before in cell.before) else None
+
+
+def table_cell_size(text: str, start: int, number: str) -> tuple[float, bool] | None:
+    """(size in mm, prior) of a bare number filling a table cell, when the column header or, for a column of sizes or
+    of a study, the table's title names the unit ("Today (mm)"; "TARGET LESIONS (longest diameter), mm" over
+    "Baseline | Nadir | Today"); None for any other number (an SUV, an image number, a row of sums)."""
+    cell = cell_at(text, start)
+    if cell is None or cell.header is None or _TABLE_NOT_SIZE_COLUMN.search(cell.header):
+        return None
+    if cell.before and _TABLE_NOT_SIZE_ROW.match(cell.before[0]):
+        return None  # "Sum | 94 | 72 | 76"
+    unit = _TABLE_UNIT.search(cell.header)
+    if unit is None and (_TABLE_SIZE_COLUMN.search(cell.header) or _TABLE_CURRENT_COLUMN.search(cell.header)
+                         or _TABLE_PRIOR_COLUMN.search(cell.header)):
+        unit = _TABLE_UNIT.search(cell.title)
+    if unit is None:
+        return None
+    if _TABLE_CURRENT_COLUMN.search(cell.header):
+        prior = False
+    elif _TABLE_PRIOR_COLUMN.search(cell.header):
+        prior = True
+    else:  # "Today (mm) | 2025-03 | Baseline": a size after another of the row is an earlier study's
+        prior = any(_BARE_NUMBER_CELL.fullmatch(before) or _SIZE_IN.search(before) for before in cell.before[1:])
+    return to_mm(parse_number(number), unit.group("unit").lower()), prior
 
 
 def is_prior_size(text: str, start: int, end: int) -> bool:
@@ -137,6 +147,7 @@ def is_prior_size(text: str, start: int, end: int) -> bool:
 
 _DISTANCE = _CUES["DISTANCE"]
 _WITHIN = _CUES["WITHIN"]
+_LIVER_MEASURE_BEFORE = _CUES["LIVER_MEASURE_BEFORE"]
 _SHORT_AXIS = _CUES["SHORT_AXIS"]
 _BOUND_BEFORE = _CUES["BOUND_BEFORE"]
 _RANGE_LEAD = _CUES["RANGE_LEAD"]
@@ -188,7 +199,15 @@ class LesionSizeExtractor(ImagingExtractor):
             start, end = match.span()
             if _DISTANCE.match(text, end) or _WITHIN.search(text[max(0, start - 12):start]):
                 return []  # "lies 14 mm from the right hepatic vein", "within 5 mm of the IVC": a distance, not a size
+            if _LIVER_MEASURE_BEFORE.search(text, max(0, start - 60), start):
+                return []  # "The liver is enlarged, measuring 21 cm": the organ's size, not a lesion's
             return [self._finding(text, start, end, value, kind)]
+        if kind == "table_cell":
+            read = table_cell_size(text, match.start("hi"), match.group("hi"))
+            if read is None or read[0] <= 0:
+                return []
+            return [Finding(*match.span("hi"), "SIZE", value_num=read[0], value_unit="mm",
+                            attrs={"kind": kind, "prior": read[1]})]
         unit = match.group("unit")
         hi = to_mm(parse_number(match.group("hi")), unit)
         if kind == "upto":

@@ -22,6 +22,7 @@ from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, register
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import named_segments, segments_in
+from ._tables import cell_at
 
 _CUES = load_lexicon("liver_segment")
 
@@ -31,6 +32,7 @@ _STRUCTURE_AFTER = _CUES["STRUCTURE_AFTER"]
 #: spared": a side or segment with no lesion.
 _LOBE_FREE_AFTER = _CUES["LOBE_FREE_AFTER"]
 _LOBE_FREE_BEFORE = _CUES["LOBE_FREE_BEFORE"]
+_SEGMENT_COLUMN = _CUES["SEGMENT_COLUMN"]
 _SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
 
 
@@ -50,6 +52,12 @@ class LiverSegmentExtractor(ImagingExtractor):
             return [Finding(start, end, "LIVER_LOBE", value_norm=side)]
         text = match.group(0)
         full = doc_text(doc)
+        if rule.id.startswith("liver_segment.table_cell"):
+            cell = cell_at(full, end - 1)
+            if cell is None or cell.header is None or not _SEGMENT_COLUMN.match(cell.header):
+                return []  # a bare numeral is a segment only in a "Segment" column ("A | VIII | 27")
+            start += len(text) - len(text.lstrip())
+            text = "segment " + text.strip()
         if _STRUCTURE_AFTER.match(full, end):
             return []  # "dilatation of the segment 2/3 ducts", "segment 8 portal branch": a structure, not a location
         if _LOBE_FREE_AFTER.match(full, end) or _LOBE_FREE_BEFORE.search(full[max(0, start - 30):start]):

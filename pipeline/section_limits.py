@@ -122,7 +122,7 @@ def is_colonless_header(doc: Doc, text: str, section: Section, start: int, end: 
     when the word after it does not make it a sentence's subject ("findings are consistent with").
     ``start`` and ``end``: the header's characters."""
     if not _COLONLESS_LINE_START.match(text[text.rfind("\n", 0, start) + 1:start]):
-        return False
+        return is_dictated_header(text, start, end)
     if section.title_start > 0 and not doc[section.title_start].is_sent_start:
         return False
     if _REST_OF_LINE_EMPTY.match(text, end):
@@ -135,6 +135,41 @@ def is_colonless_header(doc: Doc, text: str, section: Section, start: int, end: 
     elif not title.islower():
         return False
     return not _COLONLESS_NOT_HEADER.match(text, end)
+
+
+#: a line of dictation transcribed without punctuation: this many words and not one full stop or colon
+_DICTATED_LINE_WORDS = 12
+_SENTENCE_MARK = re.compile(r"[.:;](?:\s|$)")
+#: words before a header word that make it part of a phrase ("the findings", "no comparison", "family history")
+_PHRASE_BEFORE = re.compile(r"(?:\b(?:the|a|an|no|any|of|with|and|or|for|family|past|medical|surgical|prior|"
+                            r"previous|recent|this|these|clinical|further|see)|[,(/-])\s*$", re.I)
+
+
+def is_dictated_header(text: str, start: int, end: int) -> bool:
+    """A header word in mid-line of dictation transcribed without punctuation ("comparison ct from july 2025 history
+    metastatic NET findings the liver is enlarged ..."): in lower case, on a line of at least
+    :data:`_DICTATED_LINE_WORDS` words with no full stop or colon, not inside a phrase ("family history", "the
+    findings") and not a sentence's subject ("findings are")."""
+    title = text[start:end]
+    if not title.islower():
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    if _SENTENCE_MARK.search(line) or len(line.split()) < _DICTATED_LINE_WORDS:
+        return False
+    if _PHRASE_BEFORE.search(text, max(line_start, start - 20), start):
+        return False
+    return _REST_OF_LINE_EMPTY.match(text, end) is None and not _COLONLESS_NOT_HEADER.match(text, end)
+
+
+def _dictated_mid_line(doc: Doc, text: str, section: Section) -> bool:
+    """A colonless header kept in mid-line (:func:`is_dictated_header`) that no sentence starts at."""
+    if section.rule is None or not (section.rule.metadata or {}).get("colonless") or section.title_start == 0 \
+            or doc[section.title_start].is_sent_start:
+        return False
+    start = doc[section.title_start].idx
+    return not _COLONLESS_LINE_START.match(text[text.rfind("\n", 0, start) + 1:start])
 
 
 def _header_is_text(doc: Doc, text: str, section: Section) -> bool:
@@ -177,6 +212,8 @@ def limit_sections(doc: Doc) -> Doc:
     out = []
     for section in drop_inline_headers(doc, text, doc._.sections):
         out.append(section)
+        if _dictated_mid_line(doc, text, section):
+            doc[section.title_start].is_sent_start = True  # its section's text starts a sentence of its own
         blank_line_only = section.category in BLANK_LINE_LIMITED
         if (section.category not in LIMITED and not blank_line_only) or section.body_end <= section.body_start:
             continue

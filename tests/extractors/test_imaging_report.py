@@ -955,3 +955,69 @@ def test_addendum_revises_the_report(extract, text, column, expected):
 ])
 def test_headings_that_name_disease_and_label_lists(extract, text, expected):
     assert_column(extract, text, "PET", "extrahepatic_sites", expected)
+
+
+# A request in the indication; lesions that no longer take up tracer; uptake said of the lesions just described; an
+# enumeration that splits a count ("Three metastases: two in ... and one in ..."); the liver's own size.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Indication: pancreatic NET. Exclude liver metastases. Comparison: CT 2025.\nLiver: no focal lesion.", "MRI",
+     "liver_lesion_count_category", "none"),
+    ("Indication: query liver metastases.\nLiver: a 12 mm metastasis in segment 6.", "CT", "liver_lesion_count", 1),
+    ("Liver: two lesions retain uptake, both in segment 3, SUVmax 6.9 and 5.2. The previously avid lesions in segments "
+     "VI and VIII no longer show uptake.", "PET", "liver_segments", ["3"]),
+    ("Liver: two lesions retain uptake, both in segment 3, SUVmax 6.9 and 5.2, 9 mm and 7 mm. Uptake is still above the "
+     "liver background.", "PET", "sstr_avid", True),
+    ("Liver: two lesions in segment 3, 9 mm and 7 mm. Spleen normal. Uptake in the bowel is above the liver background.",
+     "PET", "sstr_avid", None),                                                                      # NEG: another organ
+    ("Liver: Three metastases, all in the left liver: two in the left lateral section (segment II, 12 mm, and segment "
+     "III, 9 mm) and one in segment IVb (17 mm).", "CT", "liver_lesion_count", 3),
+    ("Liver: Two metastases in the right lobe and one in the left lobe.", "CT", "liver_lesion_count", 3),  # NEG: adds
+    ("The liver is enlarged, measuring 21 cm craniocaudally, and contains numerous metastases, the largest 4.2 cm.", "CT",
+     "largest_liver_lesion_mm", 42.0),
+    ("Hepatomegaly (20 cm) with numerous metastases.", "CT", "largest_liver_lesion_mm", None),
+    ("The liver contains a metastasis measuring 2 cm.", "CT", "largest_liver_lesion_mm", 20.0),       # NEG: a lesion's
+    ("A rounded mass in the right lobe of the liver measuring 2.1 x 1.5 cm.", "CT", "largest_liver_lesion_mm", 21.0),  # NEG
+])
+def test_requests_vanished_uptake_enumerations_and_organ_size(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
+
+
+# Tables: bare numbers are sizes where the column header or the title above the table names the unit (a prior column
+# and a row of sums are not current sizes); bare numerals in a "Segment" column are liver segments.
+_RECIST = ("TARGET LESIONS (longest diameter), mm\n#   Location              Baseline   Nadir   Today\n"
+           "T1  Liver segment VII     45         36      38\nT2  Liver segment II      27         19      21\n"
+           "    Sum                   72         55      59\n")
+_LETTERED = ("Lesion   Segment   Today (mm)   2025-03   Baseline\nA        VIII      27           31        40\n"
+             "B        IVb       15           18        22\nC        III       not seen     6         11\n"
+             "D        VI        9 (new)      -         -\n")
+
+
+@pytest.mark.parametrize("text,column,expected", [
+    (_RECIST, "largest_liver_lesion_mm", 38.0),
+    (_RECIST, "liver_segments", ["2", "7"]),
+    (_RECIST.replace("), mm", ")"), "largest_liver_lesion_mm", None),                       # NEG: no unit anywhere
+    (_LETTERED, "liver_segments", ["4b", "6", "8"]),
+    (_LETTERED, "largest_liver_lesion_mm", 27.0),
+    (_LETTERED, "liver_lesion_count", 3),
+    ("Lesion   Series   Image   SUVmax\nA        3        41      12.5\nB        3        52      8.1\n", "liver_segments",
+     []),                                                                                   # NEG: no segment column
+])
+def test_table_cells_read_by_their_column(extract, text, column, expected):
+    assert_column(extract, "Findings:\n" + text, "CT", column, expected)
+
+
+# Dictation transcribed without punctuation: its section words in mid-line are headers.
+_DICTATED = ("ct abdomen with contrast\ncomparison ct from july 2025 history metastatic NET of pancreas on capecitabine "
+             "findings there are innumerable metastases throughout both lobes the dominant one in segment 7 now measures "
+             "6.1 cm previously 5.2 cm another lesion in segment 2 measures 2.7 cm previously 2.0 cm no peritoneal "
+             "nodules seen\nimpression progression of liver metastases")
+
+
+@pytest.mark.parametrize("text,column,expected", [
+    (_DICTATED, "liver_segments", ["2", "7"]),
+    (_DICTATED, "largest_liver_lesion_mm", 61.0),
+    (_DICTATED.replace("findings there", "the findings there"), "liver_segments", []),  # NEG: a phrase, no header
+    ("History: family history of NET. Findings: segment 6 metastasis, 2 cm.", "liver_segments", ["6"]),
+])
+def test_dictated_headers_in_mid_line(extract, text, column, expected):
+    assert_column(extract, text, "CT", column, expected)

@@ -100,7 +100,7 @@ def test_prior_sizes_in_tables_and_pairs(nlp, text, prior):
 @pytest.mark.parametrize("text,expected", [
     ("largest measuring ~ 4.5 x 3.8 cms in segment VII", [45.0]),
     ("one in segment V measuring 2.3 x 2.0 cms", [23.0]),
-    ("Liver is enlarged in size (17.2 cms).", [172.0]),
+    ("Spleen is enlarged in size (17.2 cms).", [172.0]),
     ("pressure 5 cmH2O", []),                                                       # negative: not a length unit
 ])
 def test_cms_unit(extract, text, expected):
