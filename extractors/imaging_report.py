@@ -84,6 +84,11 @@ _TREATED_CHANGE = _CUES["TREATED_CHANGE"]
 #: A sentence about the disease as a whole: "Disease remains SSTR-avid", "The residual tumour is receptor-positive".
 _DISEASE_SUBJECT = _CUES["DISEASE_SUBJECT"]
 _UPTAKE_CONTINUES = _CUES["UPTAKE_CONTINUES"]
+_CONTACT_BUT_NOT = _CUES["CONTACT_BUT_NOT"]
+_SEGMENT_LIST_LINE = _CUES["SEGMENT_LIST_LINE"]
+_NEW_FINDING = _CUES["NEW_FINDING"]
+_OTHER_BEFORE = _CUES["OTHER_BEFORE"]
+_NO_UPTAKE_ABOVE = _CUES["NO_UPTAKE_ABOVE"]
 _WORKUP = _CUES["WORKUP"]
 _MALIGNANT_CALL = _CUES["MALIGNANT_CALL"]
 _NON_AVID = _CUES["NON_AVID"]
@@ -341,7 +346,15 @@ class _Report:
                 return True
             if attrs.get("organ") == "liver":
                 return True  # the liver was described and nothing counted: benign, resolved or "no new" lesions
+        for span in self.get("SSTR_UPTAKE"):  # "Liver: no focal uptake above background."
+            if self.is_current(span) and _ABSENCE.match(span.text) and self._liver_only_sentence(self.sent(span)):
+                return True
         return False
+
+    def _liver_only_sentence(self, sent: Sentence) -> bool:
+        """The sentence names the liver and no other organ (a liver heading or a sentence about the liver)."""
+        organs = {organ for _, _, organ in self.index.organs_in(sent)}
+        return "liver" in organs and organs <= {"liver", "vessel"}
 
     # -- attachment ----------------------------------------------------------------------------
     def _add_target(self, target: Target, key: int | None = None) -> None:
@@ -387,8 +400,11 @@ class _Report:
                 continue  # "Small subcapsular haematoma adjacent to segment 6": no lesion of the list
             target = self._continued_target(sent)
             if target is None:
-                continue
-            if self._starts_new_lesion(target, spans):
+                target = self._list_line_lesion(sent, spans)
+                if target is None:
+                    continue
+                self._add_target(target, sent.start)
+            elif self._starts_new_lesion(target, spans):
                 # a list line of its own ("2) S6: 1.2 cm, new.", "Segment 4a: 15 mm") after a lesion that already
                 # has its segment/size is the next lesion of the list, not more of the same one
                 target = Target(sent.start_char, sent.start_char, "liver", target.span, implicit=True)
@@ -398,6 +414,19 @@ class _Report:
                 getattr(target, slot).append(span)
         self._heading_segments()
         self._margin_segments()
+
+    def _list_line_lesion(self, sent: Sentence, spans: list[tuple[Span, str]]) -> Target | None:
+        """The lesion of a list line that has no lesion noun and no lesion before it ("Liver:\nSegment VIII: 33 mm,
+        SUVmax 27.5"): a line opening with a segment and its size, about the liver alone."""
+        slots = {slot for _, slot in spans}
+        if not {"segments", "sizes"} <= slots or not _SEGMENT_LIST_LINE.match(sent.text):
+            return None
+        if any(organ not in {"liver", "vessel"} for _, _, organ in self.index.organs_in(sent)):
+            return None
+        segment = next(span for span, slot in spans if slot == "segments")
+        if flag(segment, "is_negated") or flag(segment, "is_historical"):
+            return None
+        return Target(sent.start_char, sent.start_char, "liver", segment, implicit=True)
 
     def _margin_segments(self) -> None:
         """A liver lesion that names no segment but is placed at the margin of a treated zone just named ("The segment
@@ -465,6 +494,18 @@ class _Report:
             if any(o not in {"liver", "vessel"} for _, _, o in self.index.organs_in(prev)):
                 return None
         return None
+
+    def recent_liver_lesion(self, sent: Sentence, back: int = 3) -> bool:
+        """A counted liver lesion named or described in one of the ``back`` sentences before, in the same section."""
+        number = self.index.sentence_at(sent.start_char)
+        for prev in self.index.sentences[max(0, number - back):number]:
+            if prev.section != sent.section:
+                continue
+            continued = self.continued_by_sent.get(prev.start)
+            if (continued is not None and continued.kind == "liver") or \
+                    any(t.kind == "liver" for t in self.targets_by_sent.get(prev.start, [])):
+                return True  # "Segment 4b: SUVmax 9.0, 1.2 cm." goes on about a lesion named before
+        return False
 
     def liver_targets(self) -> list[Target]:
         out = [t for ts in self.targets_by_sent.values() for t in ts if t.kind == "liver"]
@@ -931,8 +972,7 @@ def _has_lesion_in_sentence(report: _Report, span: Span) -> bool:
             any(organ not in {"liver", "vessel"} for _, _, organ in report.index.organs_in(sent)):
         return False
     # "Only two lesions retain uptake ... Uptake is still slightly above the liver background.": the lesions just described
-    target = report._continued_target(sent)
-    return target is not None and target.kind == "liver"
+    return report.recent_liver_lesion(sent)
 
 
 def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
@@ -981,8 +1021,8 @@ def _suv_max(report: _Report) -> float | None:
         sent = report.sent(span)
         before = report.text[max(sent.start_char, span.start_char - 40):span.start_char]
         ref = _SUV_REFERENCE.search(before)
-        if ref and not _COMPARATIVE.search(before[:ref.start()]):
-            continue
+        if ref and (_NO_UPTAKE_ABOVE.search(before) or not _COMPARATIVE.search(before[:ref.start()])):
+            continue  # "(liver background SUVmax 7.6)"; "no focal uptake above background (liver SUVmax 7.9)"
         clause = report.text[sent.start_char:span.start_char]
         clause = clause[clause.rfind(";") + 1:]
         if _PHYSIOLOGIC.search(clause):
@@ -991,6 +1031,8 @@ def _suv_max(report: _Report) -> float | None:
             continue  # "bladder (SUVmax 64.0), physiological"; "the avid lesion (SUVmax 32.0) has been resected"
         if _BENIGN_UPTAKE.search(sent.text) and not _has_lesion_in_sentence(report, span):
             continue  # "Thyroid uptake (SUVmax 5.2) corresponding to a nodule, likely benign": not tumour
+        if flag(span, "is_uncertain") and not any(t.kind == "liver" for t in report.targets_by_sent.get(sent.start, [])):
+            continue  # "equivocal uptake in a 6 mm node (SUVmax 5.2); nodal disease not excluded": no site, no disease SUV
         values.append(span_value(span, "value_num"))
     return max(values) if values else None
 
@@ -1022,6 +1064,8 @@ def _proximity(report: _Report, norm: str) -> bool | None:
         after = report.text[span.end_char:sent.end_char]
         negative = flag(span, "is_negated") or _attrs(span).get("remote") or bool(_REMOTE.search(before)) \
             or bool(_FREE_AFTER.match(after))
+        if negative and _CONTACT_BUT_NOT.search(report.text, max(sent.start_char, span.start_char - 60), span.start_char):
+            negative = False  # "abutting but not invading the IVC": at the vessel, only not through it
         if negative:
             result = result or False
         else:
@@ -1036,6 +1080,8 @@ def _involvement(report: _Report) -> float | None:
 
 def _trend(report: _Report, disease: bool) -> str | None:
     found: dict[str, set[str]] = {}
+    stated_progression: set[str] = set()  # sections that call progression in words, not only by a new finding
+    denied_progression: set[str] = set()  # sections whose verdict is "no (definite) progression"
     resolved = False
     for span in report.get("DISEASE_TREND"):
         if not report.is_current(span):
@@ -1054,11 +1100,19 @@ def _trend(report: _Report, disease: bool) -> str | None:
                            for t in targets) and not _TREATED_CHANGE.search(sent.text):
             continue  # "the simple cyst is unchanged", "the indeterminate lung nodule has resolved"
         value = span_value(span, "value_norm")
+        section = report.section(span) or ""
         if flag(span, "is_negated"):
             if value != "progression":
                 continue
             value = "stable"
-        found.setdefault(report.section(span) or "", set()).add(value)
+            if not _OTHER_BEFORE.search(report.text, max(0, span.start_char - 25), span.start_char):
+                denied_progression.add(section)  # not "no other progression", which grants the one named
+        elif value == "progression" and not _NEW_FINDING.match(span.text):
+            stated_progression.add(section)
+        found.setdefault(section, set()).add(value)
+    for section in denied_progression - stated_progression:
+        # "New 7 mm lesion in segment 2, not safely classifiable ... Overall no definite progression": the stated verdict
+        found[section].discard("progression")
     if not disease:
         # no tumour now: a response (the prior lesions resolved) is the only change a report can state
         return "response" if resolved else None

@@ -41,6 +41,8 @@ OTHER = "_OTHER_LESION"
 _QUANT = _CUES.source("QUANT")
 _COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*,?){{0,5}})[\s,]*$", re.I)
 _COUNT_AFTER = _CUES["COUNT_AFTER"]
+_FIELD_LABEL_BEFORE = _CUES["FIELD_LABEL_BEFORE"]
+_FIELD_COUNT_AFTER = _CUES["FIELD_COUNT_AFTER"]
 #: "Lesions x3", "liver mets x 3": a multiplication-sign count after the noun (not "x 2.1 cm").
 _TIMES_AFTER = re.compile(r"\s*[x×]\s?(?P<n>\d{1,2})\b(?![.,]\d|\s*(?:mm|cm|x|×))", re.I)
 #: A plural noun and a colon ("metastases:", "foci:"): what follows enumerates the lesions already counted.
@@ -126,6 +128,12 @@ class LesionExtractor(ImagingExtractor):
             if not _ENUMERATION_HEAD.search(window):  # "Three metastases: two in segment 7 and one in segment 3" enumerates, adds nothing
                 attrs.update(count_kind="exact", count_value=1, count_text=noun, additive=True, pronoun=True)
             attrs["plural"] = False
+        field = _FIELD_COUNT_AFTER.match(doc_text(doc), end) if "count_kind" not in attrs else None
+        if field and _FIELD_LABEL_BEFORE.search(doc_text(doc), max(0, start - 40), start):
+            count = parse_count(field.group("q"))  # "Number of liver lesions (suspected metastases): 4"
+            if count is not None:
+                attrs.update(count_kind=count.kind, count_value=count.value, count_bound=count.bound,
+                             count_text=field.group("q"))
         times = _TIMES_AFTER.match(doc_text(doc), end)
         if times and "count_kind" not in attrs:
             attrs.update(count_kind="exact", count_value=int(times.group("n")), count_text=times.group(0).strip())

@@ -26,6 +26,7 @@ _SPARED_AFTER = _CUES["SPARED_AFTER"]
 _NOT_APPLICABLE_BEFORE = _CUES["NOT_APPLICABLE_BEFORE"]
 _DESIGNATION_END = _CUES["DESIGNATION_END"]
 _PANCREAS_OPERATION = _CUES["PANCREAS_OPERATION"]
+_OPERATION_LEAD = _CUES["OPERATION_LEAD"]
 
 
 def _spared(text: str, organ) -> bool:
@@ -70,7 +71,9 @@ class SpecimenExtractor(ClaimingExtractor):
         proc = PROC_RE.search(body)
         if rule.attrs.get("needs_proc"):
             in_specimen_list = doc[doc.char_span(offset, offset + 1, alignment_mode="expand").start]._.section_category == "specimen"
-            if organ is None or not _MODIFIERS.fullmatch(body[:organ.start()]) or ((proc is None or proc.start() > 120) and not in_specimen_list):
+            lead = body[:organ.start()] if organ is not None else ""
+            if organ is None or not (_MODIFIERS.fullmatch(lead) or _OPERATION_LEAD.fullmatch(lead)) \
+                    or ((proc is None or proc.start() > 120) and not in_specimen_list):
                 return []
         out = []
         if organ is not None:

@@ -28,6 +28,7 @@ _REMOTE = _CUES["REMOTE"]
 
 _PROX_BEFORE = _CUES["PROX_BEFORE"]
 _PROX_AFTER = _CUES["PROX_AFTER"]
+_FIELD_LABEL_AFTER = _CUES["FIELD_LABEL_AFTER"]
 
 
 class VesselProximityExtractor(ImagingExtractor):
@@ -36,6 +37,8 @@ class VesselProximityExtractor(ImagingExtractor):
         text = doc_text(doc)
         if rule.id.startswith("vessel_proximity.vascular"):
             return [Finding(start, end, "VESSEL_PROXIMITY", value_norm="vessel", attrs={"remote": bool(match.group("neg"))})]
+        if rule.norm == "hilar_bile_duct" and _FIELD_LABEL_AFTER.match(text, end):
+            return []  # "Vascular / hilar: ...": the field's name; what it holds is read on its own
         if rule.norm == "vessel":
             before = _PROX_BEFORE.search(text, max(0, start - 70), start)
             after = _PROX_AFTER.match(text, end)

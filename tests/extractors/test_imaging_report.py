@@ -1021,3 +1021,90 @@ _DICTATED = ("ct abdomen with contrast\ncomparison ct from july 2025 history met
 ])
 def test_dictated_headers_in_mid_line(extract, text, column, expected):
     assert_column(extract, text, "CT", column, expected)
+
+
+# Structured templates: a counting field, a segment field, a field named after a structure; "SUVmax: up to".
+_TEMPLATE = ("Number of liver lesions (suspected metastases): 4\nLargest: 3.3 x 2.7 cm, segment VII; previously 3.1 cm\n"
+             "Segments involved: II, IVa, VII, VIII\nDistribution: bilobar\n"
+             "Biliary: no intrahepatic duct dilatation; hilum free\n")
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    (_TEMPLATE, "CT", "liver_lesion_count", 4),
+    (_TEMPLATE, "CT", "liver_segments", ["2", "4a", "7", "8"]),
+    (_TEMPLATE, "CT", "largest_liver_lesion_mm", 33.0),
+    (_TEMPLATE, "CT", "hilar_or_central_bile_duct", False),
+    ("Number of liver lesions: at least 6\nLargest liver lesion: 3.9 cm (segment 7)", "PET", "liver_lesion_count_category",
+     "multiple"),
+    ("Number of liver lesions: 6-8\nLargest liver lesion: 3.9 cm (segment 7)", "PET", "liver_lesion_count", None),
+    ("Number of liver lesions: 6-8\nLargest liver lesion: 3.9 cm (segment 7)", "PET", "liver_lesion_count_category",
+     "multiple"),
+    ("Liver: 3 metastases in segments 6 and 7.\nVascular / hilar: no lesion abuts the hepatic veins, the IVC or the "
+     "hilum.", "CT", "hilar_or_central_bile_duct", False),
+    ("Liver: 3 metastases in segments 6 and 7, the largest at the hilum.", "CT", "hilar_or_central_bile_duct", True),  # NEG
+    ("Liver: segment 7 metastasis.\nLiver SUVmax: up to 29.6\nReference: spleen SUVmax 31.0", "PET", "suv_max", 29.6),
+    ("Liver: segment 4b metastasis 2 cm. Estimated tumour burden approximately 15% of liver volume. Common bile duct "
+     "5 mm.", "MRI", "liver_lesion_count", 1),
+])
+def test_structured_template_fields(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
+
+
+# A lobe spared with another ("Left lobe and caudate lobe spared"); 'regressive', 'partial remission'; a lesion 'no
+# longer delimitable'; a size before a treatment ("pre-TARE 4.4 cm") is a prior one.
+@pytest.mark.parametrize("text,column,expected", [
+    ("Liver:\n- Numerous metastases confined to the right lobe.\n- Largest: segment 6, 3.8 cm.\n- Left lobe and caudate "
+     "lobe spared.", "bilobar", False),
+    ("Liver: Regressive liver metastases: segment VIII 2.3 cm (pre-examination 3.0 cm).", "disease_trend", "response"),
+    ("Assessment: Partial remission of the liver metastases after PRRT.\nLiver: segment 8 metastasis 2.3 cm.",
+     "disease_trend", "response"),
+    ("Liver: segment VIII 2.3 cm and segment IVa 1.1 cm metastases. The pre-described lesion in segment III is no longer "
+     "delimitable.", "liver_segments", ["4a", "8"]),
+    ("Liver:\n- Segment 8: treated lesion now 3.1 x 2.6 cm (pre-TARE 4.4 x 3.5 cm), with residual viable tumour.",
+     "largest_liver_lesion_mm", 31.0),
+])
+def test_spared_lobes_remission_and_pretreatment_sizes(extract, text, column, expected):
+    assert_column(extract, text, "MRI", column, expected)
+
+
+# PET: a liver without focal uptake is a liver without lesions (its background SUV is no disease SUV); "receptor-
+# expressing"; an equivocal node's SUV; uptake said of the lesions listed just before.
+_SEGMENT_LINES = ("Liver:\nSegment VIII: 33 mm, SUVmax 27.5 (previously 30 mm).\nSegment IVa: 18 mm, SUVmax 19.9; this "
+                  "lesion abuts the middle hepatic vein.\nSegment VI: 14 mm, SUVmax 15.0.\n")
+
+
+@pytest.mark.parametrize("text,column,expected", [
+    ("Liver: no focal uptake above background (liver SUVmax 7.9).", "liver_lesion_count_category", "none"),
+    ("Liver: no focal uptake above background (liver SUVmax 7.9).", "suv_max", None),
+    ("Liver: segment 7 lesion with uptake above background (SUVmax 12.1).", "suv_max", 12.1),            # NEG
+    ("Liver: no new lesion and no change; the segment 7 lesion shows uptake above background (SUVmax 12.1).", "suv_max",
+     12.1),                                                                                          # NEG: not denied
+    ("Liver: segment 7 lesion, SUVmax 12. No focal uptake elsewhere in the liver.", "liver_lesion_count", 1),  # NEG
+    ("Liver: Solitary intensely receptor-expressing lesion in segment 1 of 2.7 cm, SUVmax 33.4.", "sstr_avid", True),
+    ("Liver: segment 6 lesion, SUVmax 18.2.\nNodes: equivocal low-grade uptake in a 6 mm para-aortic node (SUVmax "
+     "25.2); nodal disease not excluded.", "suv_max", 18.2),
+    ("Liver: Decreased uptake in the liver metastases. Segment 7: SUVmax 12.3 (was 28.7), size 2.6 cm. The metastasis "
+     "in segment 3 is not visible anymore. Uptake still higher than the normal liver (SUVmax 6.0).", "sstr_avid", True),
+    (_SEGMENT_LINES, "liver_lesion_count", 3),
+    (_SEGMENT_LINES, "largest_liver_lesion_mm", 33.0),
+    ("Spleen: normal.\nLiver: no focal lesion. Segment 2/3 ducts: 4 mm.", "liver_lesion_count", 0),          # NEG
+])
+def test_pet_liver_uptake_and_segment_lines(extract, text, column, expected):
+    assert_column(extract, text, "PET", column, expected)
+
+
+# Template burden fields; contact granted before a denied invasion; a stated "no definite progression" outranks a new
+# indeterminate focus (but "no other progression" grants the one named).
+@pytest.mark.parametrize("text,column,expected", [
+    ("Liver: 4 metastases.\nLiver volume replaced: <10%", "liver_involvement_percent", 10.0),
+    ("Liver: 4 metastases.\nTumour burden (liver): <25%", "liver_involvement_percent", 25.0),
+    ("Liver: segment 8 lesion abutting but not invading the IVC.", "lesion_near_major_vessel", True),
+    ("Liver: segment 8 lesion, not invading the IVC.", "lesion_near_major_vessel", False),                   # NEG
+    ("Liver: size-constant metastasis in segment 5, 19 mm (pre-examination 19 mm). New 7 mm hypodensity in segment 2, "
+     "not safely classifiable.\nAssessment: New 7 mm lesion in segment 2, not safely classifiable. Overall no definite "
+     "progression.", "disease_trend", "stable"),
+    ("Liver: new 8 mm metastasis in segment 3.\nImpression: new segment 3 metastasis. No other progression.",
+     "disease_trend", "progression"),                                                                        # NEG
+])
+def test_burden_fields_contact_and_denied_progression(extract, text, column, expected):
+    assert_column(extract, text, "CT", column, expected)

@@ -84,3 +84,16 @@ EMR_COUNT = ("Specimen: Rectal polyp, endoscopic mucosal resection.\nMicroscopic
 def test_report_row_blind2(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# A Ki-67 label and its hot spot on hard-wrapped lines; grading criteria printed beside a grade are no measurement.
+@pytest.mark.parametrize("text,expected", [
+    ("Microscopy: No necrosis. Ki-67 (MIB-1): heterogeneous; most areas about 6%, with a\n   hot spot reaching up "
+     "to 14%. The background liver shows mild steatosis (5%).", dict(ki67_percent=14.0, who_grade="G2")),
+    ("Diagnosis: NET.\nTumour grade (WHO 2019): Grade 2 [criteria: Ki-67 3-20% and/or 2-20 mitoses per 2 mm²]\n"
+     "Ki-67 index: 3.4%.", dict(ki67_percent=3.4, mitoses_per_2mm2=None, who_grade="G2")),
+    ("Diagnosis: NET. WHO grade 2: Ki-67 8%, 3 mitoses per 2 mm2.", dict(ki67_percent=8.0, mitoses_per_2mm2=3.0)),  # NEG
+])
+def test_wrapped_labels_and_printed_criteria(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

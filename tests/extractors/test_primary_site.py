@@ -79,3 +79,15 @@ def test_primary_site_from_the_specimen(extract, text, expected):
 ])
 def test_jejuno_ileal_and_undetermined_primary(extract, text, expected):
     assert extract(text, "PATHOLOGY").row["primary_site"] == expected
+
+
+# A primary the pathologist cannot determine; two small-bowel parts offered as alternatives.
+@pytest.mark.parametrize("text,expected", [
+    ("Liver, core biopsy: metastatic NET.\nPrimary         : Cannot determine; immunoprofile non-contributory", "unknown"),
+    ("Omentum, biopsy: metastatic NET. Primary site: we cannot determine the primary from this material.", "unknown"),
+    ("Liver, core biopsy: metastatic NET. We were unable to determine the site of origin.", "unknown"),
+    ("Liver, core biopsy: metastatic NET. This profile is compatible with an ileal or jejunal origin.", "small_bowel"),
+    ("Liver, core biopsy: metastatic NET, consistent with a jejunal primary.", "jejunum"),               # NEG: one part
+])
+def test_primary_undetermined_and_small_bowel_alternatives(extract, text, expected):
+    assert extract(text, "PATHOLOGY").row["primary_site"] == expected

@@ -189,3 +189,22 @@ def test_revised_report_header_names_the_specimen(extract):
     row = extract(text, "PATHOLOGY").row
     assert (row["specimen_site"], row["procedure"], row["primary_site"], row["margin_status"]) == \
         ("small_bowel", "resection", "jejunum", "R0")
+
+
+# A specimen line opened by its operation or biopsy word, or written as a cell of a summary table; EMR/ESD/polypectomy.
+@pytest.mark.parametrize("text,site,procedure", [
+    ("PANCREATICODUODENECTOMY (WHIPPLE)\nTumour site: pancreatic head\nHistologic type: well-differentiated "
+     "neuroendocrine tumour", "pancreas", "resection"),
+    ("Duodenum, second part, 9 mm sessile lesion - EMR (en bloc)\n\nSections show a well-differentiated "
+     "neuroendocrine tumour.", "small_bowel", "resection"),
+    ("Rectum, polypectomy: well-differentiated neuroendocrine tumour.", "other", "resection"),
+    ("Endoscopic biopsies, stomach - 4 containers\n1. Body polyp: well-differentiated neuroendocrine tumour.", "other",
+     "biopsy"),
+    ("Laparoscopic biopsy, omental nodules (x2).\nMicro: well-differentiated neuroendocrine tumour.", "other", "biopsy"),
+    ("DIAGNOSTIC SUMMARY\n| Liver, segment 7, percutaneous biopsy: metastatic neuroendocrine tumour |", "liver",
+     "biopsy"),
+    ("Clinical history: s/p right hepatectomy 2019.\nComment: metastatic neuroendocrine tumour.", None, None),  # NEG
+])
+def test_specimen_lines_led_by_their_operation(extract, text, site, procedure):
+    row = extract(text, "PATHOLOGY").row
+    assert (row["specimen_site"], row["procedure"]) == (site, procedure)
