@@ -15,6 +15,10 @@ import re
 
 from ._pathology_common import FOREIGN_ANYWHERE, FOREIGN_CUES, NE_CUES, nearest_cue_is_foreign
 from ._pathology_units import normalize_grade
+from pipeline.lexicon import load_lexicon
+
+_CUES = load_lexicon("grade")
+_GRADE_PAIR_AROUND = _CUES["GRADE_PAIR_AROUND"]
 
 SPEC = ExtractorSpec(name="grade", order=62)
 
@@ -60,6 +64,10 @@ class GradeExtractor(ClaimingExtractor):
             attrs = {"foreign": True} if _subject_is_foreign(doc_text(doc), start) else {}
             return [Finding(start, end, rule.label, value_norm="not_gradable", attrs=attrs)]
         token = match.group("g")
+        if rule.id.startswith("grade.g_code") and any(
+                pair.start() <= start and end <= pair.end()
+                for pair in _GRADE_PAIR_AROUND.finditer(doc_text(doc), max(0, start - 8), end + 8)):
+            return []  # "the index falls at the G1/G2 borderline": two grades offered, none stated
         norm = normalize_grade(token if rule.id.startswith("grade.words") else f"grade {token}")
         if norm is None:
             return []

@@ -54,6 +54,7 @@ _OTHER_SPECIMEN = _CUES["OTHER_SPECIMEN"]
 #: (Ki-67 2%)', 'Submitted diagnosis: ... grade 3', '(revised from the outside grade 1)'. Read on the
 #: sentence up to the mention; applies to every tumour value (type and differentiation too).
 _OTHER_OPINION = _CUES["OTHER_OPINION"]
+_AGREED_OPINION = _CUES["AGREED_OPINION"]
 #: A correction read at a Ki-67, mitosis or grade value: 'Ki-67 corrected to 8%', 'grade is amended to G2'.
 _CORRECTED = _CUES["CORRECTED"]
 #: Words that put an operation named in the clinical history in the past ('right hemicolectomy 2019', 's/p').
@@ -176,7 +177,7 @@ def _mention(span: Span) -> Mention:
     if span.label_ in TUMOUR_VALUES:
         before = _sentence_before(span)
         # a corrected value is the reporting pathologist's own ('grade amended from G3 to G2': not G3's opinion)
-        other = (not corrected and bool(_OTHER_OPINION.search(before))) or (
+        other = (not corrected and bool(_OTHER_OPINION.search(before)) and not _AGREED_OPINION.search(before)) or (
             span.label_ in SPECIMEN_VALUES and bool(_OTHER_SPECIMEN.search(before)))
         if corrected and attrs.get("foreign") and not FOREIGN_CUES.search(before):
             del attrs["foreign"]  # 'the grade is amended to G2': regraded in a sentence naming no other tumour
@@ -447,6 +448,8 @@ def summarize(doc: Doc) -> dict[str, Any]:
         nec = any(m.norm == "NEC" and m.current() for m in get("TUMOR_TYPE"))
         diff = "poorly" if ttype == "NEC" or (ttype == "MiNEN" and nec) else ("well" if ttype == "NET" else None)
     other_only = ttype == "other"
+    if other_only:
+        diff = None  # a paraganglioma's GAPP "moderately differentiated type", an adenocarcinoma's: no NEN differentiation
     grade, source = (stated_grade(get("GRADE")) if not other_only else None), "stated"
     ungradable = cannot_be_graded(get("GRADE"))
     if grade is None:

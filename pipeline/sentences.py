@@ -4,8 +4,10 @@ Boundaries are found with regular expressions over the text, then set on the tok
 array write (no Python loop over tokens):
 
 * always at a blank line;
-* at a line break when the next line opens with a capital, a digit or a bullet, or the line
-  before ended in ``. ! ? : ;`` (a line continuing in lower case is wrapped text, same sentence);
+* at a line break when the next line opens with a capital, a digit or a bullet (unless, in a
+  hard-wrapped text, the full line before ends in a word that needs its continuation: see
+  :func:`wrapped_line_ends`), or the line before ended in ``. ! ? : ;`` (a line continuing in lower
+  case is wrapped text, same sentence);
 * at a line break before a lower-case line in a text that is not hard-wrapped (dictation with one
   finding per line and no punctuation: "no new liver lesions" / "pancreas tail primary 2.9 cm"),
   unless the line before ends in a word that needs its continuation ("and", "of", "with", ...):
@@ -46,6 +48,8 @@ _CONTINUED = re.compile(r"(?:\b(?:and|or|nor|but|of|with|without|the|a|an|to|in|
 #: a text is hard-wrapped when at least this many lines reach WRAPPED_SHARE of its longest line
 WRAPPED_LINES = 2
 WRAPPED_SHARE = 0.8
+#: the narrowest width a paragraph is wrapped at (report systems wrap at 60-100 characters)
+WRAP_MIN_WIDTH = 50
 
 
 def _after_abbreviation_or_marker(text: str, dot: int) -> bool:
@@ -85,12 +89,32 @@ def dictated_line_starts(text: str) -> list[int]:
     return [m.end() for m in matches if not _CONTINUED.search(text, max(0, m.start() - 16), m.start())]
 
 
+def wrapped_line_ends(text: str) -> set[int]:
+    """Offsets of the line breaks of a hard-wrapped text that fall inside a sentence: the line before is full (within
+    :data:`WRAPPED_SHARE` of the longest) and ends in a word that needs its continuation ("... performed at your
+    hospital on" / "16 June 2025."; "... of the ileum," / "Ki-67 4%, WHO grade 2.")."""
+    lines = text.split("\n")
+    if len(lines) <= WRAPPED_LINES + 1 or not hard_wrapped(lines):
+        return set()
+    longest = max(len(line.rstrip()) for line in lines[:-1])
+    if longest < WRAP_MIN_WIDTH:
+        return set()  # short field lines ("Nodes: 0/12,") are a list, not a paragraph wrapped at a width
+    out, at = set(), 0
+    for line in lines[:-1]:
+        at += len(line) + 1
+        body = line.rstrip()
+        if len(body) >= WRAPPED_SHARE * longest and _CONTINUED.search(body, max(0, len(body) - 16)):
+            out.add(at - 1)
+    return out
+
+
 def boundary_offsets(text: str) -> set[int]:
     """Character offsets where a new sentence starts (besides offset 0)."""
     starts = {m.end() for m in _BLANK_LINE.finditer(text)}
     starts.update(dictated_line_starts(text))
     starts.update(m.end() for m in _LINE_AFTER_PUNCT.finditer(text))
-    starts.update(m.end() for m in _LINE_OPENER.finditer(text))
+    wrapped = wrapped_line_ends(text) if "\n" in text else set()
+    starts.update(m.end() for m in _LINE_OPENER.finditer(text) if m.start() not in wrapped)
     for m in _SENTENCE_END.finditer(text):
         if not _after_abbreviation_or_marker(text, m.start() - 1):
             starts.add(m.end())

@@ -88,17 +88,13 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     "blind4": {
         ("imaging", "bilobar"): 0.933, ("imaging", "extrahepatic_sites"): 0.966,
         ("imaging", "largest_liver_lesion_mm"): 0.966, ("imaging", "liver_lesion_count"): 0.966,
-        ("imaging", "peritoneal_carcinomatosis"): 0.966, ("pathology", "differentiation"): 0.95,
-        ("pathology", "ki67_percent"): 0.95, ("pathology", "primary_site"): 0.95,
-        ("pathology", "specimen_site"): 0.85,
+        ("imaging", "peritoneal_carcinomatosis"): 0.966, ("pathology", "ki67_percent"): 0.95,
+        ("pathology", "primary_site"): 0.95, ("pathology", "specimen_site"): 0.85,
     },
     "blind5": {
         ("imaging", "bilobar"): 0.966, ("imaging", "largest_liver_lesion_mm"): 0.966,
         ("imaging", "lesion_near_major_vessel"): 0.966, ("imaging", "liver_segments"): 0.966,
-        ("pathology", "differentiation"): 0.916, ("pathology", "ki67_percent"): 0.916,
-        ("pathology", "margin_status"): 0.958, ("pathology", "primary_site"): 0.916,
-        ("pathology", "specimen_site"): 0.958, ("pathology", "tumor_type"): 0.958, ("pathology", "who_grade"): 0.875,
-        ("pathology", "who_grade_source"): 0.958,
+        ("pathology", "primary_site"): 0.958, ("pathology", "specimen_site"): 0.958,
     },
 }
 

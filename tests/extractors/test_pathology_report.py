@@ -97,3 +97,36 @@ def test_report_row_blind2(extract, text, expected):
 def test_wrapped_labels_and_printed_criteria(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# Consults and amendments: a submitted diagnosis wrapped over two lines stays the other pathologist's; agreeing with it
+# makes its words the report's own; values "issued as" or "reported there" are not the report's; a clinical "?";
+# a non-NEN tumour has no NEN differentiation; a margin label's aside wrapped over lines; two grades offered together.
+_CONSULT = ("Dear Dr Okafor,\n\nThank you for sending 9 H&E slides and paraffin block A5 from the segmental\nsmall bowel "
+            "resection (terminal ileum, 22 cm) performed at your hospital on\n16 June 2025.\n\nSubmitted diagnosis: "
+            "well-differentiated neuroendocrine tumour of the ileum,\nKi-67 4%, WHO grade 2.\n\nWe agree with the "
+            "submitted diagnosis of a well-differentiated neuroendocrine\ntumour of the ileum. We repeated the Ki-67 "
+            "stain (MIB-1): an index of 2.2%. We counted\n1 mitosis per 2 mm². On these figures the tumour is WHO grade "
+            "1 rather than grade 2.\n")
+
+
+@pytest.mark.parametrize("text,expected", [
+    (_CONSULT, dict(ki67_percent=2.2, who_grade="G1", differentiation="well", tumor_type="NET")),
+    ("*** AMENDED REPORT ***\nReason for amendment: transcription error. The index was issued as 15% and the grade as "
+     "G2; the correct index is 1.5% and the grade is G1.\nPancreas, Whipple: well-differentiated NET.\nKi-67: 1.5% "
+     "(amended)\nHistologic grade: G1 (amended)", dict(ki67_percent=1.5, who_grade="G1")),
+    ("Pancreas, distal pancreatectomy: well-differentiated NET. Ki-67 14%, mitoses 3 per 2 mm2, G2.\nComment: the "
+     "pre-operative EUS-FNA was reported there with a Ki-67 of 25% and graded NET G3.",
+     dict(ki67_percent=14.0, who_grade="G2")),
+    ("Clinical: ?paraganglioma ?pancreatic NET.\nDiagnosis: Paraganglioma, para-aortic. GAPP score 3 (moderately "
+     "differentiated type). Ki-67 <1%.", dict(tumor_type="other", differentiation=None, primary_site=None)),
+    ("FINAL DIAGNOSIS\nDistal pancreatectomy: well-differentiated NET.\n4. Resection margins (pancreatic transection "
+     "margin, confirmed on permanent\n   sections of FS2, and peripancreatic soft tissue) negative; closest 7 mm.",
+     dict(margin_status="R0")),
+    ("Stomach, biopsy: well-differentiated NET. Ki-67 labelling 2-3%. The index falls at the G1/G2 borderline.",
+     dict(who_grade="G2", who_grade_source="ki67")),
+    ("Stomach, biopsy: well-differentiated NET, G2. Ki-67 2-3%.", dict(who_grade="G2", who_grade_source="stated")),  # NEG
+])
+def test_consults_amendments_and_offered_grades(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

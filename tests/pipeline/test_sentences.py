@@ -1,0 +1,29 @@
+"""nelm_sentences: where a report's sentences start (pipeline/sentences.py)."""
+import pytest
+
+from pipeline.sentences import boundary_offsets
+
+_WRAPPED = ("Thank you for sending 9 H&E slides and paraffin block A5 from the segmental\n"
+            "small bowel resection (terminal ileum, 22 cm) performed at your hospital on\n"
+            "16 June 2025. Submitted diagnosis: well-differentiated neuroendocrine tumour,\n"
+            "Ki-67 4%, WHO grade 2. We agree with the submitted diagnosis of a tumour of\n"
+            "the ileum.\n")
+
+
+def _sentences(text: str) -> list[str]:
+    starts = sorted({0} | boundary_offsets(text))
+    return [text[a:b].strip() for a, b in zip(starts, starts[1:] + [len(text)])]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a full line of a hard-wrapped paragraph that ends in a word needing its continuation goes on
+    (_WRAPPED, ["Thank you for sending 9 H&E slides and paraffin block A5 from the segmental\nsmall bowel resection "
+                "(terminal ileum, 22 cm) performed at your hospital on\n16 June 2025.",
+                "Submitted diagnosis: well-differentiated neuroendocrine tumour,\nKi-67 4%, WHO grade 2.",
+                "We agree with the submitted diagnosis of a tumour of\nthe ileum."]),
+    # NEG: a short field line ending in a comma, then a capital, is a new sentence
+    ("Nodes: 0/12,\nMargins: clear.\nKi-67: 2%.\nGrade: G1.\n", ["Nodes: 0/12,", "Margins: clear.", "Ki-67: 2%.",
+                                                                 "Grade: G1."]),
+])
+def test_wrapped_lines_and_field_lines(text, expected):
+    assert _sentences(text) == expected
