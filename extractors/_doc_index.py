@@ -84,22 +84,28 @@ def _category(section) -> str | None:
 #: header is the report body, not part of the section. TECHNIQUE/EXAM end at a blank line.
 _ONE_LINE_SECTIONS = {"comparison": "\n", "technique": "\n\n", "exam": "\n\n"}
 _HEADER_ONLY = re.compile(r"^\W*[A-Za-z ]{0,30}:?\W*$")
+_QUOTED_LINE = re.compile(r"\s*(?:>|[\"\u201c'])")
 
 
 def _end_one_line_sections(sentences: list[Sentence], text: str) -> list[Sentence]:
     out: list[Sentence] = []
     content_end: int | None = None  # end of the last content line of the open one-line section
+    quoting = False  # the open one-line section's content ended with a colon or goes on in quoted lines
     for sent in sentences:
         breaker = _ONE_LINE_SECTIONS.get(sent.section or "")
         if breaker is None:
-            content_end = None
+            content_end, quoting = None, False
             out.append(sent)
             continue
         if out and out[-1].section != sent.section and out[-1].section is not None:
             content_end = None  # a new section block starts
         if content_end is not None and breaker in text[content_end:sent.start_char]:
-            out.append(Sentence(sent.start_char, sent.end_char, sent.start, None, sent.text))
-            continue
+            if not (quoting and "\n\n" not in text[content_end:sent.start_char]):
+                out.append(Sentence(sent.start_char, sent.end_char, sent.start, None, sent.text))
+                continue
+        # "Comparison: MRI 2025-05-02. Report of that study, pasted for reference:" / '>> "Two metastases ..." <<': the
+        # lines a colon introduces, and quoted lines after them, are still the compared study's
+        quoting = sent.text.rstrip().endswith(":") or (quoting and bool(_QUOTED_LINE.match(sent.text)))
         if content_end is None and _HEADER_ONLY.match(sent.text):
             out.append(sent)
             continue

@@ -250,8 +250,44 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 def organ_matches(text: str) -> list[tuple[int, int, str]]:
     """(start, end, organ) for every organ word in text. 'renal cyst' -> [(0, 5, 'other')].
 
-    One pass over the words; the organ alternation is tried only at words with a known prefix.
+    One pass over the words; the organ alternation is tried only at words with a known prefix. "S1" to "S5"
+    in a passage about the skeleton are sacral levels (:func:`is_sacral_level`), not liver segments; the organ of a
+    "tumour-to-spleen ratio" is no organ the sentence is about.
     """
+    out = [(start, end, organ) for start, end, organ in _organ_words(text) if not _RATIO_TERM.match(text, end)
+           or text[max(0, start - 3):start].lower() not in ("to-", "to ")]  # "tumour-to-spleen ratio": no organ named
+    if any(organ == "liver" and end - start == 2 for start, end, organ in out):
+        out = [(start, end, "bone" if organ == "liver" and end - start == 2 and is_sacral_level(text, start, end)
+                else organ) for start, end, organ in out]
+    return out
+
+
+_RATIO_TERM = re.compile(r"\s*(?:uptake\s+|suv\s*(?:max)?\s+)?ratios?\b", re.I)
+
+#: characters either side of an "S1".."S5" read for the skeleton (within its line)
+_SACRAL_WINDOW = 80
+_SACRAL_TOKEN = re.compile(r"[sS][1-5]")
+
+
+def is_sacral_level(text: str, start: int, end: int) -> bool:
+    """Whether "S1".."S5" at text[start:end] is a sacral level: its sentence (within its line and
+    :data:`_SACRAL_WINDOW` characters) names a bone and no liver word ("Progression in the skeleton (new S1 metastasis)"; not "S1 and S4a lesions")."""
+    if not _SACRAL_TOKEN.fullmatch(text, start, end):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    lo = max(line_start, start - _SACRAL_WINDOW)
+    hi = min(len(text) if line_end < 0 else line_end, end + _SACRAL_WINDOW)
+    stop = text.rfind(". ", lo, start)
+    lo = lo if stop < 0 else stop + 2  # its sentence
+    stop = text.find(". ", end, hi)
+    hi = hi if stop < 0 else stop
+    around = [organ for s, e, organ in _organ_words(text[lo:hi]) if lo + s != start]
+    return "bone" in around and "liver" not in around
+
+
+def _organ_words(text: str) -> list[tuple[int, int, str]]:
+    """:func:`organ_matches` before sacral levels are told apart."""
     out = []
     last_end = 0
     match = ORGAN_RE.match
@@ -313,7 +349,8 @@ def attribute_organ(text: str, start: int, end: int,
     words preferred. None when the sentence names no organ. `organs` may pass organ_matches(text) precomputed.
     """
     segment = _SEGMENT_PREMODIFIER.search(text, max(0, start - 30), start)
-    if segment and not any(o != "liver" for _, _, o in organ_matches(segment.group(0))):
+    if segment and not any(o != "liver" for _, _, o in organ_matches(segment.group(0))) \
+            and not is_sacral_level(text, segment.start(), segment.start() + 2):
         return "liver"  # "the segment 4a lesion", "Seg 7/8 met": a liver segment names the liver (not "segment 6 splenic lesion")
     best: tuple[float, str] | None = None
     for o_start, o_end, organ in organ_matches(text) if organs is None else organs:

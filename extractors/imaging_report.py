@@ -89,6 +89,7 @@ _SEGMENT_LIST_LINE = _CUES["SEGMENT_LIST_LINE"]
 _NEW_FINDING = _CUES["NEW_FINDING"]
 _OTHER_BEFORE = _CUES["OTHER_BEFORE"]
 _NO_UPTAKE_ABOVE = _CUES["NO_UPTAKE_ABOVE"]
+_FEATURES_ANAPHOR = _CUES["FEATURES_ANAPHOR"]
 _WORKUP = _CUES["WORKUP"]
 _MALIGNANT_CALL = _CUES["MALIGNANT_CALL"]
 _NON_AVID = _CUES["NON_AVID"]
@@ -259,10 +260,24 @@ class _Report:
             clause += " " + parts[1]  # "too small to characterise but most likely represent small cysts"
         head = _AND_NEXT.split(clause, 1)[0]  # "Segment 6 lesion 15 mm, haemangioma, and segment 8 metastasis 3.1 cm"
         own = _OTHER_LESION_CLAUSE.split(head, 1)[0]
-        if _UNLIKELY_CALL.search(own):
-            return True  # "Small lesion in segment 7, unlikely to represent a metastasis"
+        if _UNLIKELY_CALL.search(own) or _UNLIKELY_CALL.search(_OTHER_LESION_CLAUSE.split(clause, 1)[0]):
+            # "Small lesion in segment 7, unlikely to represent a metastasis"; "..., stable since 2021, and for these
+            # reasons not thought to be of concern" (past an "and", while no other lesion is named)
+            return True
         return bool(_BENIGN_CLAUSE.search(before[-25:] + clause) or _BENIGN_APPOSITION.search(clause)
-                    or _BENIGN_APPOSITION.search(head.rstrip(", ")))
+                    or _BENIGN_APPOSITION.search(head.rstrip(", "))) or self._diagnosed_benign_next(sent)
+
+    def _diagnosed_benign_next(self, sent: Sentence) -> bool:
+        """The next sentence of the section diagnoses the lesion just described as benign and names no other lesion
+        ("There is a 23 mm lesion in the caudate lobe ... central scar. Features are typical of FNH.")."""
+        number = self.index.sentence_at(sent.start_char)
+        if number + 1 >= len(self.index.sentences):
+            return False
+        nxt = self.index.sentences[number + 1]
+        if nxt.section != sent.section or not _FEATURES_ANAPHOR.match(nxt.text):
+            return False
+        inside = [s for s in self.get("LIVER_LESION") if nxt.start_char <= s.start_char < nxt.end_char]
+        return bool(inside) and all(_attrs(s).get("kind") == "benign" and not flag(s, "is_negated") for s in inside)
 
     def _continuation(self, sent: Sentence, treated: bool) -> str:
         """Up to two following sentences of the section that go on about the same lesion: they start with an
@@ -277,7 +292,8 @@ class _Report:
                 continue
             if treated and not _SEGMENT_WORD.search(nxt.text) and not any(
                     o not in {"liver", "vessel"} for _, _, o in self.index.organs_in(nxt)):
-                out.append(nxt.text)
+                out.append(nxt.text)  # "... 1.3 cm, with washout." / "LR-TR viable.": both about the treated lesion
+                continue
             break
         return " ".join(out)
 
@@ -398,6 +414,8 @@ class _Report:
             if any(slot == "segments" and _ADJACENT_BEFORE.search(self.text, max(sent.start_char, span.start_char - 30),
                                                                   span.start_char) for span, slot in spans):
                 continue  # "Small subcapsular haematoma adjacent to segment 6": no lesion of the list
+            if _NOT_VIABLE.search(sent.text) and not _VIABLE.search(_negation_free(sent.text)):
+                continue  # "2. Segment 4a: LR-TR nonviable.": a list line about a lesion with no tumour left
             target = self._continued_target(sent)
             if target is None:
                 target = self._list_line_lesion(sent, spans)
@@ -417,14 +435,15 @@ class _Report:
 
     def _list_line_lesion(self, sent: Sentence, spans: list[tuple[Span, str]]) -> Target | None:
         """The lesion of a list line that has no lesion noun and no lesion before it ("Liver:\nSegment VIII: 33 mm,
-        SUVmax 27.5"): a line opening with a segment and its size, about the liver alone."""
+        SUVmax 27.5"; a table row "| 2 | IVa | 18 | 17 |"): a line opening with a segment and its size, or a table row
+        with both, about the liver alone."""
         slots = {slot for _, slot in spans}
-        if not {"segments", "sizes"} <= slots or not _SEGMENT_LIST_LINE.match(sent.text):
-            return None
+        if not {"segments", "sizes"} <= slots or not (_SEGMENT_LIST_LINE.match(sent.text) or "|" in sent.text):
+            return None  # also a table row ("| 2 | IVa | 18 | 17 |", "| Liver | VIII | 14.2 | 22 |")
         if any(organ not in {"liver", "vessel"} for _, _, organ in self.index.organs_in(sent)):
             return None
         segment = next(span for span, slot in spans if slot == "segments")
-        if flag(segment, "is_negated") or flag(segment, "is_historical"):
+        if flag(segment, "is_negated"):
             return None
         return Target(sent.start_char, sent.start_char, "liver", segment, implicit=True)
 

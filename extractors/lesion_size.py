@@ -202,12 +202,13 @@ class LesionSizeExtractor(ImagingExtractor):
             if _LIVER_MEASURE_BEFORE.search(text, max(0, start - 60), start):
                 return []  # "The liver is enlarged, measuring 21 cm": the organ's size, not a lesion's
             return [self._finding(text, start, end, value, kind)]
-        if kind == "table_cell":
-            read = table_cell_size(text, match.start("hi"), match.group("hi"))
+        if kind == "table_cell":  # "| 41 x 35 |" under "Size today (mm)": the largest dimension
+            largest = max(re.findall(r"\d{1,3}(?:\.\d{1,2})?", match.group("hi") + match.group("more")), key=float)
+            read = table_cell_size(text, match.start("hi"), largest)
             if read is None or read[0] <= 0:
                 return []
-            return [Finding(*match.span("hi"), "SIZE", value_num=read[0], value_unit="mm",
-                            attrs={"kind": kind, "prior": read[1]})]
+            return [Finding(match.start("hi"), match.end("more") if match.group("more") else match.end("hi"), "SIZE",
+                            value_num=read[0], value_unit="mm", attrs={"kind": kind, "prior": read[1]})]
         unit = match.group("unit")
         hi = to_mm(parse_number(match.group("hi")), unit)
         if kind == "upto":

@@ -21,7 +21,7 @@ from pipeline.lexicon import load_lexicon
 from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, register
 from ._imaging_base import ImagingExtractor
-from ._imaging_units import named_segments, segments_in
+from ._imaging_units import is_sacral_level, named_segments, segments_in
 from ._tables import cell_at
 
 _CUES = load_lexicon("liver_segment")
@@ -58,6 +58,8 @@ class LiverSegmentExtractor(ImagingExtractor):
                 return []  # a bare numeral is a segment only in a "Segment" column ("A | VIII | 27")
             start += len(text) - len(text.lstrip())
             text = "segment " + text.strip()
+        if rule.id.startswith("liver_segment.short") and is_sacral_level(full, start, end):
+            return []  # "Progression in the skeleton (new S1 metastasis)": the sacrum, not segment 1
         if _STRUCTURE_AFTER.match(full, end):
             return []  # "dilatation of the segment 2/3 ducts", "segment 8 portal branch": a structure, not a location
         if _LOBE_FREE_AFTER.match(full, end) or _LOBE_FREE_BEFORE.search(full[max(0, start - 30):start]):

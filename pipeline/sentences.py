@@ -34,7 +34,7 @@ ABBREVIATIONS = frozenset({
     "dr", "mr", "mrs", "ms", "vs", "approx", "e.g", "i.e", "eg", "ie", "fig", "st", "no", "nos",
     "cf", "ca", "incl", "max", "min", "resp", "sig", "prof", "etc", "ref", "seg", "segs",
 })
-_OPENER = r"[A-Z0-9\u2022\u00b7\-\*\(\[#\u2013\u2014]"
+_OPENER = r"[A-Z0-9\u2022\u00b7\-\*\(\[#\u2013\u2014|]"
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*(?=\S)")
 _LINE_AFTER_PUNCT = re.compile(r"(?<=[.!?:;])[ \t\r]*\n\s*(?=\S)")
 _LINE_OPENER = re.compile(r"\n\s*(?=" + _OPENER + ")")

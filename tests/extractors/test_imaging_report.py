@@ -1108,3 +1108,52 @@ def test_pet_liver_uptake_and_segment_lines(extract, text, column, expected):
 ])
 def test_burden_fields_contact_and_denied_progression(extract, text, column, expected):
     assert_column(extract, text, "CT", column, expected)
+
+
+# Sacral levels; a lesion diagnosed benign by the next sentence; "Nil"; a prior report pasted into the comparison;
+# complete ablation; markdown tables (a row per lesion, "41 x 35" cells, a year in a column header); "tumour-to-spleen
+# ratio" names no organ; "not thought to be of concern"; LI-RADS treatment response ("observation", "LR-TR nonviable").
+_MARKDOWN = ("Findings\n\n| # | Segment | Size today (mm) | Size prior (mm) | Comment |\n|---|---|---|---|---|\n"
+             "| 1 | VII | 41 x 35 | 44 x 38 | Necrotic centre; residual nodular arterial enhancement |\n"
+             "| 2 | IVa | 18 | 17 | Arterial hyperenhancement with washout |\n| 3 | III | 9 | - | New. Arterial "
+             "hyperenhancement |\n| 4 | VI | 12 | 12 | Water attenuation, no enhancement: simple cyst |\n")
+_PET_TABLE = ("| Site | Segment | SUVmax today | SUVmax 2025-01 | Size today (mm) |\n|---|---|---|---|---|\n"
+              "| Liver | VIII | 14.2 | 26.5 | 22 |\n| Liver | II | 9.8 | 17.0 | 11 |\n"
+              "| Liver | V | no uptake | 12.1 | no longer seen |\n| Spleen (reference) | - | 26.0 | 27.2 | - |\n")
+_LIRADS = ("Findings:\nTreated observation 1, segment 6/7: 4.4 cm treated zone. Nodular arterial phase hyperenhancement "
+           "along the margin, 1.3 cm, with washout. LR-TR viable.\nTreated observation 2, segment 4a: 2.5 cm, no "
+           "enhancement on any phase. LR-TR nonviable.\nUntreated lesion, segment 2: 1.0 cm - metastasis.\nImpression:\n"
+           "1. Segment 6/7: LR-TR viable, residual tumour.\n2. Segment 4a: LR-TR nonviable.\n")
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Liver: no focal lesion.\nSkeleton: new 1.7 cm lesion in the S1 vertebral body, consistent with a metastasis.\n"
+     "Impression: Progression in the skeleton (new S1 metastasis).", "MRI", "liver_lesion_count", 0),
+    ("Liver: new S1 metastasis, 2 cm.", "MRI", "liver_segments", ["1"]),                                 # NEG
+    ("Liver: a 23 mm lesion in the caudate lobe with a central scar. Features are typical of FNH.", "MRI",
+     "liver_lesion_count_category", "none"),
+    ("Liver: a 23 mm lesion in segment 7 with washout. Features are typical of a metastasis.", "MRI",
+     "liver_lesion_count", 1),                                                                           # NEG
+    ("Liver: segment 7 metastasis. Nil lymphadenopathy.", "CT", "extrahepatic_sites", []),
+    ("Comparison: MRI 2025-05-02. Report of that study, pasted for reference:\n>> \"Two metastases: segment VIII 2.2 cm, "
+     "segment III 1.4 cm.\" <<\nFindings: Ablation zones in segment VIII and segment III with a thin rim only; no "
+     "residual tumour.\nImpression: Complete ablation of the segment III and VIII metastases.", "MRI",
+     "liver_lesion_count_category", "none"),
+    ("Comparison: MRI 2025-05-02.\nFindings: Ablation zones only.\nImpression: Complete ablation of the segment III and "
+     "VIII metastases. No viable tumour in the liver.", "MRI", "disease_trend", "response"),
+    (_MARKDOWN, "CT", "liver_lesion_count", 3),
+    (_MARKDOWN, "CT", "largest_liver_lesion_mm", 41.0),
+    (_MARKDOWN, "CT", "liver_segments", ["3", "4a", "7"]),
+    (_PET_TABLE, "PET", "liver_segments", ["2", "8"]),
+    (_PET_TABLE, "PET", "suv_max", 14.2),
+    ("Liver: more than ten avid lesions across both lobes. The hottest, in segment 7, has SUVmax 41.8 (tumour-to-liver "
+     "ratio 6.3; tumour-to-spleen ratio 1.4). The largest, in segment 4a, measures 4.7 cm.", "PET", "liver_segments",
+     ["4a", "7"]),
+    ("Findings:\n- Segment 5: 12x10 mm, metastasis.\nSegment 2: 9 mm T2-hyperintense lesion with peripheral nodular "
+     "enhancement, stable since 2021, and for these reasons not thought to be of concern.", "MRI", "liver_segments",
+     ["5"]),
+    (_LIRADS, "MRI", "liver_segments", ["2", "6", "7"]),
+    (_LIRADS, "MRI", "largest_liver_lesion_mm", 44.0),
+])
+def test_skeleton_levels_anaphoric_calls_tables_and_treatment_response(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
