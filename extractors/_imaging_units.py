@@ -29,7 +29,7 @@ _SIZE = re.compile(rf"({_NUM})\s*-?\s*({_UNIT})?", re.I)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
 WORD_NUMBERS = {
     "no": 0, "zero": 0, "none": 0, "one": 1, "a single": 1, "single": 1, "solitary": 1, "an isolated": 1,
-    "isolated": 1, "two": 2, "both": 2, "a couple of": 2, "couple of": 2, "a pair of": 2, "three": 3,
+    "isolated": 1, "two": 2, "both": 2, "a pair of": 2, "three": 3,
     "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
     "twelve": 12, "fifteen": 15, "twenty": 20,
 }
@@ -39,6 +39,8 @@ VAGUE = {
     "many": "multiple", "innumerable": "innumerable", "countless": "innumerable", "myriad": "innumerable",
     "too numerous to count": "innumerable", "diffuse": "innumerable", "miliary": "innumerable",
     "multifocal": "multiple", "scattered": "multiple", "various": "multiple", "some": "multiple",
+    "a handful of": "multiple", "handful of": "multiple",  # colloquially about five: more than "a few"
+    "a couple of": "few", "couple of": "few",  # colloquially two or so, not exactly two (blind4 convention 1)
 }
 
 

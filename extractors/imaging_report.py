@@ -362,8 +362,9 @@ class _Report:
                 return True
             if attrs.get("organ") == "liver":
                 return True  # the liver was described and nothing counted: benign, resolved or "no new" lesions
-        for span in self.get("SSTR_UPTAKE"):  # "Liver: no focal uptake above background."
-            if self.is_current(span) and _ABSENCE.match(span.text) and self._liver_only_sentence(self.sent(span)):
+        for span in self.get("SSTR_UPTAKE"):  # "Liver: no focal uptake above background."; "No SSTR-avid disease in the liver"
+            absent = _ABSENCE.match(span.text) or (flag(span, "is_negated") and span_value(span, "value_norm") == "avid")
+            if self.is_current(span) and absent and self._liver_only_sentence(self.sent(span)):
                 return True
         return False
 
@@ -947,6 +948,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             continue
         if _WORKUP.search(clause) and not _MALIGNANT_CALL.search(clause):
             continue  # "thyroid uptake corresponding to a nodule, recommend ultrasound": an incidental finding to work up
+        if _UNLIKELY_CALL.search(clause):
+            continue  # "uptake in the uncinate process ... is not thought to represent tumour"
         strong = attrs.get("strong") or attrs.get("kind") in {"metastasis", "primary"} or bool(_STRONG_NOUN.search(span.text))
         if site == "lymph_node" and _enlarged_short_axis(report, span):
             strong = True  # "Mesenteric lymph node, short axis: 1,9 cm": a short axis of 10 mm or more is an enlarged node

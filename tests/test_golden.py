@@ -87,9 +87,9 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     },
     "blind4": {
         ("imaging", "bilobar"): 0.933, ("imaging", "extrahepatic_sites"): 0.966,
-        ("imaging", "largest_liver_lesion_mm"): 0.966, ("imaging", "liver_lesion_count"): 0.966,
-        ("imaging", "peritoneal_carcinomatosis"): 0.966, ("pathology", "ki67_percent"): 0.95,
-        ("pathology", "primary_site"): 0.95, ("pathology", "specimen_site"): 0.85,
+        ("imaging", "largest_liver_lesion_mm"): 0.966, ("imaging", "peritoneal_carcinomatosis"): 0.966,
+        ("pathology", "ki67_percent"): 0.95, ("pathology", "primary_site"): 0.95,
+        ("pathology", "specimen_site"): 0.85,
     },
     "blind5": {
         ("imaging", "bilobar"): 0.966, ("imaging", "largest_liver_lesion_mm"): 0.966,
@@ -97,16 +97,13 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("pathology", "primary_site"): 0.958, ("pathology", "specimen_site"): 0.958,
     },
     "blind6": {
-        ("imaging", "bilobar"): 0.966, ("imaging", "disease_trend"): 0.966, ("imaging", "extrahepatic_sites"): 0.933,
-        ("imaging", "hilar_or_central_bile_duct"): 0.9, ("imaging", "largest_liver_lesion_mm"): 0.966,
-        ("imaging", "lesion_near_major_vessel"): 0.966, ("imaging", "liver_involvement_percent"): 0.966,
-        ("imaging", "liver_lesion_count"): 0.866, ("imaging", "liver_lesion_count_category"): 0.9,
-        ("imaging", "liver_segments"): 0.933, ("imaging", "sstr_avid"): 0.966,
-        ("pathology", "differentiation"): 0.916, ("pathology", "ki67_percent"): 0.958,
-        ("pathology", "margin_status"): 0.958, ("pathology", "mitoses_per_2mm2"): 0.916,
-        ("pathology", "primary_site"): 0.916, ("pathology", "procedure"): 0.916,
-        ("pathology", "specimen_site"): 0.833, ("pathology", "tumor_type"): 0.916, ("pathology", "who_grade"): 0.958,
-        ("pathology", "who_grade_source"): 0.958,
+        ("imaging", "extrahepatic_sites"): 0.966, ("imaging", "hilar_or_central_bile_duct"): 0.9,
+        ("imaging", "largest_liver_lesion_mm"): 0.966, ("imaging", "lesion_near_major_vessel"): 0.966,
+        ("imaging", "liver_involvement_percent"): 0.966, ("pathology", "differentiation"): 0.916,
+        ("pathology", "ki67_percent"): 0.958, ("pathology", "margin_status"): 0.958,
+        ("pathology", "mitoses_per_2mm2"): 0.916, ("pathology", "primary_site"): 0.916,
+        ("pathology", "procedure"): 0.916, ("pathology", "specimen_site"): 0.833, ("pathology", "tumor_type"): 0.916,
+        ("pathology", "who_grade"): 0.958, ("pathology", "who_grade_source"): 0.958,
     },
 }
 

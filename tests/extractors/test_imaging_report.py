@@ -1157,3 +1157,29 @@ _LIRADS = ("Findings:\nTreated observation 1, segment 6/7: 4.4 cm treated zone. 
 ])
 def test_skeleton_levels_anaphoric_calls_tables_and_treatment_response(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# "a handful of" / "a couple of"; "No SSTR-avid disease in the liver"; liver disease before a resection; an uncinate
+# focus "not thought to represent tumour"; artefacts ("T2 shine-through", "rather than a new deposit"); a clause about
+# another segment's lesion after ';' ends a lesion's status.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Liver: A handful of small arterially enhancing lesions in the right lobe, up to 2.1 cm (segment 7).", "CT",
+     "liver_lesion_count_category", "multiple"),
+    ("Liver: only a couple of small residual lesions, both in the right hemiliver.", "CT", "liver_lesion_count", None),
+    ("Liver: only a couple of small residual lesions, both in the right hemiliver.", "CT", "liver_lesion_count_category",
+     "few"),
+    ("Physiological distribution only. No SSTR-avid disease in the liver or elsewhere.", "PET",
+     "liver_lesion_count_category", "none"),
+    ("Findings: The liver, which before the 2023 sectionectomy harboured several avid metastases in segments II and III, "
+     "now shows homogeneous uptake; no lesion on the CT component.", "PET", "liver_segments", []),
+    ("Liver: segment 7 metastasis, SUVmax 20.\nFocal uptake in the uncinate process (SUVmax 11.8), which given its "
+     "typical location is not thought to represent tumour.", "PET", "extrahepatic_sites", []),
+    ("Findings: A 4 mm focus of high signal in segment VI has no correlate and, reviewed alongside the prior, likely "
+     "reflects T2 shine-through rather than a new deposit.\nSegment 7 metastasis, 27 mm.", "MRI", "liver_lesion_count", 1),
+    ("Impression: Continued partial response of the hepatic metastases: five residual lesions, all smaller; the "
+     "segment IVb lesion has resolved.", "MRI", "liver_lesion_count_category", "multiple"),
+    ("Impression: Continued partial response of the hepatic metastases: five residual lesions, all smaller; the "
+     "segment IVb lesion has resolved.", "MRI", "disease_trend", "response"),
+])
+def test_vague_counts_history_artefacts_and_clauses(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
