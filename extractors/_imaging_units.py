@@ -408,11 +408,20 @@ _SHORT_REPAIRS = frozenset({"all", "ill", "old", "of", "on", "no", "to", "lo", "
                             "lung", "bone", "left", "soft", "colon", "large", "small", "oval", "solid"})
 
 
+_DOUBLE_ONE_WORD = re.compile(r"(?:we|sma|a|wi|ce|fu|sti|sku|wa|fa|ha|ba|ki|hi|fi|ti)11(?:s|y|ed|ing|ness)?", re.I)
+
+
 def _fix_digits(token: str) -> str:
     """'1iver' -> 'liver', 'severa1' -> 'several', 'n0dule' -> 'nodule'; 'T10', 'S1', 'x10', '10mm', 'T1WI' unchanged."""
     letters = sum(c.isalpha() for c in token)
-    if letters == 0 or _NUMBER_WORD.fullmatch(token) or re.search(r"[10]{2}", token):
-        return token  # "10mm", "1st", "100kVp", "b1000", "111In": numbers, not misread letters
+    if letters == 0 or _NUMBER_WORD.fullmatch(token):
+        return token  # "10mm", "1st"
+    if letters >= 4 and token.isupper() and "0" in token and "1" not in token:
+        return token.replace("0", "O")  # "DIAGN0SIS", "RESECTI0N", "MICR0": an all-capital word, not a code
+    if _DOUBLE_ONE_WORD.fullmatch(token):
+        return token.replace("1", "l")  # "we11", "sma11": a word ending in "ll"
+    if re.search(r"[10]{2}", token):
+        return token  # "100kVp", "b1000", "111In": numbers, not misread letters
     if any(c in "10" and ((i and token[i - 1].isupper()) or token[i + 1:i + 2].isupper()) for i, c in enumerate(token)):
         return token  # "pM1a", "T1w", "SSTR1": a code beside a capital
     fixed = token.replace("1", "l").replace("0", "o") if token[:1].islower() or token[1:2].islower() or \
@@ -500,9 +509,24 @@ def _n_repairs(text: str) -> Iterator[tuple[int, int, str]]:
                 break
 
 
+#: A number an OCR wrote with letters for digits, before a unit or a slash: "1O%", "l/1O HPF", "2.l cm" (l or I for 1,
+#: O for 0); it must hold a true digit as well (or be a lone l/I before "/digit").
+_LETTER_DIGITS = re.compile(r"(?<![A-Za-z0-9.,])(?:(?=[0-9lIO.,]*[0-9])(?=[0-9.,]*[lIO])[0-9lIO]+(?:[.,][0-9lIO]+)?"
+                            r"(?=\s*(?:%|/|mm\b|cm\b|hpf\b|HPF\b|per\b|mitos|x\s*\d))|[lI](?=/[0-9lIO]*[0-9]))")
+_DIGIT_OF = str.maketrans({"l": "1", "I": "1", "O": "0"})
+
+
+def _repair_letter_digits(text: str) -> str:
+    if "/" not in text and "%" not in text and "m" not in text:
+        return text
+    return _LETTER_DIGITS.sub(lambda m: m.group(0).translate(_DIGIT_OF), text)
+
+
 def ocr_clean(text: str) -> str:
     """Same-length OCR repair: 'rnetastases' -> 'metastases ', '2.4 crn' -> '2.4 cm ', 'PELVlS' -> 'PELVIS',
-    '1iver' -> 'liver', 'n0dule' -> 'nodule', 'segnent' -> 'segment'."""
+    '1iver' -> 'liver', 'n0dule' -> 'nodule', 'segnent' -> 'segment', 'we11' -> 'well', 'DIAGN0SIS' -> 'DIAGNOSIS',
+    'l/1O HPF' -> '1/10 HPF'."""
+    text = _repair_letter_digits(text)
     text = _repair_digits(text)
     text = _splice(text, _word_repairs(text))
     return _splice(text, _n_repairs(text))

@@ -192,7 +192,10 @@ def _mention(span: Span) -> Mention:
         negated=flag(span, "is_negated"), near_negated=_near_negation(span),
         uncertain=flag(span, "is_uncertain"),
         # a corrected value is the current one, whatever ConText reads ('revised to 1 (previously 4)')
-        historical=flag(span, "is_historical") and not corrected,
+        # a labelled specimen line names this report's specimen, whatever history it mentions ("SPECIMEN: Rectum, TEMS
+        # excision of a previous polypectomy site")
+        historical=flag(span, "is_historical") and not corrected and not (
+            span.label_ == "SPECIMEN_SITE" and attrs.get("rank") == 1),
         hypothetical=flag(span, "is_hypothetical"),
         other_specimen=other,
     )
@@ -219,10 +222,14 @@ def _first(mentions: list[Mention]) -> Mention | None:
 
 
 def ki67_percent(ms: list[Mention]) -> tuple[float | None, dict]:
-    """Highest current Ki-67 with a number: ('Ki-67 12% hot spot', 'average 5%') -> 12."""
+    """Highest current Ki-67 with a number: ('Ki-67 12% hot spot', 'average 5%') -> 12; a ceiling ('below 5%') only
+    when no measured value lies under it."""
     values = [m for m in ms if m.num is not None and m.current(negation=False)]
     if not values:
         return None, {}
+    exact = [m.num for m in values if not (m.attrs or {}).get("bound")]
+    if exact:  # "Ki-67 proliferation index: 3 % ... (Ki-67 below 5%)": a ceiling above a measured value adds nothing
+        values = [m for m in values if (m.attrs or {}).get("bound") != "lt" or m.num <= max(exact)]
     best = max(values, key=lambda m: m.num)
     return best.num, best.attrs
 

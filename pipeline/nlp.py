@@ -138,6 +138,12 @@ def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
     from extractors._base import remember_text
 
     text = pipe_aligned_tables(text)  # same length: every offset is the report's own (aligned_tables.py)
+    if report_type == "PATHOLOGY":
+        # same-length OCR repair ('we11-differentiated', 'DIAGN0SIS:', 'l/1O HPF'); the imaging extractors repair
+        # the text they read themselves (extractors/_doc_index.py)
+        from extractors._imaging_units import ocr_clean
+
+        text = ocr_clean(text)
     doc = nlp.make_doc(text)
     remember_text(doc, text)
     for proc in _components(nlp, report_type):

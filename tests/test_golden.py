@@ -98,12 +98,9 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     },
     "blind6": {
         ("imaging", "extrahepatic_sites"): 0.966, ("imaging", "hilar_or_central_bile_duct"): 0.9,
-        ("imaging", "largest_liver_lesion_mm"): 0.966, ("imaging", "lesion_near_major_vessel"): 0.966,
-        ("imaging", "liver_involvement_percent"): 0.966, ("pathology", "differentiation"): 0.916,
-        ("pathology", "ki67_percent"): 0.958, ("pathology", "margin_status"): 0.958,
-        ("pathology", "mitoses_per_2mm2"): 0.916, ("pathology", "primary_site"): 0.916,
-        ("pathology", "procedure"): 0.916, ("pathology", "specimen_site"): 0.833, ("pathology", "tumor_type"): 0.916,
-        ("pathology", "who_grade"): 0.958, ("pathology", "who_grade_source"): 0.958,
+        ("imaging", "lesion_near_major_vessel"): 0.966, ("imaging", "liver_involvement_percent"): 0.966,
+        ("pathology", "differentiation"): 0.958, ("pathology", "primary_site"): 0.958,
+        ("pathology", "specimen_site"): 0.958,
     },
 }
 

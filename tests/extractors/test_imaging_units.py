@@ -204,3 +204,14 @@ def test_every_organ_word_passes_the_prefix_filter(organ, source):
         assert _imaging_units.organ_matches(text) == _organ_matches_without_prefixes(text)
 
     check()
+
+
+# Letters read for digits in numbers, "11" for "ll", "0" in capitals; codes and numbers are left alone.
+@pytest.mark.parametrize("text,expected", [
+    ("Ki-67 1O% and l/1O HPF", "Ki-67 10% and 1/10 HPF"),
+    ("we11-differentiated, sma11 bowel, We11", "well-differentiated, small bowel, Well"),
+    ("DIAGN0SIS: RESECTI0N", "DIAGNOSIS: RESECTION"),
+    ("T10 S1 x10 10mm b1000 SSTR1 pT1N0 CD10 R0 G1 I/II", "T10 S1 x10 10mm b1000 SSTR1 pT1N0 CD10 R0 G1 I/II"),  # NEG
+])
+def test_ocr_clean_digits_and_letters(text, expected):
+    assert _imaging_units.ocr_clean(text) == expected

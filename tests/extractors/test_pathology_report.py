@@ -130,3 +130,34 @@ _CONSULT = ("Dear Dr Okafor,\n\nThank you for sending 9 H&E slides and paraffin 
 def test_consults_amendments_and_offered_grades(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# OCR noise in a faxed report; a count right after its label with a method aside; cytology and dissection specimens;
+# a labelled specimen line that mentions an earlier procedure; a ceiling above a measured Ki-67; a non-NEN carcinoma.
+_FAX = ("SPEClMEN: TERMINAL ILEUM, SEGMENTAL RESECTI0N (scanned fax copy)\nMICR0: we11-differentiated neuroendocrine "
+        "tum0ur of the termina1 i1eum, 17 mm.\nKl-67 1ndex: 4%.\nRnitoses: l/1O HPF.\nProxima1, dista1 and mesenteric "
+        "rnargins c1ear of tum0ur.\nDIAGN0SIS: We11-differentiated neuroendocrine tum0ur, termina1 i1eum, margins c1ear.")
+
+
+@pytest.mark.parametrize("text,expected", [
+    (_FAX, dict(specimen_site="small_bowel", ki67_percent=4.0, mitoses_per_2mm2=1.0, differentiation="well",
+                tumor_type="NET", margin_status="R0", primary_site="ileum")),
+    ("Microscopy: neuroendocrine tumour. Mitotic count 3/2mm2 (method: hot-spot fields totalling 2 mm², i.e. 10 fields "
+     "of 0.2 mm²).", dict(mitoses_per_2mm2=3.0)),
+    ("Microscopy: NET. Mitotic count (per 50 HPF): 6", dict(mitoses_per_2mm2=1.2)),                         # NEG
+    ("MITOTIC ACTIVITY:\nGreater than or equal to 2 mitoses/10 HPF to 10 mitoses/10 HPF; number of mitoses per 10 "
+     "HPF: 7", dict(mitoses_per_2mm2=7.0)),                                     # a checklist range's upper end
+    ("Cytology: Liver, segment 3 lesion, ultrasound-guided FNA.\nRESULT: POSITIVE FOR MALIGNANT CELLS - metastatic "
+     "well-differentiated neuroendocrine tumour.", dict(specimen_site="liver", procedure="biopsy")),
+    ("Specimen: Retroperitoneal lymph node dissection (para-aortic).\nMicro: 3/14 lymph nodes contain metastatic "
+     "well-differentiated neuroendocrine tumour.", dict(procedure="resection")),
+    ("SPECIMEN: Rectum, TEMS full-thickness excision of a previous polypectomy site.\nDIAGNOSIS: Residual well "
+     "differentiated neuroendocrine tumour of the rectum.", dict(specimen_site="other", procedure="resection")),
+    ("Microscopy: NET. Ki-67 proliferation index: 3 %. Grade: low (Ki-67 below 5%).", dict(ki67_percent=3.0)),
+    ("Microscopy: NET. Ki-67 1% in most areas; hot spot reaching up to 14%.", dict(ki67_percent=14.0)),   # NEG: a peak
+    ("Left neck lymph node, core biopsy.\nDiagnosis: metastatic MEDULLARY THYROID CARCINOMA. Ki-67 3 %.\nIMTCGS grade: "
+     "low grade.", dict(tumor_type="other", who_grade=None, differentiation=None)),
+])
+def test_ocr_methods_cytology_and_ceilings(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
