@@ -199,7 +199,8 @@ class LesionSizeExtractor(ImagingExtractor):
             start, end = match.span()
             if _DISTANCE.match(text, end) or _WITHIN.search(text[max(0, start - 12):start]):
                 return []  # "lies 14 mm from the right hepatic vein", "within 5 mm of the IVC": a distance, not a size
-            if _LIVER_MEASURE_BEFORE.search(text, max(0, start - 60), start):
+            window = text[max(0, start - 60):start].lower()
+            if ("liver" in window or "hepatomegaly" in window) and _LIVER_MEASURE_BEFORE.search(text, max(0, start - 60), start):
                 return []  # "The liver is enlarged, measuring 21 cm": the organ's size, not a lesion's
             return [self._finding(text, start, end, value, kind)]
         if kind == "table_cell":  # "| 41 x 35 |" under "Size today (mm)": the largest dimension

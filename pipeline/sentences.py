@@ -113,8 +113,11 @@ def boundary_offsets(text: str) -> set[int]:
     starts = {m.end() for m in _BLANK_LINE.finditer(text)}
     starts.update(dictated_line_starts(text))
     starts.update(m.end() for m in _LINE_AFTER_PUNCT.finditer(text))
-    wrapped = wrapped_line_ends(text) if "\n" in text else set()
-    starts.update(m.end() for m in _LINE_OPENER.finditer(text) if m.start() not in wrapped)
+    openers = list(_LINE_OPENER.finditer(text))
+    wrapped: set[int] = set()
+    if any(_CONTINUED.search(text, max(0, m.start() - 16), m.start()) for m in openers):
+        wrapped = wrapped_line_ends(text)  # only when some line before a capital ends in a continuing word
+    starts.update(m.end() for m in openers if m.start() not in wrapped)
     for m in _SENTENCE_END.finditer(text):
         if not _after_abbreviation_or_marker(text, m.start() - 1):
             starts.add(m.end())
