@@ -368,10 +368,11 @@ class _Report:
                 return True
         return False
 
-    def _liver_only_sentence(self, sent: Sentence) -> bool:
-        """The sentence names the liver and no other organ (a liver heading or a sentence about the liver)."""
+    def _liver_only_sentence(self, sent: Sentence, allow_none: bool = False) -> bool:
+        """The sentence names the liver and no other organ (a liver heading or a sentence about the liver); with
+        ``allow_none``, also a sentence that names no organ at all."""
         organs = {organ for _, _, organ in self.index.organs_in(sent)}
-        return "liver" in organs and organs <= {"liver", "vessel"}
+        return ("liver" in organs or (allow_none and not organs)) and organs <= {"liver", "vessel"}
 
     # -- attachment ----------------------------------------------------------------------------
     def _add_target(self, target: Target, key: int | None = None) -> None:
@@ -1079,13 +1080,17 @@ def _proximity(report: _Report, norm: str) -> bool | None:
             continue
         if norm == "hilar_bile_duct" and _OTHER_HILUM.search(report.text[max(0, span.start_char - 12):span.start_char]):
             continue
-        if not _about_liver_lesion(report, span):
-            continue
         sent = report.sent(span)
         before = report.text[sent.start_char:span.end_char]
         after = report.text[span.end_char:sent.end_char]
         negative = flag(span, "is_negated") or _attrs(span).get("remote") or bool(_REMOTE.search(before)) \
             or bool(_FREE_AFTER.match(after))
+        if not _about_liver_lesion(report, span):
+            # "No involvement of the hilar plate." / "The hilar structures are free." in a report with liver lesions: a
+            # statement about all of them
+            if negative and report.liver_targets() and report._liver_only_sentence(sent, allow_none=True):
+                result = result or False
+            continue
         if negative and _CONTACT_BUT_NOT.search(report.text, max(sent.start_char, span.start_char - 60), span.start_char):
             negative = False  # "abutting but not invading the IVC": at the vessel, only not through it
         if negative:

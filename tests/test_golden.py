@@ -97,10 +97,9 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("pathology", "primary_site"): 0.958, ("pathology", "specimen_site"): 0.958,
     },
     "blind6": {
-        ("imaging", "extrahepatic_sites"): 0.966, ("imaging", "hilar_or_central_bile_duct"): 0.9,
-        ("imaging", "lesion_near_major_vessel"): 0.966, ("imaging", "liver_involvement_percent"): 0.966,
-        ("pathology", "differentiation"): 0.958, ("pathology", "primary_site"): 0.958,
-        ("pathology", "specimen_site"): 0.958,
+        ("imaging", "extrahepatic_sites"): 0.966, ("imaging", "lesion_near_major_vessel"): 0.966,
+        ("imaging", "liver_involvement_percent"): 0.966, ("pathology", "differentiation"): 0.958,
+        ("pathology", "primary_site"): 0.958, ("pathology", "specimen_site"): 0.958,
     },
 }
 

@@ -1183,3 +1183,17 @@ def test_skeleton_levels_anaphoric_calls_tables_and_treatment_response(extract, 
 ])
 def test_vague_counts_history_artefacts_and_clauses(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# A negative statement about the hilum in a report with liver lesions covers them all; a lesion "extending up to the
+# porta"; intrahepatic radicles are not the hilum.
+@pytest.mark.parametrize("text,expected", [
+    ("Liver: segment 5 metastasis 12 mm. The hilar structures are free.", False),
+    ("Liver: segment 5 metastasis 12 mm.\n- No involvement of the hilar plate.", False),
+    ("Liver: more than ten lesions in both lobes, the largest in segment IVb measuring 5.8 cm. It is seen extending up "
+     "to the porta with mild dilatation of left IHBR.", True),
+    ("Liver: numerous metastases, the largest 5.4 cm in segment 7. Portal vein is normal. IHBR are not dilated.", None),
+    ("Liver: no focal lesion. The hilar structures are free.", None),                                    # NEG: no lesion
+])
+def test_hilar_statements_about_all_lesions(extract, text, expected):
+    assert_column(extract, text, "MRI", "hilar_or_central_bile_duct", expected)
