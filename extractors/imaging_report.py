@@ -87,6 +87,7 @@ _UPTAKE_CONTINUES = _CUES["UPTAKE_CONTINUES"]
 _CONTACT_BUT_NOT = _CUES["CONTACT_BUT_NOT"]
 _SEGMENT_LIST_LINE = _CUES["SEGMENT_LIST_LINE"]
 _NEW_FINDING = _CUES["NEW_FINDING"]
+_FINAL_READ = _CUES["FINAL_READ"]
 _OTHER_BEFORE = _CUES["OTHER_BEFORE"]
 _NO_UPTAKE_ABOVE = _CUES["NO_UPTAKE_ABOVE"]
 _FEATURES_ANAPHOR = _CUES["FEATURES_ANAPHOR"]
@@ -192,6 +193,8 @@ class _Report:
         self.doc = doc
         self.text = doc_text(doc)
         self.index = DocIndex.of(doc)
+        # "=== PRELIMINARY READ ===" ... "=== FINAL READ ===": the final read supersedes the preliminary one
+        self.superseded_preliminary = bool(_FINAL_READ.search(self.text))
         spans = list(doc.spans[FINDINGS]) if FINDINGS in doc.spans else []
         self.by_label: dict[str, list[Span]] = {}
         for span in spans:
@@ -220,10 +223,17 @@ class _Report:
         return self.by_label.get(label, [])
 
     def _restated(self, span: Span) -> bool:
-        """The noun names again the counted liver lesion just before it in its sentence (its sizes and segments
-        then attach to that lesion)."""
-        before = self.targets_by_sent.get(self.sent(span).start, [])
-        return bool(before) and before[-1].kind == "liver" and before[-1].end <= span.start_char
+        """The noun names again the counted liver lesion just before it in its sentence, or, in a sentence opening
+        with an anaphor, the lesion the sentences before described (its sizes and segments then attach to that
+        lesion)."""
+        sent = self.sent(span)
+        before = self.targets_by_sent.get(sent.start, [])
+        if before:
+            return before[-1].kind == "liver" and before[-1].end <= span.start_char
+        if _ANAPHOR.match(sent.text):  # "... the segment 8 lesion restricts diffusion. It is consistent with a metastasis"
+            target = self._continued_target(sent)
+            return target is not None and target.kind == "liver"
+        return False
 
     def sent(self, span: Span) -> Sentence:
         return self.index.sentence(span)
@@ -232,8 +242,9 @@ class _Report:
         return self.index.sentence(span).section
 
     def is_current(self, span: Span) -> bool:
-        return self.section(span) not in PAST_SECTIONS and not flag(span, "is_hypothetical") \
-            and not _PRIOR_STUDY_SUBJECT.search(self.sent(span).text)
+        section = self.section(span)
+        return section not in PAST_SECTIONS and not (section == "preliminary" and self.superseded_preliminary) \
+            and not flag(span, "is_hypothetical") and not _PRIOR_STUDY_SUBJECT.search(self.sent(span).text)
 
     # -- liver lesions -------------------------------------------------------------------------
     def is_benign(self, span: Span) -> bool:
@@ -507,8 +518,9 @@ class _Report:
                 return self.continued_by_sent[prev.start]
             # "... a residual enhancing component (1.1 cm) - viable residual tumour. It abuts ...": a residual part of a
             # lesion is no lesion of its own, so the sentence goes on about the lesion it belongs to
-            targets = [t for t in self.targets_by_sent.get(prev.start, [])
-                       if not (t.kind == "benign" and t.span is not None and self.is_component(t.span))]
+            targets = [t for t in self.targets_by_sent.get(prev.start, [])  # ("... is not a haemangioma": no target)
+                       if not (t.kind == "benign" and t.span is not None and (self.is_component(t.span)
+                                                                              or flag(t.span, "is_negated")))]
             if targets:
                 last = targets[-1]
                 return last if last.kind == "liver" else None

@@ -148,6 +148,7 @@ def is_prior_size(text: str, start: int, end: int) -> bool:
 _DISTANCE = _CUES["DISTANCE"]
 _WITHIN = _CUES["WITHIN"]
 _LIVER_MEASURE_BEFORE = _CUES["LIVER_MEASURE_BEFORE"]
+_SUM_OF_DIAMETERS_BEFORE = _CUES["SUM_OF_DIAMETERS_BEFORE"]
 _SHORT_AXIS = _CUES["SHORT_AXIS"]
 _BOUND_BEFORE = _CUES["BOUND_BEFORE"]
 _RANGE_LEAD = _CUES["RANGE_LEAD"]
@@ -200,6 +201,8 @@ class LesionSizeExtractor(ImagingExtractor):
             if _DISTANCE.match(text, end) or _WITHIN.search(text[max(0, start - 12):start]):
                 return []  # "lies 14 mm from the right hepatic vein", "within 5 mm of the IVC": a distance, not a size
             window = text[max(0, start - 60):start].lower()
+            if "sum" in window and _SUM_OF_DIAMETERS_BEFORE.search(text, max(0, start - 60), start):
+                return []  # "Sum of diameters 5.0 cm versus 5.2 cm": RECIST's sum, not a lesion
             if ("liver" in window or "hepatomegaly" in window) and _LIVER_MEASURE_BEFORE.search(text, max(0, start - 60), start):
                 return []  # "The liver is enlarged, measuring 21 cm": the organ's size, not a lesion's
             return [self._finding(text, start, end, value, kind)]

@@ -33,6 +33,7 @@ _STRUCTURE_AFTER = _CUES["STRUCTURE_AFTER"]
 _LOBE_FREE_AFTER = _CUES["LOBE_FREE_AFTER"]
 _LOBE_FREE_BEFORE = _CUES["LOBE_FREE_BEFORE"]
 _SEGMENT_COLUMN = _CUES["SEGMENT_COLUMN"]
+_VOLUME_BEFORE = _CUES["VOLUME_BEFORE"]
 _SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
 
 
@@ -62,6 +63,8 @@ class LiverSegmentExtractor(ImagingExtractor):
             return []  # "Progression in the skeleton (new S1 metastasis)": the sacrum, not segment 1
         if _STRUCTURE_AFTER.match(full, end):
             return []  # "dilatation of the segment 2/3 ducts", "segment 8 portal branch": a structure, not a location
+        if _VOLUME_BEFORE.search(full, max(0, start - 30), start):
+            return []  # "future liver remnant (segments 1-3) 520 mL": a volume's segments
         if _LOBE_FREE_AFTER.match(full, end) or _LOBE_FREE_BEFORE.search(full[max(0, start - 30):start]):
             return []  # "caudate lobe relatively spared", "sparing segment 1": a segment without disease
         segments = named_segments(text) if rule.id.startswith("liver_segment.named") else segments_in(text)

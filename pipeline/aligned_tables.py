@@ -59,3 +59,15 @@ def _piped(line: str) -> str:
         n = len(match.group(0))
         return " " * ((n - 1) // 2) + "|" + " " * (n - 1 - (n - 1) // 2)
     return _GAP.sub(bar, line)
+
+
+#: a dotted leader between a field's name and its value ("Margins ........ Uninvolved by tumour"): at least four dots
+_LEADER = re.compile(r"(?<=[A-Za-z0-9)\]])[ \t]*\.{4,}[ \t.]*(?=\S)")
+
+
+def colon_leaders(text: str) -> str:
+    """``text`` with each dotted leader written as a colon and spaces *of the same length* ("Margins ........ Uninvolved"
+    -> "Margins:         Uninvolved"), so that a synoptic form's fields read like "Margins: Uninvolved"."""
+    if "...." not in text:
+        return text
+    return _LEADER.sub(lambda m: ":" + " " * (len(m.group(0)) - 1), text)

@@ -97,8 +97,9 @@ def is_inline_header(text: str, start: int, end: int) -> bool:
     return not (_HEADER_LINE_START.match(before) or _HEADER_AFTER_SENTENCE.search(before))
 
 
-#: what may stand before a header without a colon on its line: nothing but a bullet or item mark
-_COLONLESS_LINE_START = re.compile(r"^[ \t]*(?:(?:[-*\u2022\u00b7>]|\d{1,2}[.)])[ \t]*)?$")
+#: what may stand before a header without a colon on its line: nothing but a bullet, an item mark or a rule ("=== FINAL
+#: READ ===")
+_COLONLESS_LINE_START = re.compile(r"^[ \t]*(?:(?:[-*\u2022\u00b7>]|=+|#+|\d{1,2}[.)])[ \t]*)?$")
 #: a word after a header word without a colon that makes it the subject of a sentence ("Findings are
 #: consistent with ...", "Comparison is made with ...", "Impression of a mass"), not a header
 _COLONLESS_NOT_HEADER = re.compile(
@@ -121,10 +122,11 @@ def is_colonless_header(doc: Doc, text: str, section: Section, start: int, end: 
     There are ..."; "Diagnosis Discrepancy" and "DIAGNOSIS DISCREPANCY" are a form's field names), and
     when the word after it does not make it a sentence's subject ("findings are consistent with").
     ``start`` and ``end``: the header's characters."""
-    if not _COLONLESS_LINE_START.match(text[text.rfind("\n", 0, start) + 1:start]):
+    prefix = text[text.rfind("\n", 0, start) + 1:start]
+    if not _COLONLESS_LINE_START.match(prefix):
         return is_dictated_header(text, start, end)
-    if section.title_start > 0 and not doc[section.title_start].is_sent_start:
-        return False
+    if section.title_start > 0 and not doc[section.title_start].is_sent_start and not prefix.strip():
+        return False  # (a bullet or rule before it starts the sentence itself)
     if _REST_OF_LINE_EMPTY.match(text, end):
         return True
     title = text[start:end]

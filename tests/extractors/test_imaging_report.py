@@ -1197,3 +1197,37 @@ def test_vague_counts_history_artefacts_and_clauses(extract, text, kind, column,
 ])
 def test_hilar_statements_about_all_lesions(extract, text, expected):
     assert_column(extract, text, "MRI", "hilar_or_central_bile_duct", expected)
+
+
+# Preliminary and final reads; a focus "statistically most likely a cyst"; "It is consistent with a metastasis" names
+# the lesion just described; an enumeration after a comma; a RECIST sum of diameters; a mixed response; a volume's segments.
+_PRELIM = ("Comparison: CT 2025-03-11 (no liver lesion at that time).\n\n=== PRELIMINARY READ (02:14) ===\nSingle 1.4 cm "
+           "hypodense lesion in hepatic segment 6, new.\n\n=== FINAL READ (09:40) ===\nLiver: three arterially enhancing "
+           "lesions: segment 6, 1.6 cm (remeasured; preliminary 1.4 cm); segment 4a, 0.9 cm; segment 2, 0.7 cm.\n"
+           "FINAL IMPRESSION:\n1. Interval development of three hepatic metastases.")
+
+
+@pytest.mark.parametrize("text,column,expected", [
+    (_PRELIM, "liver_lesion_count", 3),
+    (_PRELIM, "largest_liver_lesion_mm", 16.0),
+    (_PRELIM, "disease_trend", "progression"),
+    ("PRELIMINARY REPORT:\nSegment 2 lesion 7 mm, probable metastasis.\n\nFINAL REPORT:\nLiver: the segment 8 lesion is "
+     "not a haemangioma: it restricts diffusion. It is consistent with a metastasis and measures 2.4 cm.\nThe segment 2 "
+     "lesion is a simple cyst.", "liver_lesion_count", 1),
+    ("Liver: A 4 mm focus in segment 2 is too small to characterise but is statistically most likely a cyst.",
+     "liver_lesion_count_category", "none"),
+    ("Liver: five metastases, three in the right lobe and two in the left.\nImpression: two new left lobe metastases, one "
+     "at the hilum.", "liver_lesion_count", 5),
+    ("Liver:\n- Segment 8 metastasis: 2.6 cm (previously 3.4 cm).\n- Segment 2 metastasis: 2.4 cm (previously 1.8 cm).\n"
+     "Impression: Mixed response in the liver. Sum of diameters 5.0 cm versus 5.2 cm: stable disease by RECIST 1.1.",
+     "largest_liver_lesion_mm", 26.0),
+    ("Liver:\n- Segment 8 metastasis: 2.6 cm (previously 3.4 cm).\n- Segment 2 metastasis: 2.4 cm (previously 1.8 cm).\n"
+     "Impression: Mixed response in the liver. Sum of diameters 5.0 cm versus 5.2 cm: stable disease by RECIST 1.1.",
+     "disease_trend", "stable"),
+    ("Liver: segment 4a metastasis, 12 mm.\nVolumetry: future liver remnant (segments 1-3) 520 mL.", "liver_segments",
+     ["4a"]),
+    ("MR liver. Liver: parenchyma of uniform signal; no focal abnormality on any sequence.", "liver_lesion_count_category",
+     "none"),
+])
+def test_preliminary_reads_restatements_and_recist_sums(extract, text, column, expected):
+    assert_column(extract, text, "MRI", column, expected)

@@ -161,3 +161,20 @@ _FAX = ("SPEClMEN: TERMINAL ILEUM, SEGMENTAL RESECTI0N (scanned fax copy)\nMICR0
 def test_ocr_methods_cytology_and_ceilings(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# Synoptic forms with dotted leaders; a "Primary site:" field (named, or unknown).
+@pytest.mark.parametrize("text,expected", [
+    ("Procedure ............................ Pancreatoduodenectomy (Whipple)\nHistologic type ...................... "
+     "Well-differentiated neuroendocrine tumour\nKi-67 ......... 2 %\nMargins .............................. Uninvolved "
+     "by tumour\nClosest margin ....................... Uncinate (SMA) margin, 0.05 cm",
+     dict(procedure="resection", ki67_percent=2.0, margin_status="R0")),
+    ("Procedure ................. Segmentectomy, segment 6\nDiagnosis ................. Metastatic well-differentiated "
+     "neuroendocrine tumour\nResection margin .......... Involved (0 cm), inked parenchymal surface\nPrimary site "
+     ".............. Small intestine (per clinical history)", dict(margin_status="R1", primary_site="small_bowel")),
+    ("Liver, core biopsy: metastatic NET. Primary site: unknown.", dict(primary_site="unknown")),
+    ("Liver, core biopsy: metastatic NET. The lesion... was sampled twice.", dict(primary_site=None)),        # NEG
+])
+def test_dotted_leaders_and_primary_site_fields(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

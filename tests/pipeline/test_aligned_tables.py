@@ -44,3 +44,14 @@ def test_aligned_table_read_as_a_lesion_table_and_mentions_quote_the_report(nlp,
     assert "lymph_node" in result.row["extrahepatic_sites"]
     for mention in result.mentions:  # the quoted text is the report's own, never a '|' the reader put in
         assert mention["text"] == text[mention["start_char"]:mention["end_char"]]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Margins ........ Uninvolved", "Margins:         Uninvolved"),
+    ("Ki-67 ......... 9 %", "Ki-67:          9 %"),
+    ("The lesion... unchanged.", "The lesion... unchanged."),                                    # NEG: an ellipsis
+])
+def test_dotted_leaders_become_colons_of_the_same_length(text, expected):
+    from pipeline.aligned_tables import colon_leaders
+
+    assert colon_leaders(text) == expected and len(colon_leaders(text)) == len(text)
