@@ -518,9 +518,11 @@ class _Report:
                 return self.continued_by_sent[prev.start]
             # "... a residual enhancing component (1.1 cm) - viable residual tumour. It abuts ...": a residual part of a
             # lesion is no lesion of its own, so the sentence goes on about the lesion it belongs to
-            targets = [t for t in self.targets_by_sent.get(prev.start, [])  # ("... is not a haemangioma": no target)
-                       if not (t.kind == "benign" and t.span is not None and (self.is_component(t.span)
-                                                                              or flag(t.span, "is_negated")))]
+            named = self.targets_by_sent.get(prev.start, [])
+            targets = [t for t in named if not (t.kind == "benign" and t.span is not None and self.is_component(t.span))]
+            affirmed = [t for t in targets if not (t.kind == "benign" and t.span is not None and flag(t.span, "is_negated"))]
+            if affirmed and len(affirmed) < len(targets):
+                targets = affirmed  # "the segment 8 lesion is not a haemangioma": the lesion, not the denied diagnosis
             if targets:
                 last = targets[-1]
                 return last if last.kind == "liver" else None

@@ -97,11 +97,9 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("pathology", "primary_site"): 0.958, ("pathology", "specimen_site"): 0.958,
     },
     "blind6": {
-        ("imaging", "extrahepatic_sites"): 0.966, ("imaging", "largest_liver_lesion_mm"): 0.966,
-        ("imaging", "lesion_near_major_vessel"): 0.966, ("imaging", "liver_involvement_percent"): 0.966,
-        ("imaging", "liver_lesion_count"): 0.966, ("imaging", "liver_lesion_count_category"): 0.966,
-        ("pathology", "differentiation"): 0.958, ("pathology", "primary_site"): 0.958,
-        ("pathology", "specimen_site"): 0.958,
+        ("imaging", "extrahepatic_sites"): 0.966, ("imaging", "lesion_near_major_vessel"): 0.966,
+        ("imaging", "liver_involvement_percent"): 0.966, ("pathology", "differentiation"): 0.958,
+        ("pathology", "primary_site"): 0.958, ("pathology", "specimen_site"): 0.958,
     },
     "blind7": {
         ("imaging", "bilobar"): 0.9, ("imaging", "extrahepatic_sites"): 0.9,

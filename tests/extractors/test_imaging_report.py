@@ -1228,6 +1228,9 @@ _PRELIM = ("Comparison: CT 2025-03-11 (no liver lesion at that time).\n\n=== PRE
      ["4a"]),
     ("MR liver. Liver: parenchyma of uniform signal; no focal abnormality on any sequence.", "liver_lesion_count_category",
      "none"),
+    ("Findings: Hypervascular lesions x3: segment 3 (14 mm), segment 4b (10 mm) and caudate lobe (19 mm). The caudate "
+     "lesion is inseparable from the IVC. Surgical clips along the resection plane; no tumour at the cut surface. "
+     "Unchanged 3 cm postoperative fluid collection in the right subphrenic space.", "largest_liver_lesion_mm", 19.0),
 ])
 def test_preliminary_reads_restatements_and_recist_sums(extract, text, column, expected):
     assert_column(extract, text, "MRI", column, expected)
