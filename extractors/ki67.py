@@ -16,6 +16,7 @@ from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
+from ._tables import cell_at
 from ._pathology_units import no_value, parse_percent
 
 _CUES = load_lexicon("ki67")
@@ -58,6 +59,10 @@ class Ki67Extractor(ClaimingExtractor):
         if rule.norm == "withdrawn":
             return self._withdrawn(match, rule, start, end)
         value_text = match.group("value")
+        if rule.attrs.get("table_cell"):
+            cell = cell_at(doc_text(doc), start)
+            if cell is None or cell.header is None or not _LABEL_NEAR.search(cell.header):
+                return []  # a percentage is a Ki-67 only in a column headed "Ki-67" / "MIB-1"
         if rule.id.startswith("ki67.label_") and _OTHER_STAIN.search(doc_text(doc)[match.start():match.start("value")]):
             return []  # 'Ki-67 is low; chromogranin positive in 80%': the value belongs to another stain
         if rule.attrs.get("needs_label_near") and not _LABEL_NEAR.search(doc_text(doc)[max(0, start - 200):start]):

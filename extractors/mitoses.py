@@ -15,6 +15,7 @@ from pipeline.lexicon import load_lexicon
 from ._base import ExtractorSpec, Finding, doc_text, register
 from ._pathology_base import ClaimingExtractor
 from ._pathology_units import parse_mitoses
+from ._tables import cell_at
 
 _CUES = load_lexicon("mitoses")
 
@@ -39,6 +40,8 @@ _MM2_EQUIVALENT = _CUES["MM2_EQUIVALENT"]
 _MM2_BEFORE = _CUES["MM2_BEFORE"]
 #: After a bare count: a size or the area itself, so not a count ('3 mm', 'nil per 10 HPF').
 _NOT_A_COUNT_AFTER = _CUES["NOT_A_COUNT_AFTER"]
+_MITOSES_WORD = _CUES["TABLE_MITOSES_WORD"]
+_TABLE_AREA = _CUES["TABLE_AREA"]
 
 
 def _clause_before(text: str, pos: int, window: int = 80) -> str:
@@ -68,6 +71,16 @@ class MitosesExtractor(ClaimingExtractor):
             return [Finding(start, end, rule.label, value_num=0.0, value_unit="per_2mm2",
                             attrs={"absent": True})]
         groups = match.groupdict()
+        if rule.attrs.get("table_cell"):  # "| 5 |" under "Mitoses / 2 mm²": the header names the count and its area
+            cell = cell_at(doc_text(doc), start)
+            header = cell.header if cell is not None else None
+            area = _TABLE_AREA.search(header) if header is not None and _MITOSES_WORD.search(header) else None
+            if area is None:
+                return []
+            value, attrs = parse_mitoses(match.group("value"), area.group(0), None)
+            if value is None or value > MAX_PER_2MM2:
+                return []
+            return [Finding(*match.span("value"), rule.label, value_num=value, value_unit="per_2mm2", attrs=attrs)]
         if rule.attrs.get("bare") and _NOT_MITOSES.search(_clause_before(doc_text(doc), start)):
             return []  # 'eosinophils 30/10 HPF': a count of another cell
         if rule.attrs.get("value_before"):

@@ -63,11 +63,16 @@ def _piped(line: str) -> str:
 
 #: a dotted leader between a field's name and its value ("Margins ........ Uninvolved by tumour"): at least four dots
 _LEADER = re.compile(r"(?<=[A-Za-z0-9)\]])[ \t]*\.{4,}[ \t.]*(?=\S)")
+#: an equals sign after a field's name at the start of a line ("Ki67 = 7 %", "Specimen = liver, segment 8")
+_EQUALS_FIELD = re.compile(r"(?m)^([ \t]*[A-Za-z][A-Za-z0-9 ()/&,-]{0,40}?[A-Za-z0-9)])( = )(?=\S)")
 
 
-def colon_leaders(text: str) -> str:
-    """``text`` with each dotted leader written as a colon and spaces *of the same length* ("Margins ........ Uninvolved"
-    -> "Margins:         Uninvolved"), so that a synoptic form's fields read like "Margins: Uninvolved"."""
-    if "...." not in text:
-        return text
-    return _LEADER.sub(lambda m: ":" + " " * (len(m.group(0)) - 1), text)
+def colon_fields(text: str) -> str:
+    """``text`` with the separators of a form's fields written as a colon *of the same length*: a dotted leader
+    ("Margins ........ Uninvolved" -> "Margins:         Uninvolved") and a " = " after a field name at the start of a
+    line ("Ki67 = 7 %" -> "Ki67:   7 %"), so that both read like "Margins: Uninvolved"."""
+    if "...." in text:
+        text = _LEADER.sub(lambda m: ":" + " " * (len(m.group(0)) - 1), text)
+    if " = " in text:
+        text = _EQUALS_FIELD.sub(lambda m: m.group(1) + ":  ", text)
+    return text

@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .aligned_tables import colon_leaders, pipe_aligned_tables
+from .aligned_tables import colon_fields, pipe_aligned_tables
 from .config import Config
 from .errors import RuleFileError
 from .nlp_fingerprint import EXTRACTION_MODULES, nlp_fingerprint  # noqa: F401  (re-exported)
@@ -137,7 +137,7 @@ def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
     """``nlp(text)``, skipping the extractors whose scope excludes ``report_type``."""
     from extractors._base import remember_text
 
-    text = colon_leaders(pipe_aligned_tables(text))  # same length: every offset is the report's own (aligned_tables.py)
+    text = colon_fields(pipe_aligned_tables(text))  # same length: every offset is the report's own (aligned_tables.py)
     if report_type == "PATHOLOGY":
         # same-length OCR repair ('we11-differentiated', 'DIAGN0SIS:', 'l/1O HPF'); the imaging extractors repair
         # the text they read themselves (extractors/_doc_index.py)

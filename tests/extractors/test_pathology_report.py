@@ -178,3 +178,20 @@ def test_ocr_methods_cytology_and_ceilings(extract, text, expected):
 def test_dotted_leaders_and_primary_site_fields(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# "Field = value" forms; an EBUS-TBNA line naming the node station; Ki-67 and mitoses in a per-nodule table.
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen = liver, segment 8, percutaneous core biopsy (2 cores, 18G)\nHistology = metastatic well differentiated "
+     "neuroendocrine tumour\nKi67 = 7 % (hot spot, 500 cells)\nMitoses = 1 / 10 HPF\nPrimary = cannot be determined",
+     dict(specimen_site="liver", procedure="biopsy", ki67_percent=7.0, primary_site="unknown")),
+    ("EBUS-TBNA, station 7 (subcarinal) lymph node, 4 passes.\nCell block: well-differentiated neuroendocrine tumour. "
+     "Ki-67: 6 %.", dict(specimen_site="lymph_node", procedure="biopsy")),
+    ("Liver, right hemihepatectomy: three nodules of metastatic well-differentiated NET.\n\n  Nodule     Ki-67     "
+     "Mitoses / 2 mm²\n  1          4 %       2\n  2          9 %       5\n  3          6 %       3\n",
+     dict(ki67_percent=9.0, mitoses_per_2mm2=5.0)),
+    ("Liver: NET, Ki-67 3%.\n| Lesion | Size (mm) | Necrosis (%) |\n| 1 | 14 | 40 % |", dict(ki67_percent=3.0)),  # NEG
+])
+def test_equals_forms_stations_and_nodule_tables(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

@@ -50,8 +50,10 @@ def test_aligned_table_read_as_a_lesion_table_and_mentions_quote_the_report(nlp,
     ("Margins ........ Uninvolved", "Margins:         Uninvolved"),
     ("Ki-67 ......... 9 %", "Ki-67:          9 %"),
     ("The lesion... unchanged.", "The lesion... unchanged."),                                    # NEG: an ellipsis
+    ("Specimen = liver, segment 8", "Specimen:  liver, segment 8"),
+    ("x = 5 and y = 6", "x = 5 and y = 6"),                                                     # NEG: no field name
 ])
-def test_dotted_leaders_become_colons_of_the_same_length(text, expected):
-    from pipeline.aligned_tables import colon_leaders
+def test_field_separators_become_colons_of_the_same_length(text, expected):
+    from pipeline.aligned_tables import colon_fields
 
-    assert colon_leaders(text) == expected and len(colon_leaders(text)) == len(text)
+    assert colon_fields(text) == expected and len(colon_fields(text)) == len(text)
