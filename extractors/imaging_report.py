@@ -241,9 +241,12 @@ class _Report:
     def section(self, span: Span) -> str | None:
         return self.index.sentence(span).section
 
+    def superseded(self, span: Span) -> bool:
+        """In a preliminary read that a final read replaces."""
+        return self.superseded_preliminary and self.section(span) == "preliminary"
+
     def is_current(self, span: Span) -> bool:
-        section = self.section(span)
-        return section not in PAST_SECTIONS and not (section == "preliminary" and self.superseded_preliminary) \
+        return self.section(span) not in PAST_SECTIONS and not self.superseded(span) \
             and not flag(span, "is_hypothetical") and not _PRIOR_STUDY_SUBJECT.search(self.sent(span).text)
 
     # -- liver lesions -------------------------------------------------------------------------
@@ -919,7 +922,7 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
     carcinomatosis: bool | None = None
     benign = [(t.start, t.end) for ts in report.targets_by_sent.values() for t in ts if t.kind == "benign"]
     for span in report.get("EXTRAHEPATIC_SITE"):
-        if report.section(span) in PAST_SECTIONS:
+        if report.section(span) in PAST_SECTIONS or report.superseded(span):
             continue
         addressed = True
         if any(b0 <= span.start_char and span.end_char <= b1 for b0, b1 in benign) and \

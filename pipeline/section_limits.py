@@ -111,6 +111,8 @@ _COLONLESS_NOT_HEADER = re.compile(
 #: the rest of a header's line when the header stands alone on it
 _REST_OF_LINE_EMPTY = re.compile(r"[ \t\r]*(?:\n|$)")
 _NEXT_WORD = re.compile(r"[ \t]+(\S+)")
+#: a bracketed aside after a header word, then its colon or dash ("Final read (consultant, next morning) - ...")
+_ASIDE_THEN_COLON = re.compile(r"[ \t]*\([^()\n]{0,40}\)[ \t]*(?:[:\u2013]|-[ \t])")
 
 
 def is_colonless_header(doc: Doc, text: str, section: Section, start: int, end: int) -> bool:
@@ -127,8 +129,8 @@ def is_colonless_header(doc: Doc, text: str, section: Section, start: int, end: 
         return is_dictated_header(text, start, end)
     if section.title_start > 0 and not doc[section.title_start].is_sent_start and not prefix.strip():
         return False  # (a bullet or rule before it starts the sentence itself)
-    if _REST_OF_LINE_EMPTY.match(text, end):
-        return True
+    if _REST_OF_LINE_EMPTY.match(text, end) or _ASIDE_THEN_COLON.match(text, end):
+        return True  # alone on its line, or "Preliminary read (resident, 18:05):"
     title = text[start:end]
     if title.isupper():
         following = _NEXT_WORD.match(text, end)

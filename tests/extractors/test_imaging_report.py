@@ -1234,3 +1234,25 @@ _PRELIM = ("Comparison: CT 2025-03-11 (no liver lesion at that time).\n\n=== PRE
 ])
 def test_preliminary_reads_restatements_and_recist_sums(extract, text, column, expected):
     assert_column(extract, text, "MRI", column, expected)
+
+
+# An eye muscle is no rectum; a count split by lobes after a comma; a preliminary read with an aside before its colon,
+# superseded with its sites; "two avid lesions, not one: segment 6".
+_PET_PRELIM = ("Indication: Ileal NET, resected.\n\nPreliminary read (resident, 18:05):\nSolitary avid lesion in segment 6. "
+               "Focal uptake in the uncinate process (SUVmax 14.5), possible pancreatic primary.\n\nFinal read (consultant, "
+               "next morning) - changes to the preliminary read:\n1. Liver: two avid lesions, not one: segment 6, 1.8 cm, "
+               "SUVmax 17.8; and a second smaller lesion in segment 8, 1.0 cm, SUVmax 9.6.\n2. The uncinate uptake is "
+               "physiological; no pancreatic lesion.")
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("MRI ORBITS\nFindings: 1.8 cm enhancing mass within the left lateral rectus muscle, in keeping with an orbital "
+     "metastasis.\nImpression: Left lateral rectus metastasis.", "MRI", "liver_lesion_count", None),
+    ("Liver: four avid metastases, three in the right lobe and one in the left, up to 1.9 cm.", "PET",
+     "liver_lesion_count", 4),
+    (_PET_PRELIM, "PET", "liver_lesion_count", 2),
+    (_PET_PRELIM, "PET", "liver_segments", ["6", "8"]),
+    (_PET_PRELIM, "PET", "extrahepatic_sites", []),
+])
+def test_eye_muscles_lobe_splits_and_pet_preliminary_reads(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
