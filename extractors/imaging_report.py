@@ -378,11 +378,11 @@ class _Report:
                 return True  # the liver was described and nothing counted: benign, resolved or "no new" lesions
         for span in self.get("SSTR_UPTAKE"):  # "Liver: no focal uptake above background."; "No SSTR-avid disease in the liver"
             absent = _ABSENCE.match(span.text) or (flag(span, "is_negated") and span_value(span, "value_norm") == "avid")
-            if self.is_current(span) and absent and self._liver_only_sentence(self.sent(span)):
+            if self.is_current(span) and absent and self.liver_only_sentence(self.sent(span)):
                 return True
         return False
 
-    def _liver_only_sentence(self, sent: Sentence, allow_none: bool = False) -> bool:
+    def liver_only_sentence(self, sent: Sentence, allow_none: bool = False) -> bool:
         """The sentence names the liver and no other organ (a liver heading or a sentence about the liver); with
         ``allow_none``, also a sentence that names no organ at all."""
         organs = {organ for _, _, organ in self.index.organs_in(sent)}
@@ -1105,7 +1105,7 @@ def _proximity(report: _Report, norm: str) -> bool | None:
         if not _about_liver_lesion(report, span):
             # "No involvement of the hilar plate." / "The hilar structures are free." in a report with liver lesions: a
             # statement about all of them
-            if negative and report.liver_targets() and report._liver_only_sentence(sent, allow_none=True):
+            if negative and report.liver_targets() and report.liver_only_sentence(sent, allow_none=True):
                 result = result or False
             continue
         if negative and _CONTACT_BUT_NOT.search(report.text, max(sent.start_char, span.start_char - 60), span.start_char):
