@@ -1256,3 +1256,14 @@ _PET_PRELIM = ("Indication: Ileal NET, resected.\n\nPreliminary read (resident, 
 ])
 def test_eye_muscles_lobe_splits_and_pet_preliminary_reads(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# "adjacent to the gallbladder fossa" is a place in the liver; a size "on <date>" is a prior one.
+@pytest.mark.parametrize("text,expected", [
+    ("Liver: Innumerable metastases throughout both lobes. The largest lies adjacent to the gallbladder fossa and measures "
+     "6.2 x 5.1 cm (5.3 x 4.4 cm in 12/2025).", 62.0),
+    ("Liver: segment 8 metastasis, 1.3 cm (1.9 cm on 2026-01-08; 2.6 cm on 2025-07-21).", 13.0),
+    ("Liver: segment 8 metastasis measuring 2.2 cm on today's study.", 22.0),                            # NEG
+])
+def test_gallbladder_fossa_and_dated_priors(extract, text, expected):
+    assert_column(extract, text, "CT", "largest_liver_lesion_mm", expected)
