@@ -256,8 +256,10 @@ def organ_matches(text: str) -> list[tuple[int, int, str]]:
     in a passage about the skeleton are sacral levels (:func:`is_sacral_level`), not liver segments; the organ of a
     "tumour-to-spleen ratio" is no organ the sentence is about.
     """
-    out = [(start, end, organ) for start, end, organ in _organ_words(text) if not _RATIO_TERM.match(text, end)
-           or text[max(0, start - 3):start].lower() not in ("to-", "to ")]  # "tumour-to-spleen ratio": no organ named
+    out = _organ_words(text)
+    if "atio" in text:  # "tumour-to-spleen ratio": no organ named
+        out = [(start, end, organ) for start, end, organ in out if not _RATIO_TERM.match(text, end)
+               or text[max(0, start - 3):start].lower() not in ("to-", "to ")]
     if any(organ == "liver" and end - start == 2 for start, end, organ in out):
         out = [(start, end, "bone" if organ == "liver" and end - start == 2 and is_sacral_level(text, start, end)
                 else organ) for start, end, organ in out]
@@ -532,16 +534,3 @@ def ocr_clean(text: str) -> str:
     return _splice(text, _n_repairs(text))
 
 
-def pipe_table_header(text: str, start: int) -> tuple[int, int] | None:
-    """(start, end) of the first row of the pipe table whose row begins at ``start``: the topmost of the
-    unbroken run of lines with a "|" above it; None when the row at ``start`` is itself the first."""
-    header_start = start
-    while header_start > 0:
-        prev_end = header_start - 1  # the newline before this line
-        prev_start = text.rfind("\n", 0, prev_end) + 1
-        if "|" not in text[prev_start:prev_end]:
-            break
-        header_start = prev_start
-    if header_start == start:
-        return None
-    return header_start, text.find("\n", header_start)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: lines looked at above a row for its header (the top of the block of table lines)
-HEADER_LINES = 20
 #: non-table lines above the header read as the table's title (up to a blank line)
 TITLE_LINES = 2
 
@@ -32,6 +30,21 @@ class Cell:
     title: str
 
 
+def table_header(text: str, line_start: int) -> tuple[int, int] | None:
+    """(start, end) of the header row of the pipe table whose row begins at ``line_start``: the topmost line, rule
+    lines ("|---|---|") aside, of the unbroken run of lines with a "|" above it; None when no such line is above."""
+    header: tuple[int, int] | None = None
+    pos_above = line_start
+    while pos_above > 0:
+        above_start = text.rfind("\n", 0, pos_above - 1) + 1
+        if "|" not in text[above_start:pos_above - 1]:
+            break
+        if not _SEPARATOR.fullmatch(text, above_start, pos_above - 1):
+            header = (above_start, pos_above - 1)
+        pos_above = above_start
+    return header
+
+
 def cell_at(text: str, pos: int) -> Cell | None:
     """The cell holding character ``pos``, None when its line is no pipe-table row."""
     line_start = text.rfind("\n", 0, pos) + 1
@@ -39,19 +52,9 @@ def cell_at(text: str, pos: int) -> Cell | None:
     row = text[line_start:len(text) if line_end < 0 else line_end]
     if "|" not in row:
         return None
-    header: str | None = None
-    top = line_start
-    pos_above = line_start
-    for _ in range(HEADER_LINES):
-        if pos_above == 0:
-            break
-        above_start = text.rfind("\n", 0, pos_above - 1) + 1
-        above = text[above_start:pos_above - 1]
-        if "|" not in above:
-            break
-        if not _SEPARATOR.fullmatch(above):
-            header, top = above, above_start
-        pos_above = above_start
+    bounds = table_header(text, line_start)
+    header = text[bounds[0]:bounds[1]] if bounds is not None else None
+    top = bounds[0] if bounds is not None else line_start
     title_lines: list[str] = []
     end = top - 1
     for _ in range(TITLE_LINES):

@@ -21,7 +21,8 @@ from pipeline.lexicon import load_lexicon
 from ._base import ExtractorSpec, Finding, register
 from ._doc_index import doc_text
 from ._imaging_base import ImagingExtractor
-from ._imaging_units import ORGAN_SITE, WEAK_ORGANS, organ_matches, pipe_table_header
+from ._imaging_units import ORGAN_SITE, WEAK_ORGANS, organ_matches
+from ._tables import table_header
 
 _CUES = load_lexicon("extrahepatic_site")
 
@@ -40,7 +41,7 @@ def _table_site(text: str, start: int, end: int, attrs: dict) -> list[Finding]:
     """The site of a pipe-table row of measured lesions: 'Lesion | Site | Today' then 'T3 | Lung RLL | 11 mm' -> lung,
     'NT2 | Portocaval node | 14 mm' -> lymph_node. The header (the table's first row) must name lesions or sites; a
     liver row, a reference or physiological row and the header itself give nothing."""
-    header = pipe_table_header(text, start)
+    header = table_header(text, start)
     if header is None:
         return []
     header_start, header_end = header

@@ -20,7 +20,8 @@ from pipeline.lexicon import load_lexicon
 from ._doc_index import doc_text
 from ._base import ExtractorSpec, Finding, register
 from ._imaging_base import ImagingExtractor
-from ._imaging_units import parse_number, pipe_table_header
+from ._imaging_units import parse_number
+from ._tables import table_header
 
 _CUES = load_lexicon("sstr_uptake")
 
@@ -48,7 +49,7 @@ def _table_suv(text: str, start: int, end: int) -> list[Finding]:
 
     'Site | Size | SUVmax' then 'Liver segment 7 | 3.1 cm | 28.4' -> 28.4; the header row itself gives nothing.
     """
-    header = pipe_table_header(text, start)
+    header = table_header(text, start)
     if header is None:
         return []
     header_start, header_end = header

@@ -86,6 +86,11 @@ def _second_sentence_start(doc: Doc, text: str, section: Section, end: int) -> i
     return end
 
 
+def _line_prefix(text: str, start: int) -> str:
+    """What stands on the line before character ``start``."""
+    return text[text.rfind("\n", 0, start) + 1:start]
+
+
 def is_inline_header(text: str, start: int, end: int) -> bool:
     """True when the header text[start:end] is a word in running text, not a header: its first letter
     is lower case and it stands in mid-sentence, after more than two words or a comma ("Correlation
@@ -93,7 +98,7 @@ def is_inline_header(text: str, start: int, end: int) -> bool:
     first = next((c for c in text[start:end] if c.isalpha()), "")
     if not first or first.isupper():
         return False
-    before = text[text.rfind("\n", 0, start) + 1:start]
+    before = _line_prefix(text, start)
     return not (_HEADER_LINE_START.match(before) or _HEADER_AFTER_SENTENCE.search(before))
 
 
@@ -124,7 +129,7 @@ def is_colonless_header(doc: Doc, text: str, section: Section, start: int, end: 
     There are ..."; "Diagnosis Discrepancy" and "DIAGNOSIS DISCREPANCY" are a form's field names), and
     when the word after it does not make it a sentence's subject ("findings are consistent with").
     ``start`` and ``end``: the header's characters."""
-    prefix = text[text.rfind("\n", 0, start) + 1:start]
+    prefix = _line_prefix(text, start)
     if not _COLONLESS_LINE_START.match(prefix):
         return is_dictated_header(text, start, end)
     if section.title_start > 0 and not doc[section.title_start].is_sent_start and not prefix.strip():
@@ -173,7 +178,7 @@ def _dictated_mid_line(doc: Doc, text: str, section: Section) -> bool:
             or doc[section.title_start].is_sent_start:
         return False
     start = doc[section.title_start].idx
-    return not _COLONLESS_LINE_START.match(text[text.rfind("\n", 0, start) + 1:start])
+    return not _COLONLESS_LINE_START.match(_line_prefix(text, start))
 
 
 def _header_is_text(doc: Doc, text: str, section: Section) -> bool:
