@@ -41,6 +41,7 @@ VAGUE = {
     "multifocal": "multiple", "scattered": "multiple", "various": "multiple", "some": "multiple",
     "a handful of": "multiple", "handful of": "multiple",  # colloquially about five: more than "a few"
     "a couple of": "few", "couple of": "few",  # colloquially two or so, not exactly two (blind4 convention 1)
+    "a cluster of": "multiple", "cluster of": "multiple", "clusters of": "multiple",  # grouped, not counted
 }
 
 
@@ -183,8 +184,8 @@ def parse_count(text: str) -> Count | None:
     if m:
         bound = word_to_number(m.group(1))
         return Count(None, "at_least", bound)
-    m = _COUNT_RANGE.match(t) or _COUNT_APPROX.match(t)
-    if m:  # "two or three", "6-8", "approximately 15": no exact count, only its category
+    m = _COUNT_APPROX.match(t) or _COUNT_RANGE.match(t)
+    if m:  # "two or three", "6-8", "approximately 15", "twelve or so": no exact count, only its category
         top = word_to_number(m.group(m.lastindex or 1))
         if top is not None and top > 0:
             return Count(None, "few" if top <= 3 else "multiple")

@@ -77,6 +77,9 @@ _SITE_BLOCK = _CUES["SITE_BLOCK"]
 #: An organ heading followed by a negative ("Nodes: none enlarged.", "Peritoneum: No ascites or nodularity.",
 #: "Lymph nodes: No nodal disease."): the site was addressed and is free; never a site by itself.
 _HEADING_NEGATIVE = _CUES["HEADING_NEGATIVE"]
+_DISEASE_AFTER_UPTAKE = _CUES["DISEASE_AFTER_UPTAKE"]
+#: "Known rectal NET.": a sentence that only recalls the primary, in reports without a history section
+_KNOWN_PRIMARY_STATEMENT = _CUES["KNOWN_PRIMARY_STATEMENT"]
 _ONLY_FLUID = _CUES["ONLY_FLUID"]
 _HEDGED_BENIGN_TAIL = _CUES["HEDGED_BENIGN_TAIL"]
 _PRIOR_ASIDE = _CUES["PRIOR_ASIDE"]
@@ -764,9 +767,13 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
     sides |= {l for l in lobes if l in {"left", "right"}}
     if not has_lesion:
         bilobar = None
-    elif "both" in lobes or {"left", "right"} <= sides:
+    elif "both" in lobes:
         bilobar = True
-    elif count == 1 or sides:
+    elif count == 1:
+        bilobar = False  # one lesion is on one side (contract), whatever other lobe the report names ("the treated right lobe")
+    elif {"left", "right"} <= sides:
+        bilobar = True
+    elif sides:
         bilobar = False
     else:
         bilobar = None
@@ -924,6 +931,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
     for span in report.get("EXTRAHEPATIC_SITE"):
         if report.section(span) in PAST_SECTIONS or report.superseded(span):
             continue
+        if _attrs(span).get("kind") == "primary" and _KNOWN_PRIMARY_STATEMENT.match(report.sent(span).text):
+            continue  # "CT abdomen. Known rectal NET. Twelve metastases ...": the history recalled, not a finding
         addressed = True
         if any(b0 <= span.start_char and span.end_char <= b1 for b0, b1 in benign) and \
                 _attrs(span).get("source") != "lesion":
@@ -1005,6 +1014,8 @@ def _has_lesion_in_sentence(report: _Report, span: Span) -> bool:
     if _DISEASE_SUBJECT.match(report.text, sent.start_char, span.start_char) or \
             _DISEASE_SUBJECT.match(report.text, clause_start, span.start_char):
         return True  # "Disease remains SSTR-avid.", "Partial response; the remaining disease is SSTR-avid."
+    if _DISEASE_AFTER_UPTAKE.match(report.text, span.end_char):
+        return True  # "Partial response; residual receptor-positive disease in L1, L2 and N1."
     targets = report.targets_by_sent.get(sent.start, [])
     if any(t.kind == "liver" or (t.kind == "other" and t.start in report.accepted_sites) for t in targets):
         return True

@@ -30,7 +30,7 @@ from pipeline.lexicon import load_lexicon
 from ._doc_index import DocIndex, doc_text
 from ._base import ExtractorSpec, Finding, register, set_values, value
 from ._imaging_base import ImagingExtractor
-from ._imaging_units import ORGAN_SITE, attribute_organ, parse_count
+from ._imaging_units import ORGAN_SITE, attribute_organ, parse_count, segments_in
 
 _CUES = load_lexicon("lesion")
 
@@ -41,6 +41,7 @@ OTHER = "_OTHER_LESION"
 _QUANT = _CUES.source("QUANT")
 _COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*,?){{0,5}})[\s,]*$", re.I)
 _COUNT_AFTER = _CUES["COUNT_AFTER"]
+_EACH_OF = _CUES["EACH_OF_SEGMENTS"]
 _FIELD_LABEL_BEFORE = _CUES["FIELD_LABEL_BEFORE"]
 _FIELD_COUNT_AFTER = _CUES["FIELD_COUNT_AFTER"]
 #: "Lesions x3", "liver mets x 3": a multiplication-sign count after the noun (not "x 2.1 cm").
@@ -148,6 +149,11 @@ class LesionExtractor(ImagingExtractor):
                 count = parse_count(after.group("q"))
                 if count is not None:
                     attrs.update(count_kind=count.kind, count_value=count.value, count_bound=count.bound)
+        each = _EACH_OF.match(doc_text(doc), end) if attrs.get("count_value") == 1 and not attrs.get("pronoun") else None
+        if each:  # "One lesion in each of segments 2, 5 and 8": one per segment named
+            places = 2 if each.group("lobes") else len(segments_in(each.group("list")))
+            if places > 1:
+                attrs.update(count_value=places, plural=True)
         value = attrs.get("count_value")
         return [Finding(count_start, end, "LIVER_LESION", value_num=float(value) if value is not None else None,
                         value_norm=norm, attrs=attrs)]

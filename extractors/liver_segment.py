@@ -46,6 +46,7 @@ class LiverSegmentExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         start, end = match.span()
         if rule.label == "LIVER_LOBE":
+            start, end = match.span(rule.span or 0)  # "three in the right lobe and one in the (left)"
             side = rule.norm or match.group("side").lower()
             text = doc_text(doc)
             if rule.norm is None and (_LOBE_FREE_AFTER.match(text, end) or _LOBE_FREE_BEFORE.search(text[max(0, start - 30):start])):

@@ -82,6 +82,9 @@ def test_largest_current_liver_lesion(extract, text, largest):
     (F + "Bilobar liver metastases.", [], True),
     (F + "A liver metastasis at the hepatic dome.", [], False),                              # dome: no segment; one lesion is one side
     (F + "The liver is normal.", [], None),                                                  # negative: no lesion
+    (F + "Liver: four metastases, three in the right lobe and one in the left, up to 1.9 cm.", [], True),  # noun left out
+    (F + "Liver: five metastases, two in the right and three in the left lobe.", [], True),
+    (F + "Liver: two metastases in the right lobe. Mild hydronephrosis on the left.", [], False),  # negative: a kidney
 ])
 def test_location(extract, text, segments, bilobar):
     r = row(extract, text)
@@ -195,6 +198,14 @@ P = "FINDINGS:\n"
     (P + "Metastases in the right posterior section and in the left lateral segment.", "MRI", "bilobar", True),
     # a lesion that "is a simple cyst" is benign
     (P + "A 4 mm lesion in segment 2 is a simple cyst. A 2 cm metastasis in segment 6.", "MRI", "liver_segments", ["6"]),
+    (P + "A 2 cm metastasis in segment 6. The segment 2 lesion described as a cyst before remains a simple cyst.", "CT",
+     "liver_segments", ["6"]),
+    (P + "A 2 cm metastasis in segment 6. The segment 2 lesion remains suspicious.", "CT", "liver_segments", ["2", "6"]),  # negative
+    # sizes and segments dictated in words
+    (P + "Numerous metastases, the biggest in segment seven at forty-one millimetres (was thirty-three).", "CT",
+     "largest_liver_lesion_mm", 41.0),
+    (P + "Two new lesions, one in segment for measuring 14 mm and one in segment ate measuring 9 mm.", "CT",
+     "liver_segments", ["4", "8"]),
     (P + "A 2 cm lesion in segment 2 is a metastasis.", "MRI", "liver_segments", ["2"]),
     # "NET" with an organ is the visible primary; "NET liver metastases" is not an extrahepatic site
     (P + "Pancreas: known 2.5 cm NET in the uncinate process.", "CT", "extrahepatic_sites", ["pancreas"]),
@@ -1267,3 +1278,42 @@ def test_eye_muscles_lobe_splits_and_pet_preliminary_reads(extract, text, kind, 
 ])
 def test_gallbladder_fossa_and_dated_priors(extract, text, expected):
     assert_column(extract, text, "CT", "largest_liver_lesion_mm", expected)
+
+
+# blind8 phenomena: spoken sizes and segments, approximate and grouped counts, one lesion per segment, an ordinal
+# pronoun, a benign call in the next sentence, shorthand ("prob cyst", "Peritoneum NAD") and a recalled primary.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("CT abdomen. Known rectal NET. Twelve or so hypodense metastases scattered through both lobes, the biggest in "
+     "segment seven at forty-one millimetres (was thirty-three).", "CT", "liver_lesion_count_category", "multiple"),
+    ("CT abdomen. Known rectal NET. Twelve or so hypodense metastases scattered through both lobes of the liver.", "CT",
+     "extrahepatic_sites", []),                                                          # the recalled primary is no site
+    ("Liver: two metastases. Known rectal NET, now with a 2 cm enhancing mural mass.", "CT", "extrahepatic_sites",
+     ["bowel"]),                                                                                            # NEG: seen now
+    ("Target lesion A (segment 8): 34 mm.\nNon-target: a cluster of small lesions in segment 3, stable.", "MRI",
+     "liver_lesion_count", None),
+    ("Liver: One lesion in each of segments 2, 5 and 8, measuring 8, 12 and 15 mm, c/w mets. A fourth, 4 mm, lies in "
+     "segment 3.", "MRI", "liver_lesion_count", 4),
+    ("Liver: a metastasis in segment 2. A second, smaller lesion lies in segment 5.", "MRI", "liver_lesion_count", 2),
+    ("Liver: three metastases, one in segment 2, a second in segment 5 and a third in segment 8.", "MRI",
+     "liver_lesion_count", 3),                                                                              # NEG: enumerates
+    ("Liver: 2 cm metastasis in segment 2.\nAlso a 22 mm segment 7 lesion with bright T2 signal. Likely benign - "
+     "haemangioma, unchanged.", "MRI", "liver_segments", ["2"]),
+    ("Liver: 2 cm metastasis in segment 2.\nAlso a 22 mm segment 7 lesion with bright T2 signal. Likely a metastasis.",
+     "MRI", "liver_segments", ["2", "7"]),                                                                  # NEG
+    ("Liver: 3 lesions, seg 7 (22mm), seg 5 (15) and seg 3 (8), c/w mets. Sub-cm hypodensity seg 6, too small to "
+     "characterise, prob cyst.", "CT", "liver_lesion_count", 3),
+    ("Liver: 3 lesions c/w mets.\nNil ascites. Peritoneum NAD. Bones NAD.", "CT", "peritoneal_carcinomatosis", False),
+    ("Liver: 3 lesions c/w mets.\nNil ascites. Omental deposits.", "CT", "peritoneal_carcinomatosis", True),  # NEG
+    # lesion labels ("L1 segment 8:") and the disease they add up to; a single lesion beside a treated lobe
+    ("Reference: liver background SUVmax 6.9.\nL1 segment 8: SUVmax 18.2 (prev 29.6), 2.1 cm (prev 2.7).\nL2 segment 4a: "
+     "SUVmax 9.4, 1.0 cm.\nL3 segment 5: no longer avid and not seen on CT.\nImpression: Partial response; residual "
+     "receptor-positive disease in L1 and L2.", "PET", "liver_segments", ["4a", "8"]),
+    ("L1 segment 8: SUVmax 18.2, 2.1 cm.\nL2 segment 4a: SUVmax 9.4, 1.0 cm.\nImpression: Partial response; residual "
+     "receptor-positive disease in L1 and L2.", "PET", "sstr_avid", True),
+    ("Sclerotic focus in L1 vertebral body. Liver: a 2 cm metastasis in segment 6.", "CT", "liver_lesion_count", 1),  # NEG
+    ("Liver: a single new focus in segment 3 (SUVmax 13.9); the treated right lobe shows no residual uptake.", "PET",
+     "bilobar", False),
+    ("Liver: two metastases. Peritoneum: nothing to suggest carcinomatosis.", "CT", "peritoneal_carcinomatosis", False),
+])
+def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -74,6 +74,8 @@ def test_named_segments(text, expected):
     ("several", Count(None, "multiple")),
     ("no", Count(0, "none")),                           # zero
     ("solitary", Count(1, "exact")),
+    ("twelve or so", Count(None, "multiple")),          # approximate
+    ("two or so", Count(None, "few")),
     ("hypervascular", None),                            # negative: not a quantifier
 ])
 def test_parse_count(text, expected):

@@ -1,0 +1,83 @@
+"""Same-length repair of numbers dictated in words, where they are a size or a segment.
+
+Speech recognition and dictated reports write "forty-one millimetres", "six point two cm", "segment seven" and
+homophones such as "segment for" (4) or "segment ate" (8). The extractors' rules read digits, so
+:func:`spoken_numbers` rewrites these words as digits, padded with spaces to the same length, so every offset
+still points into the report's own text: a size's digits stand where its words start ("forty-one millimetres" ->
+"41        millimetres"), a segment's where its word ends ("segment seven" -> "segment     7"), so the spans the
+rules find quote the words whole. Only words in those
+two places are rewritten (configs/lexicons/spoken.jsonl): a count ("Twelve or so lesions") is the lesion
+extractor's business, and "two of fourteen nodes" is left alone.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from pipeline.lexicon import load_lexicon
+
+_CUES = load_lexicon("spoken")
+_SIZE = _CUES["SPOKEN_SIZE"]
+_SEGMENT = _CUES["SPOKEN_SEGMENT"]
+_WORD = _CUES["SPOKEN_WORD"]
+
+_UNITS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])}
+_TEENS = {w: 10 + i for i, w in enumerate(["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                                           "seventeen", "eighteen", "nineteen"])}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+#: a segment said as a word, or a word speech recognition writes for its number
+_SEGMENT_WORDS = {**{w: str(i) for w, i in _UNITS.items() if 1 <= i <= 8}, "for": "4", "fore": "4", "ate": "8",
+                  "too": "2", "to": "2", "sex": "6"}
+#: every word that may start a rewrite; a text with none of them is returned as it is
+_TRIGGERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "teen",
+             "twenty", "thirty", "forty", "fourty", "fifty", "sixty", "seventy", "eighty", "ninety", "zero", "for",
+             "ate", "too", "to", "sex")
+
+
+def _integer(words: str) -> int:
+    parts = words.lower().replace("-", " ").split()
+    if len(parts) == 2:
+        return _TENS[parts[0]] + _UNITS[parts[1]]
+    word = parts[0]
+    return _UNITS.get(word, _TEENS.get(word, _TENS.get(word, 0)))
+
+
+def _padded(digits: str, width: int) -> str:
+    return digits + " " * (width - len(digits))
+
+
+def _edits(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _SIZE.finditer(text):
+        value = str(_integer(m.group("int")))
+        if m.group("frac"):
+            value += "." + "".join(str(_UNITS[w]) for w in m.group("frac").lower().split())
+        yield m.start(), m.end(), _padded(value, m.end() - m.start())
+    for m in _SEGMENT.finditer(text):
+        for w in _WORD.finditer(text, m.start("first"), m.end("first")):
+            if (w.start() == 0 or not text[w.start() - 1].isalpha()) and (w.end() == len(text) or not text[w.end()].isalpha()):
+                word, _, part = w.group(0).lower().partition(" ")  # "for A" -> 4a
+                if word not in _SEGMENT_WORDS and word[-1] in "ab":
+                    word, part = word[:-1], word[-1]  # "fourb" -> 4b
+                number = _SEGMENT_WORDS.get(word)
+                if number is not None:  # right-aligned: "segment     7" quotes "segment seven" whole
+                    yield w.start(), w.end(), (number + part).rjust(w.end() - w.start())
+
+
+def spoken_numbers(text: str) -> str:
+    """``text`` with sizes and segments dictated in words written as digits, at the same length."""
+    lower = text.lower()
+    if not any(t in lower for t in _TRIGGERS):
+        return text
+    edits = sorted(_edits(text))
+    if not edits:
+        return text
+    out: list[str] = []
+    last = 0
+    for start, end, replacement in edits:
+        if start < last:
+            continue
+        out.append(text[last:start])
+        out.append(replacement)
+        last = end
+    out.append(text[last:])
+    return "".join(out)

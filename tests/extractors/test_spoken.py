@@ -1,0 +1,25 @@
+"""Sizes and segments dictated in words become digits, at the same length (extractors/_spoken.py)."""
+import pytest
+
+from extractors._spoken import spoken_numbers
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("the largest at forty-one millimetres", "the largest at 41        millimetres"),
+    ("measuring six point two cm", "measuring 6.2           cm"),
+    ("a lesion of nine mm in segment seven.", "a lesion of 9    mm in segment     7."),
+    ("Fourteen millimetre node", "14       millimetre node"),
+    ("one in segment for measuring 14 mm and one in segment ate", "one in segment   4 measuring 14 mm and one in segment   8"),
+    ("New metastases in segments for and ate.", "New metastases in segments   4 and   8."),
+    ("The segment too lesion", "The segment   2 lesion"),
+    ("lesions in segment to, segment for A and segment sex, up to", "lesions in segment  2, segment    4a and segment   6, up to"),
+    ("segment fore and segment fourb.", "segment    4 and segment    4b."),
+    # negatives: counts, other numbers, and homophones that are not a segment
+    ("Twelve or so metastases", "Twelve or so metastases"),
+    ("two of fourteen nodes", "two of fourteen nodes"),
+    ("segment for comparison", "segment for comparison"),
+    ("the segment to the left", "the segment to the left"),
+    ("was thirty-three", "was thirty-three"),
+])
+def test_spoken_numbers(text, expected):
+    assert spoken_numbers(text) == expected and len(spoken_numbers(text)) == len(text)
