@@ -31,8 +31,12 @@ def _describes_other_tumour(text: str, end: int) -> bool:
     if foreign and (not ne or foreign.start() < ne.start()):
         return True
     before = text[max(0, end - 90):end]
+    clause_end = min((i for i in (after.find(";"), after.find("\n")) if i >= 0), default=len(after))
+    if ne and ne.start() >= clause_end:
+        ne = None  # "- adenocarcinoma component, moderately differentiated;\n - neuroendocrine carcinoma component": the next item's
     if not ne and _ADENOCARCINOMA_BEFORE.search(before):
-        return not NE_CUES.search(before)
+        line = before[max(before.rfind("\n"), before.rfind(";")) + 1:]
+        return not NE_CUES.search(line if _ADENOCARCINOMA_BEFORE.search(line) else before)
     return False
 
 

@@ -19,6 +19,7 @@ from pipeline.lexicon import load_lexicon
 
 _CUES = load_lexicon("grade")
 _GRADE_PAIR_AROUND = _CUES["GRADE_PAIR_AROUND"]
+_GRADE_THRESHOLD_AFTER = _CUES["GRADE_THRESHOLD_AFTER"]
 
 SPEC = ExtractorSpec(name="grade", order=62)
 
@@ -68,6 +69,8 @@ class GradeExtractor(ClaimingExtractor):
                 pair.start() <= start and end <= pair.end()
                 for pair in _GRADE_PAIR_AROUND.finditer(doc_text(doc), max(0, start - 8), end + 8)):
             return []  # "the index falls at the G1/G2 borderline": two grades offered, none stated
+        if rule.id.startswith("grade.g_code") and _GRADE_THRESHOLD_AFTER.match(doc_text(doc), end):
+            return []  # "The Ki-67 is near, but below, the G3 cut-off": a threshold, not a grade
         norm = normalize_grade(token if rule.id.startswith("grade.words") else f"grade {token}")
         if norm is None:
             return []

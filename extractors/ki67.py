@@ -12,6 +12,8 @@ attrs: bound (lt|le|gt), range, approximate, hot_spot, from_count, ocr, invalid 
 """
 from __future__ import annotations
 
+import re
+
 from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, doc_text, register
@@ -32,6 +34,10 @@ _QUAL_BEFORE = _CUES["QUAL_BEFORE"]
 _OTHER_STAIN = _CUES["OTHER_STAIN"]
 #: A Ki-67 label somewhere before ('We repeated the Ki-67 immunostain. ... the index is 9%').
 _LABEL_NEAR = _CUES["LABEL_NEAR"]
+_COUNT_CONTEXT = _CUES["COUNT_CONTEXT"]
+_OTHER_TUMOUR = _CUES["OTHER_TUMOUR"]
+_NE_WORD = _CUES["NE_WORD"]
+_SENTENCE_END = re.compile(r"\.(?:\s|$)")
 _AVERAGE = _CUES["AVERAGE"]
 #: Bound words, read on lower-cased text: at most, below, above.
 _BOUND_LE = _CUES["BOUND_LE"]
@@ -67,6 +73,8 @@ class Ki67Extractor(ClaimingExtractor):
             return []  # 'Ki-67 is low; chromogranin positive in 80%': the value belongs to another stain
         if rule.attrs.get("needs_label_near") and not _LABEL_NEAR.search(doc_text(doc)[max(0, start - 200):start]):
             return []
+        if rule.attrs.get("needs_count_context") and not _COUNT_CONTEXT.search(doc_text(doc)[max(0, start - 400):start]):
+            return []  # "38 positive nuclei among 700 cells (5.4 %)" is a Ki-67 after "hot-spot count" or "Ki-67"
         if rule.attrs.get("qualifier_before"):
             qual = _QUAL_BEFORE.search(doc_text(doc)[max(0, start - 30):start])
             if qual:
@@ -85,6 +93,8 @@ class Ki67Extractor(ClaimingExtractor):
         value, attrs = parse_percent(value_text)
         if value is None and not attrs.get("invalid"):
             return []
+        if _other_tumours(doc_text(doc), start, end):
+            attrs["foreign"] = True  # "(2) ... CLL. Ki-67 about 20 % in the proliferation centres": not the NET's
         bound = _bound(value_text)
         if bound:
             attrs["bound"] = bound
@@ -105,6 +115,14 @@ class Ki67Extractor(ClaimingExtractor):
         if value is None:
             return []
         return [Finding(start, end, rule.label, value_norm="withdrawn", attrs={"withdrawn_value": value})]
+
+
+def _other_tumours(text: str, start: int, end: int) -> bool:
+    """The value's sentence names another tumour (or a lymphoid compartment) and no neuroendocrine one."""
+    lo = max(text.rfind(". ", 0, start), text.rfind(".\n", 0, start)) + 1
+    stop = _SENTENCE_END.search(text, end)
+    sentence = text[lo:stop.start() if stop else len(text)]
+    return bool(_OTHER_TUMOUR.search(sentence)) and not _NE_WORD.search(sentence)
 
 
 register(SPEC, Ki67Extractor)

@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.lexicon import load_lexicon
 
 from ._base import doc_text, flag, token_section, values
-from ._pathology_common import FOREIGN_CUES, PART_MARKER, part_label, primary_organ
+from ._pathology_common import FOREIGN_CUES, PART_MARKER, part_label, primary_organ, specimen_site
 from ._pathology_units import GRADES, derive_grade
 
 _CUES = load_lexicon("pathology_report")
@@ -225,6 +225,9 @@ def ki67_percent(ms: list[Mention]) -> tuple[float | None, dict]:
     """Highest current Ki-67 with a number: ('Ki-67 12% hot spot', 'average 5%') -> 12; a ceiling ('below 5%') only
     when no measured value lies under it."""
     values = [m for m in ms if m.num is not None and m.current(negation=False)]
+    # a value its sentence gives another tumour ("Ki-67 about 20 % in the proliferation centres" of a CLL node) yields
+    # to the NET's own; a report about that tumour alone (a lymphoma) keeps it
+    values = [m for m in values if not m.attrs.get("foreign")] or values
     if not values:
         return None, {}
     exact = [m.num for m in values if not (m.attrs or {}).get("bound")]
@@ -355,6 +358,15 @@ class _Parts:
         return mark[1]
 
 
+def _designation_only(text: str, start: int) -> bool:
+    """The line from ``start`` names a specimen and nothing more ('1) Pancreas, tail, distal pancreatectomy', 'B. Liver,
+    wedge:'), not its diagnosis as well ('A. Gallbladder, cholecystectomy: Cholesterolosis. Negative for carcinoma.')."""
+    end = text.find("\n", start)
+    line = text[start:end if end >= 0 else len(text)]
+    colon = line.find(":")
+    return colon < 0 or not line[colon + 1:].strip()
+
+
 def _tumour_part(sites: list[Mention], first: Mention | None, tumour_at: list[int],
                  parts: "_Parts | None" = None) -> Mention | None:
     """In a multi-part report, the first part designation that holds a current tumour mention; else ``first``.
@@ -367,7 +379,8 @@ def _tumour_part(sites: list[Mention], first: Mention | None, tumour_at: list[in
     heads = sorted((m for m in sites if m.rank == 1), key=lambda m: m.start)
     if first is None or len(heads) < 2 or not tumour_at:
         return first
-    listed = parts is not None and all(parts.text.count("\n", a.start, b.start) == 1 for a, b in zip(heads, heads[1:]))
+    listed = parts is not None and all(parts.text.count("\n", a.start, b.start) == 1 and _designation_only(parts.text, a.start)
+                                       for a, b in zip(heads, heads[1:]))
     chosen = None
     for i, head in enumerate(heads):
         end = heads[i + 1].start if i + 1 < len(heads) else (head.start if listed else float("inf"))
@@ -414,6 +427,13 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
         # 'Specimen: Appendix.' + 'Clinical notes: Laparoscopic appendicectomy for acute appendicitis.': the
         # clinical notes name the operation on the specimen's own organ, and nothing else names a procedure
         procedure = "resection"
+    if site is None:
+        # "Sigmoid colectomy - surgical pathology" and no specimen designation: the operation's organ is the specimen's
+        organs = [m.attrs["organ"] for m in history if m.norm in _RESECTIONS and m.attrs.get("organ")
+                  and m.section not in HISTORY_SECTIONS and not m.hypothetical and not m.historical
+                  and not m.near_negated and not m.other_specimen and not m.attrs.get("past")]
+        if organs:
+            return specimen_site(organs[0].replace("_", " ")), procedure, None
     return (site.norm if site else None), procedure, site
 
 

@@ -139,6 +139,9 @@ def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
 
     from extractors._spoken import spoken_numbers
 
+    from .checkboxes import blank_unticked_options
+
+    text = blank_unticked_options(text)  # same length: "___ G3" in a checklist says nothing (checkboxes.py)
     text = colon_fields(pipe_aligned_tables(text))  # same length: every offset is the report's own (aligned_tables.py)
     text = spoken_numbers(text)  # same length: 'forty-one millimetres', 'segment seven' as digits (extractors/_spoken.py)
     if report_type == "PATHOLOGY":

@@ -195,3 +195,48 @@ def test_dotted_leaders_and_primary_site_fields(extract, text, expected):
 def test_equals_forms_stations_and_nodule_tables(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+_CHECKLIST = ("SYNOPTIC CHECKLIST - PANCREAS\nProcedure:\n___ Pancreaticoduodenectomy (Whipple)\n_X_ Distal pancreatectomy\n"
+              "Histologic Type:\n_X_ Well-differentiated neuroendocrine tumor\n___ Poorly differentiated neuroendocrine "
+              "carcinoma, small cell type\n___ Mixed neuroendocrine-non-neuroendocrine neoplasm\nHistologic Grade:\n"
+              "___ G1\n_X_ G2\n___ G3\n+ Ki-67 Labeling Index: 7 %\nMargins:\n___ Involved by tumor\n"
+              "_X_ All margins negative for tumor")
+_PARTS = ("FINAL DIAGNOSIS\nA. Gallbladder, cholecystectomy: Cholesterolosis. Negative for carcinoma.\n"
+          "B. Pancreas, head, pancreaticoduodenectomy (Whipple):\n   1. Well-differentiated neuroendocrine tumor, 3.1 cm.\n"
+          "   2. Mitotic count 5 per 10 HPF; Ki-67 (MIB1) proliferation index 17 %.\n"
+          "   4. Margins (pancreatic neck, uncinate/SMA, bile duct, proximal and distal enteric, SMV\n"
+          "      groove): all negative.\nCOMMENT: Tumor grade 2 (WHO 2019). The Ki-67 is near, but below, the G3 cut-off.")
+
+
+# blind8 phenomena: checklists tick one option; lettered parts with a diagnosis on the first part's line; a grade named
+# as a threshold; a counted index; another tumour's Ki-67; a MiNEN's adenocarcinoma differentiation; the operation's
+# organ as the specimen; a margin aside wrapping over lines; "comes to within 0.2 mm of the margin".
+@pytest.mark.parametrize("text,expected", [
+    (_CHECKLIST, dict(specimen_site="pancreas", procedure="resection", who_grade="G2", who_grade_source="stated",
+                      tumor_type="NET", differentiation="well", margin_status="R0")),
+    (_PARTS, dict(specimen_site="pancreas", who_grade="G2", margin_status="R0", ki67_percent=17.0)),
+    ("Specimens:\n1) Gallbladder\n2) Pancreas, tail, distal pancreatectomy\nDiagnosis: well-differentiated NET of the "
+     "pancreatic tail.", dict(specimen_site="other")),                          # NEG: a plain list keeps the first part
+    ("Ileum, resection: NET. Ki-67: 2 % (provisional).\n\nADDENDUM: A manual hot-spot count found 38 positive nuclei "
+     "among 700 tumour cells (5.4 %). The tumour is re-graded as WHO grade 2.", dict(ki67_percent=5.4, who_grade="G2")),
+    ("Liver, core biopsy: NET. Synaptophysin: 40 positive cells of 50 cells (80 %).", dict(ki67_percent=None)),  # NEG
+    ("(1) Terminal ileum, resection: well-differentiated NET. Ki-67 index 1.5 % (hot spot).\n(2) Lymph node: small "
+     "lymphocytic lymphoma with proliferation centres. Ki-67 about 20 % in the proliferation centres.",
+     dict(ki67_percent=1.5, who_grade="G1")),
+    ("Lymph node, core biopsy: diffuse large B-cell lymphoma. Ki-67 proliferation index approximately 90%.",
+     dict(ki67_percent=90.0)),                                                   # NEG: the report's only tumour
+    ("Sigmoid colectomy - surgical pathology\nDIAGNOSIS\nMixed neuroendocrine-non-neuroendocrine neoplasm (MiNEN):\n"
+     " - adenocarcinoma component, moderately differentiated, about 60 %;\n - neuroendocrine carcinoma component, "
+     "large cell type, poorly differentiated, about 40 %.", dict(differentiation="poorly", specimen_site="other",
+                                                                   procedure="resection")),
+    ("Clinical history: NET of the pancreas, Whipple 2019.\nSpecimen: Liver, segment 6, wedge.\nMetastatic NET.",
+     dict(specimen_site="liver")),
+    ("Specimen: Liver, segment 6, resection.\nMetastatic NET.\nMargin: the tumour comes to within 0.2 mm of the "
+     "diathermied parenchymal margin but does not reach it.", dict(margin_status="R0")),
+    ("Margins: proximal and distal margins clear; omental margin clear\nLymph nodes: 4/17 positive\nDiagnosis: NET.",
+     dict(margin_status="R0")),                                                  # NEG: the next field is no aside
+])
+def test_checklists_parts_counted_indices_and_other_tumours(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
