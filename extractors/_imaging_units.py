@@ -245,7 +245,7 @@ _ORGAN_PREFIXES = frozenset("""
 hep spl por ren mes inf ven ivc aor smv sma rig lef lin lun pul ple per liv int cou cau bot bil seg pan unc lym nod
 ade omt ome car bon oss ske ver spi sac ili isc pub ace fem hum rib ste sca cla cal sku bow ile jej duo col rec sig
 cec cae app ana adr sup kid ova adn ute cer end bre thy pro bla gal sto gas eso oes bra orb myo hea mus sof ski tes
-thy par sub lat med ext
+thy par sub lat med ext mar
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
@@ -376,6 +376,8 @@ def attribute_organ(text: str, start: int, end: int,
         if re.search(r"[;]", text[min(o_end, start):max(o_start, end)]):
             score += 200
         score += WEAK_ORGANS.get(organ, 0.0)
+        if organ == "soft_tissue" and text[o_start:o_start + 4].lower() == "soft":
+            score += 500.0  # "a 2.3 cm enhancing soft-tissue mass ... in the pancreatic remnant": a texture, named last
         if best is None or score < best[0]:
             best = (score, organ)
     return best[1] if best else None

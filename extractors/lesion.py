@@ -163,12 +163,15 @@ class LesionExtractor(ImagingExtractor):
         index = DocIndex.of(doc)
         emitted: list[Span] = []
         targets: list[Span] = []
+        primary_organ: str | None = None  # the organ of the last primary named with one
         for span in spans:
             attrs = dict(value(span, "attrs") or {})
             if value(span, "value_norm") == "none":
                 emitted.append(span)
                 continue
-            organ = self.organ(doc, span, index)
+            organ = self.organ(doc, span, index, primary_organ if attrs["kind"] == "primary" else None)
+            if attrs["kind"] == "primary" and organ not in {None, "liver"}:
+                primary_organ = organ
             if attrs["kind"] == "primary" and _PRIMARY_TYPE.match(span.text) and organ in {"liver", None}:
                 continue  # "NET liver metastases", "metastatic NET": the tumour type, not a lesion
             attrs["organ"] = organ
@@ -187,8 +190,9 @@ class LesionExtractor(ImagingExtractor):
         doc.spans[TARGETS] = targets
         return emitted
 
-    def organ(self, doc: Doc, span: Span, index: DocIndex) -> str | None:
-        """The organ of a lesion noun: its own sentence first, then earlier sentences of the section."""
+    def organ(self, doc: Doc, span: Span, index: DocIndex, known_primary: str | None = None) -> str | None:
+        """The organ of a lesion noun: its own sentence first, then (for "the primary", ``known_primary``: the organ
+        of the primary named before) earlier sentences of the section."""
         number = index.sentence_no(span)
         sent = index.sentences[number]
         noun_start = doc[span.end - 1].idx - sent.start_char
@@ -196,6 +200,8 @@ class LesionExtractor(ImagingExtractor):
         organ = attribute_organ(sent.text, noun_start, span.end_char - sent.start_char, organs)
         if organ is not None:
             return organ
+        if known_primary is not None:
+            return known_primary  # "... pancreatic body primary. Physiological splenic uptake. FDG: The primary is avid"
         for prev in index.sentences[max(0, number - _LOOKBACK_SENTS):number][::-1]:
             if prev.section != sent.section:
                 break

@@ -1314,6 +1314,22 @@ def test_gallbladder_fossa_and_dated_priors(extract, text, expected):
     ("Liver: a single new focus in segment 3 (SUVmax 13.9); the treated right lobe shows no residual uptake.", "PET",
      "bilobar", False),
     ("Liver: two metastases. Peritoneum: nothing to suggest carcinomatosis.", "CT", "peritoneal_carcinomatosis", False),
+    # sites: the pleura is not the lung; marrow disease is bone; a "soft-tissue mass" lies in the organ named;
+    # "the primary" is the primary named before; heterogeneous marrow uptake is no heterogeneous avidity
+    ("Liver: two metastases. Multiple pleural nodules in keeping with pleural metastases.", "CT", "extrahepatic_sites",
+     ["other"]),
+    ("Liver: two metastases. A subpleural nodule in the right lower lobe, in keeping with a metastasis.", "CT",
+     "extrahepatic_sites", ["lung"]),                                                                     # NEG
+    ("LIVER METASTASES IN BOTH LOBES (SUVMAX 31.4). NEW DIFFUSE HETEROGENEOUS MARROW UPTAKE IN THE AXIAL SKELETON, "
+     "C/W MARROW INFILTRATION (SUVMAX 16.2).", "PET", "extrahepatic_sites", ["bone"]),
+    ("Avid liver metastases (SUVmax 31.4). New diffuse heterogeneous marrow uptake, c/w marrow infiltration.", "PET",
+     "sstr_avid", True),
+    ("Liver: two metastases. At the pancreatic resection margin there is a 2.3 cm enhancing soft-tissue mass, in "
+     "keeping with local recurrence in the pancreatic remnant.", "CT", "extrahepatic_sites", ["pancreas"]),
+    ("Liver: two metastases. Soft tissue mass in the anterior abdominal wall, suspicious for a deposit.", "CT",
+     "extrahepatic_sites", ["other"]),                                                                    # NEG
+    ("Intense uptake in the pancreatic body primary (SUVmax 34.2) and in liver metastases. Physiological splenic uptake, "
+     "SUVmax 28.0.\nFDG: The primary is FDG-avid (SUVmax 7.6).", "PET", "extrahepatic_sites", ["pancreas"]),
 ])
 def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
