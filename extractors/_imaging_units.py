@@ -324,6 +324,8 @@ ORGAN_SITE = {
 }
 #: Organ words that only weakly place a lesion (see ``attribute_organ``).
 WEAK_ORGANS = {"soft_tissue": 3.0}
+#: "next to the", "adjacent to", "abutting the": the organ word after it is a landmark beside the lesion
+BESIDE_BEFORE = _CUES["BESIDE_BEFORE"]
 
 
 #: "mass in the pancreatic tail", "lesion of segment 7". Not "adjacent to"/"near": a nodule next to the
@@ -376,6 +378,8 @@ def attribute_organ(text: str, start: int, end: int,
         if re.search(r"[;]", text[min(o_end, start):max(o_start, end)]):
             score += 200
         score += WEAK_ORGANS.get(organ, 0.0)
+        if BESIDE_BEFORE.search(text, max(0, o_start - 20), o_start):
+            score += 300.0  # "in segment 4b next to the gallbladder, ..., a 13 mm lesion": a landmark, not the lesion's organ
         if organ == "soft_tissue" and text[o_start:o_start + 4].lower() == "soft":
             score += 500.0  # "a 2.3 cm enhancing soft-tissue mass ... in the pancreatic remnant": a texture, named last
         if best is None or score < best[0]:

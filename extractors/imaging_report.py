@@ -36,7 +36,7 @@ from ._base import flag
 from ._base import value as span_value
 from ._doc_index import DocIndex, Sentence, doc_text
 from ._imaging_units import count_category, is_premodifier_gap, side_of_segment
-from ._imaging_units import ORGAN_SITE, organ_matches
+from ._imaging_units import BESIDE_BEFORE, ORGAN_SITE, organ_matches
 
 _CUES = load_lexicon("imaging_report")
 
@@ -78,6 +78,8 @@ _SITE_BLOCK = _CUES["SITE_BLOCK"]
 #: "Lymph nodes: No nodal disease."): the site was addressed and is free; never a site by itself.
 _HEADING_NEGATIVE = _CUES["HEADING_NEGATIVE"]
 _DISEASE_AFTER_UPTAKE = _CUES["DISEASE_AFTER_UPTAKE"]
+#: "Too small to characterise fully.": a sentence that only says the lesion before is not characterised
+_UNCHARACTERISED = _CUES["UNCHARACTERISED_SENTENCE"]
 #: "Known rectal NET.": a sentence that only recalls the primary, in reports without a history section
 _KNOWN_PRIMARY_STATEMENT = _CUES["KNOWN_PRIMARY_STATEMENT"]
 _ONLY_FLUID = _CUES["ONLY_FLUID"]
@@ -291,6 +293,8 @@ class _Report:
         if number + 1 >= len(self.index.sentences):
             return False
         nxt = self.index.sentences[number + 1]
+        if _UNCHARACTERISED.match(nxt.text) and number + 2 < len(self.index.sentences):
+            nxt = self.index.sentences[number + 2]  # "6 mm focus, new. Too small to characterise fully. Most likely a hamartoma."
         if nxt.section != sent.section or not _FEATURES_ANAPHOR.match(nxt.text):
             return False
         inside = [s for s in self.get("LIVER_LESION") if nxt.start_char <= s.start_char < nxt.end_char]
@@ -405,6 +409,8 @@ class _Report:
             if organ not in {"liver", "vessel"}:
                 if _REFERENCE_ORGAN_BEFORE.search(sent.text, max(0, start - 40), start):
                     continue  # "more intense than spleen": the organ compared with holds nothing
+                if BESIDE_BEFORE.search(sent.text, max(0, start - 20), start):
+                    continue  # "The first, in segment 4b next to the gallbladder, ...": a landmark holds nothing
                 out.append(Target(sent.start_char + start, sent.start_char + end, "organ"))
         return out
 

@@ -1330,6 +1330,23 @@ def test_gallbladder_fossa_and_dated_priors(extract, text, expected):
      "extrahepatic_sites", ["other"]),                                                                    # NEG
     ("Intense uptake in the pancreatic body primary (SUVmax 34.2) and in liver metastases. Physiological splenic uptake, "
      "SUVmax 28.0.\nFDG: The primary is FDG-avid (SUVmax 7.6).", "PET", "extrahepatic_sites", ["pancreas"]),
+    # a place beside a landmark ("close to the resection margin", "next to the gallbladder"); "The first, ..." goes on
+    # about one of the lesions just counted; "not present before" is new; a hedge two sentences on
+    ("No new lesion; the known segment 4a metastasis close to the resection margin has grown, now 17 x 15 mm "
+     "(previously 11 x 10 mm).", "CT", "largest_liver_lesion_mm", 17.0),
+    ("Liver: two foci of increased uptake. The first, in segment 4b next to the gallbladder, SUVmax 12.6, corresponds "
+     "to a 13 mm hypodense lesion. The second, in segment 7, SUVmax 7.1, has no CT correlate.", "PET",
+     "liver_lesion_count", 2),
+    ("Liver: two foci of increased uptake. The first, in segment 4b next to the gallbladder, SUVmax 12.6, corresponds "
+     "to a 13 mm hypodense lesion. The second, in segment 7, SUVmax 7.1, has no CT correlate.", "PET",
+     "largest_liver_lesion_mm", 13.0),
+    ("Segment 8 ablation zone 2.8 cm. Along its posterior margin there is a 9 mm nodular focus of arterial enhancement, "
+     "not present before. Local tumour recurrence is the main consideration.", "MRI", "liver_lesion_count", 1),
+    ("Liver: a 12 mm metastasis in segment 3, not seen on the prior study.", "CT", "disease_trend", "progression"),
+    ("Liver: 2 cm metastasis in segment 6.\nSegment 4b: 6 mm T2-bright focus. Too small to characterise fully. Most "
+     "likely a biliary hamartoma.", "MRI", "liver_segments", ["6"]),
+    ("Liver: 2 cm metastasis in segment 6.\nSegment 4b: 6 mm T2-bright focus. Too small to characterise fully. A "
+     "metastasis cannot be excluded.", "MRI", "liver_segments", ["4b", "6"]),                          # NEG
 ])
 def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
