@@ -78,6 +78,8 @@ _SITE_BLOCK = _CUES["SITE_BLOCK"]
 #: "Lymph nodes: No nodal disease."): the site was addressed and is free; never a site by itself.
 _HEADING_NEGATIVE = _CUES["HEADING_NEGATIVE"]
 _DISEASE_AFTER_UPTAKE = _CUES["DISEASE_AFTER_UPTAKE"]
+#: "Overall stable disease", "In summary, progression": the sentence states the report's overall verdict
+_OVERALL_BEFORE = _CUES["OVERALL_BEFORE"]
 #: "Too small to characterise fully.": a sentence that only says the lesion before is not characterised
 _UNCHARACTERISED = _CUES["UNCHARACTERISED_SENTENCE"]
 #: "Known rectal NET.": a sentence that only recalls the primary, in reports without a history section
@@ -1144,6 +1146,7 @@ def _trend(report: _Report, disease: bool) -> str | None:
     stated_progression: set[str] = set()  # sections that call progression in words, not only by a new finding
     denied_progression: set[str] = set()  # sections whose verdict is "no (definite) progression"
     resolved = False
+    verdicts: dict[str, str] = {}  # section -> the value its "Overall ..." sentence states
     for span in report.get("DISEASE_TREND"):
         if not report.is_current(span):
             continue
@@ -1156,7 +1159,9 @@ def _trend(report: _Report, disease: bool) -> str | None:
         sent = report.sent(span)
         # the lesions the sentence is about (not the "lesion" of "no new lesion", which is the verdict itself)
         targets = [t for t in report.targets_by_sent.get(sent.start, [])
-                   if not (span.start_char <= t.start < span.end_char and t.span is not None and flag(t.span, "is_negated"))]
+                   if not (t.span is not None and flag(t.span, "is_negated") and (
+                       span.start_char <= t.start < span.end_char or _attrs(t.span).get("count_kind") == "none"))]
+        # (not "no new lesions", in the span or beside it: "Overall stable disease; no new lesions")
         if targets and all(t.kind == "benign" or (t.kind == "other" and t.start not in report.accepted_sites)
                            for t in targets) and not _TREATED_CHANGE.search(sent.text):
             continue  # "the simple cyst is unchanged", "the indeterminate lung nodule has resolved"
@@ -1171,6 +1176,8 @@ def _trend(report: _Report, disease: bool) -> str | None:
         elif value == "progression" and not _NEW_FINDING.match(span.text):
             stated_progression.add(section)
         found.setdefault(section, set()).add(value)
+        if not flag(span, "is_negated") and _OVERALL_BEFORE.match(report.text, sent.start_char, span.start_char):
+            verdicts.setdefault(section, value)  # "L1 has grown slightly, L3 is no longer seen. Overall stable disease"
     for section in denied_progression - stated_progression:
         # "New 7 mm lesion in segment 2, not safely classifiable ... Overall no definite progression": the stated verdict
         found[section].discard("progression")
@@ -1179,6 +1186,8 @@ def _trend(report: _Report, disease: bool) -> str | None:
         return "response" if resolved else None
     for section in ("addendum", "impression", "findings", ""):  # an addendum revises the report's own verdict
         values = found.get(section)
+        if section in verdicts:
+            return verdicts[section]
         if values:
             for value in ("progression", "response", "stable"):
                 if value in values:

@@ -215,6 +215,9 @@ class LesionSizeExtractor(ImagingExtractor):
                             value_num=read[0], value_unit="mm", attrs={"kind": kind, "prior": read[1]})]
         unit = match.group("unit")
         hi = to_mm(parse_number(match.group("hi")), unit)
+        if kind == "list":  # "measuring 1.9 and 1.4 cm": every number in the unit after the last
+            values = [to_mm(parse_number(n), unit) for n in re.findall(r"\d+(?:[.,]\d+)?", match.group(0)[:match.start("unit") - match.start()])]
+            return [self._finding(text, *match.span(), max(values), kind, lo=min(values))]
         if kind == "upto":
             return [self._finding(text, *match.span(), hi, kind)]
         lo = to_mm(parse_number(match.group("lo")), match.groupdict().get("lounit") or unit)

@@ -1347,6 +1347,16 @@ def test_gallbladder_fossa_and_dated_priors(extract, text, expected):
      "likely a biliary hamartoma.", "MRI", "liver_segments", ["6"]),
     ("Liver: 2 cm metastasis in segment 6.\nSegment 4b: 6 mm T2-bright focus. Too small to characterise fully. A "
      "metastasis cannot be excluded.", "MRI", "liver_segments", ["4b", "6"]),                          # NEG
+    # an overall verdict outranks the lesions' own changes; a list of sizes with one unit; involvement in words
+    ("Liver: L1 segment 8: 2.4 cm (2.1 cm). L2 segment 4b: 1.1 cm.\nImpression: L1 has grown slightly, L2 is unchanged "
+     "and L3 is no longer seen. Overall stable disease; no new lesions.", "CT", "disease_trend", "stable"),
+    ("Liver: avid lesions in segment 4b (2.0 cm) and segment 8 (1.5 cm), unchanged. A previously reported focus in "
+     "segment 6 is no longer identified.\nImpression: Stable disease; resolution of the segment 6 focus.", "PET",
+     "disease_trend", "stable"),
+    ("Liver: a pair of avid lesions in the left lateral segment, SUVmax 15.8 and 11.2, measuring 1.9 and 1.4 cm.", "PET",
+     "largest_liver_lesion_mm", 19.0),
+    ("Liver: innumerable metastases. Tumour now replaces roughly forty percent of the liver volume (previously thirty "
+     "percent).", "MRI", "liver_involvement_percent", 40.0),
 ])
 def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)

@@ -12,6 +12,7 @@ from extractors._spoken import spoken_numbers
     ("one in segment for measuring 14 mm and one in segment ate", "one in segment   4 measuring 14 mm and one in segment   8"),
     ("New metastases in segments for and ate.", "New metastases in segments   4 and   8."),
     ("The segment too lesion", "The segment   2 lesion"),
+    ("replaces roughly forty percent (previously thirty %)", "replaces roughly 40    percent (previously 30     %)"),
     ("lesions in segment to, segment for A and segment sex, up to", "lesions in segment  2, segment    4a and segment   6, up to"),
     ("segment fore and segment fourb.", "segment    4 and segment    4b."),
     # negatives: counts, other numbers, and homophones that are not a segment
