@@ -34,7 +34,6 @@ _QUAL_BEFORE = _CUES["QUAL_BEFORE"]
 _OTHER_STAIN = _CUES["OTHER_STAIN"]
 #: A Ki-67 label somewhere before ('We repeated the Ki-67 immunostain. ... the index is 9%').
 _LABEL_NEAR = _CUES["LABEL_NEAR"]
-_COUNT_CONTEXT = _CUES["COUNT_CONTEXT"]
 _OTHER_TUMOUR = _CUES["OTHER_TUMOUR"]
 _NE_WORD = _CUES["NE_WORD"]
 _SENTENCE_END = re.compile(r"\.(?:\s|$)")
@@ -58,7 +57,7 @@ def _bound(text: str) -> str | None:
 
 
 class Ki67Extractor(ClaimingExtractor):
-    KEYWORDS = ('67', 'mib', 'prolif', 'label')  # every rule needs a Ki-67 label ('ki' alone matched 'kidney')
+    KEYWORDS = ('67', 'mib', 'prolif', 'label', 'hot')  # every rule needs a Ki-67 label ('ki' alone matched 'kidney'; a counted index may follow 'hot-spot')
 
     def findings(self, doc, match, rule):
         start, end = match.span(rule.span or 0)
@@ -73,8 +72,6 @@ class Ki67Extractor(ClaimingExtractor):
             return []  # 'Ki-67 is low; chromogranin positive in 80%': the value belongs to another stain
         if rule.attrs.get("needs_label_near") and not _LABEL_NEAR.search(doc_text(doc)[max(0, start - 200):start]):
             return []
-        if rule.attrs.get("needs_count_context") and not _COUNT_CONTEXT.search(doc_text(doc)[max(0, start - 400):start]):
-            return []  # "38 positive nuclei among 700 cells (5.4 %)" is a Ki-67 after "hot-spot count" or "Ki-67"
         if rule.attrs.get("qualifier_before"):
             qual = _QUAL_BEFORE.search(doc_text(doc)[max(0, start - 30):start])
             if qual:

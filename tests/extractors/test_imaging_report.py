@@ -1357,6 +1357,13 @@ def test_gallbladder_fossa_and_dated_priors(extract, text, expected):
      "largest_liver_lesion_mm", 19.0),
     ("Liver: innumerable metastases. Tumour now replaces roughly forty percent of the liver volume (previously thirty "
      "percent).", "MRI", "liver_involvement_percent", 40.0),
+    ("Liver: numerous metastases throughout both lobes, approximately 30% replacement (20% previously).", "MRI",
+     "liver_involvement_percent", 30.0),
+    ("Liver: metastases, with an estimated 60-70 per cent of the parenchyma replaced (approximately 45 per cent in "
+     "November).", "CT", "liver_involvement_percent", 70.0),
+    ("Liver: Multip1e rnetastases. Estirnated hepatic replacernent approxirnately 3O%.", "CT", "liver_involvement_percent",
+     30.0),                                                                                              # OCR'd
+    ("Liver: two metastases. Prior right knee replacement.", "CT", "liver_involvement_percent", None),   # NEG
 ])
 def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
