@@ -114,7 +114,7 @@ def segments_in(text: str) -> list[str]:
     segs = [s for s in found if s]
     span_range = _SEGMENT_RANGE.search(body)
     if span_range and len(segs) == 2:
-        lo, hi = int(span_range.group(1)), int(span_range.group(2))
+        lo, hi = int(normalize_segment(span_range.group(1)) or 0), int(normalize_segment(span_range.group(2)) or 0)
         if lo < hi:
             segs = [str(i) for i in range(lo, hi + 1)]
     return list(dict.fromkeys(segs))

@@ -80,6 +80,10 @@ _HEADING_NEGATIVE = _CUES["HEADING_NEGATIVE"]
 _DISEASE_AFTER_UPTAKE = _CUES["DISEASE_AFTER_UPTAKE"]
 #: "Overall stable disease", "In summary, progression": the sentence states the report's overall verdict
 _OVERALL_BEFORE = _CUES["OVERALL_BEFORE"]
+_DIFFERENTIAL_PAIR = _CUES["DIFFERENTIAL_PAIR"]
+_BENIGN_OPTION = _CUES["BENIGN_OPTION"]
+#: "Differential: ...", "DDx ...": a sentence that weighs the diagnoses of the lesion just described
+_DIFFERENTIAL_NEXT = _CUES["DIFFERENTIAL_NEXT"]
 #: "Too small to characterise fully.": a sentence that only says the lesion before is not characterised
 _UNCHARACTERISED = _CUES["UNCHARACTERISED_SENTENCE"]
 #: "Known rectal NET.": a sentence that only recalls the primary, in reports without a history section
@@ -285,6 +289,8 @@ class _Report:
             # "Small lesion in segment 7, unlikely to represent a metastasis"; "..., stable since 2021, and for these
             # reasons not thought to be of concern" (past an "and", while no other lesion is named)
             return True
+        if "favo" in clause and favours_benign(clause):
+            return True  # "7 mm focus, metastasis versus haemangioma, favouring the latter"
         return bool(_BENIGN_CLAUSE.search(before[-25:] + clause) or _BENIGN_APPOSITION.search(clause)
                     or _BENIGN_APPOSITION.search(head.rstrip(", "))) or self._diagnosed_benign_next(sent)
 
@@ -297,7 +303,11 @@ class _Report:
         nxt = self.index.sentences[number + 1]
         if _UNCHARACTERISED.match(nxt.text) and number + 2 < len(self.index.sentences):
             nxt = self.index.sentences[number + 2]  # "6 mm focus, new. Too small to characterise fully. Most likely a hamartoma."
-        if nxt.section != sent.section or not _FEATURES_ANAPHOR.match(nxt.text):
+        if nxt.section != sent.section:
+            return False
+        if _DIFFERENTIAL_NEXT.match(nxt.text) and favours_benign(nxt.text):
+            return True  # "Seg. V: 7 mm focus. Differential: small metastasis versus haemangioma, favouring the latter."
+        if not _FEATURES_ANAPHOR.match(nxt.text):
             return False
         inside = [s for s in self.get("LIVER_LESION") if nxt.start_char <= s.start_char < nxt.end_char]
         return bool(inside) and all(_attrs(s).get("kind") == "benign" and not flag(s, "is_negated") for s in inside)
@@ -660,6 +670,17 @@ _DEFINITE_SEGMENT_REFERENCE = _CUES["DEFINITE_SEGMENT_REFERENCE"]
 _PLAIN_LESION_NOUN = _CUES["PLAIN_LESION_NOUN"]
 #: a treatment or response word, which makes a lesion "benign" (not counted) without being a benign diagnosis
 _TREATMENT_WORD = _CUES["TREATMENT_WORD"]
+
+
+def favours_benign(text: str) -> bool:
+    """A differential in ``text`` whose favoured option is benign: "Differential: small metastasis versus atypical
+    haemangioma, favouring the latter" (the former, or an option named after "favouring", likewise)."""
+    m = _DIFFERENTIAL_PAIR.search(text)
+    if m is None:
+        return False
+    which = m.group("which").lower()
+    option = m.group("second") if "latter" in which else m.group("first") if "former" in which else which
+    return bool(_BENIGN_OPTION.search(option))
 
 
 def _benign_by_reference(report: _Report) -> list[set[str]]:

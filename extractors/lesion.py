@@ -41,6 +41,8 @@ OTHER = "_OTHER_LESION"
 _QUANT = _CUES.source("QUANT")
 _COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*,?){{0,5}})[\s,]*$", re.I)
 _COUNT_AFTER = _CUES["COUNT_AFTER"]
+#: a short aside in brackets among a noun's premodifiers, read as blank
+_ASIDE = re.compile(r"\([^()\n]{1,30}\)")
 _EACH_OF = _CUES["EACH_OF_SEGMENTS"]
 _FIELD_LABEL_BEFORE = _CUES["FIELD_LABEL_BEFORE"]
 _FIELD_COUNT_AFTER = _CUES["FIELD_COUNT_AFTER"]
@@ -58,6 +60,7 @@ _UNLIKELY_BEFORE = _CUES["UNLIKELY_BEFORE"]
 #: "avid lesion in segment 3, corresponding to a 1.4 cm hypodensity on CT", "..., in the sense of liver metastases":
 #: the noun names the lesion just described again (attrs["restates"]; the report summariser merges it).
 _RESTATES_BEFORE = _CUES["RESTATES_BEFORE"]
+_PAREN_RESTATES_BEFORE = _CUES["PAREN_RESTATES_BEFORE"]
 _SEG_BEFORE = _CUES["SEG_BEFORE"]
 #: "Krenning 4 hepatic metastases", "grade 2 lesions", "Deauville 3": the digit is a score, not a count.
 _SCORE_BEFORE = _CUES["SCORE_BEFORE"]
@@ -74,6 +77,7 @@ _PRIMARY_TYPE = _CUES["PRIMARY_TYPE"]
 
 def count_before(prefix: str) -> tuple[str, int] | None:
     """The quantifier ending a noun's premodifiers: ('three', offset) from 'there are three small'."""
+    prefix = _ASIDE.sub(lambda m: " " * len(m.group(0)), prefix)  # "Two (2) metastases", "numerous (over twenty) nodules"
     cut = max(prefix.rfind(c) for c in ".;:\n(")
     window = prefix[cut + 1:]
     m = _COUNT_BEFORE.search(window)
@@ -120,8 +124,9 @@ class LesionExtractor(ImagingExtractor):
                     attrs["vague_additive"] = True  # "two dominant lesions and several smaller foci": uncountable total
                 if count.kind != "none":  # keep "no" outside the span: ConText must see it as a modifier
                     count_start = max(0, start - 90) + quant[1]
-        if _RESTATES_BEFORE.search(doc_text(doc), max(0, start - 80), start):
-            attrs["restates"] = True
+        if _RESTATES_BEFORE.search(doc_text(doc), max(0, start - 80), start) or (
+                "count_kind" not in attrs and _PAREN_RESTATES_BEFORE.search(doc_text(doc), max(0, start - 150), start)):
+            attrs["restates"] = True  # (not "metastases (5 lesions, segments 2, 3 ...)": a count of its own)
         if _PRONOUN.match(noun):
             # "and one in the left lobe": one more lesion, in addition to those just named
             window = doc_text(doc)[max(0, start - 200):start]

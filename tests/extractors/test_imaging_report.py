@@ -1367,3 +1367,39 @@ def test_gallbladder_fossa_and_dated_priors(extract, text, expected):
 ])
 def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind9 phenomena: translated reports ("nodular formations", "secondarisms", "not less than four", "V-VIII", "dimensional
+# evolution"); a bracketed aside among premodifiers; "Seg. VII" names the liver; a differential that favours a benign
+# option; conditional sentences; "lesion count unchanged at two"; a noun in brackets or a differential restates the
+# lesion; "not present in January" is new.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("In the hepatic parenchyma are appreciated not less than four nodular formations, referable to secondary "
+     "localisations, distributed in segments V-VIII and in segment II.", "CT", "liver_segments", ["2", "5", "6", "7", "8"]),
+    ("In the hepatic parenchyma are appreciated not less than four nodular formations, referable to secondary "
+     "localisations.", "CT", "liver_lesion_count_category", "multiple"),
+    ("Liver: two metastases in segment 6 (21 mm) and segment 7.\nConclusion: Hepatic secondarisms in dimensional "
+     "evolution with respect to the previous control.", "CT", "disease_trend", "progression"),
+    ("The liver is substituted by numerous (over twenty) nodular formations, referable to secondarisms.", "MRI",
+     "liver_lesion_count", None),
+    ("Two (2) metastases in segment 6.", "CT", "liver_lesion_count", 2),
+    ("Known: ileal NET.\nSeg. VII: 1.6 cm metastasis (1.6 cm before).", "MRI", "liver_segments", ["7"]),
+    ("Seg. VII: 1.6 cm metastasis.\nSeg. V: 7 mm T2-bright focus. Differential: small metastasis versus atypical "
+     "haemangioma, favouring the latter.", "MRI", "liver_segments", ["7"]),
+    ("Seg. VII: 1.6 cm metastasis.\nSeg. V: 7 mm T2-bright focus. Differential: small metastasis versus atypical "
+     "haemangioma, favouring the former.", "MRI", "liver_segments", ["5", "7"]),                           # NEG
+    ("Liver: solitary lesion in segment V, 3.2 cm. If a segmental resection is considered, segments 6, 7 and 8 would be "
+     "spared. Should any new focus appear in segment 2 or 3 on follow-up, MRI would be the next step.", "CT",
+     "liver_segments", ["5"]),
+    ("Liver lesion count unchanged at two: seg. 4a/b (21 mm) and seg. VI (8 mm). Sizes stable.", "CT",
+     "liver_lesion_count", 2),
+    ("Liver lesion count: 5.", "CT", "liver_lesion_count", 5),
+    ("Ga-68 DOTATOC PET/CT: solitary Krenning 3 focus in segment VI (SUVmax 11.8; 1.5 cm hypodensity on CT); no other "
+     "abnormal uptake.", "PET", "liver_lesion_count", 1),
+    ("Findings: New hepatic metastases (5 lesions, segments 2, 3, 4b and 6), the largest 2.0 cm.", "CT",
+     "liver_lesion_count", 5),                                                                               # NEG
+    ("Liver. The arterially enhancing lesions are numbered:\n#1 segment VI, 2.6 cm (was 2.2 cm);\n#2 segment III, 0.7 cm, not present in January. This one is too "
+     "small to characterise; differential includes metastasis, FNH or adenoma.", "CT", "liver_lesion_count", 2),
+])
+def test_translated_reports_differentials_and_conditions(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
