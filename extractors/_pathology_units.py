@@ -24,7 +24,7 @@ _OCR_ZERO = re.compile(r"(?<=\d)[oO](?=[\doO]*\s*(?:%|percent))")
 _RANGE_SEP = _CUES["RANGE_SEP"]
 _COUNT = _CUES["COUNT"]
 _WORDS = {"zero": 0, "no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-          "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a single": 1, "single": 1, "rare": 1}
+          "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a single": 1, "single": 1}  # "rare" is no count (null)
 _NO_VALUE = _CUES["NO_VALUE"]
 #: Bound and approximation words, read on lower-cased text.
 _BOUND_UPPER = _CUES["BOUND_UPPER"]

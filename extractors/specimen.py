@@ -56,7 +56,7 @@ def _organ(body: str):
 class SpecimenExtractor(ClaimingExtractor):
     #: every rule needs a procedure word or a specimen label ('Specimen:', 'Source:', 'Site:', 'Material:',
     #: 'Operation:', 'Sample:')
-    KEYWORDS = ('biops', 'bx', 'resect', 'ectomy', 'excision', 'specimen', 'source', 'tissue', 'procedure', 'site',
+    KEYWORDS = ('biops', 'bx', 'resect', 'ectomy', 'excision', 'excised', 'specimen', 'source', 'tissue', 'procedure', 'site',
                 'material', 'fna', 'fnb', 'needle', 'core', 'cytolog', 'curett', 'punch', 'brush', 'aspirat', 'block',
                 'whipple', 'enucleat', 'explant', 'emr', 'esd', 'tbna', 'ebus', 'tru-cut', 'trucut', 'operation',
                 'sample')

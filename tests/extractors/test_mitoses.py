@@ -82,13 +82,13 @@ def test_number_words_are_whole_words(extract, text, expected):
 def test_count_after_area_and_qualifiers(extract, text, expected):
     row = extract("Well-differentiated neuroendocrine tumour. " + text, "PATHOLOGY").row
 
-# 'Rare' is a count of one only when no count follows it: a count given after it is the value.
+# 'Rare' is no count (fixtures: dev3 README, blind9 convention 2): a count given after it is the value.
 @pytest.mark.parametrize("text,expected", [
     ("Mitoses are rare (one per 10 HPF).", 1.0),
     ("Mitoses are rare (3 per 50 HPF).", 0.6),                                      # the count's own area
     ("Mitoses: rare - 3 per 10 HPF", 3.0),
     ("Mitotic activity: rare, approximately 1 per 2 mm2.", 1.0),
-    ("Mitotic count: rare.", 1.0),                                                  # no count after it: rare is one
+    ("Mitotic count: rare.", None),                                                 # no count after it: no value
     ("Mitoses are rare.", None),                                                    # NEG: no label separator, no area
 ])
 def test_rare_then_count(extract, text, expected):

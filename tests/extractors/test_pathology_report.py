@@ -240,3 +240,26 @@ _PARTS = ("FINAL DIAGNOSIS\nA. Gallbladder, cholecystectomy: Cholesterolosis. Ne
 def test_checklists_parts_counted_indices_and_other_tumours(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind9 phenomena: a Meckel's diverticulum is ileum; "SURGICAL SPECIMEN:" labels; "lymph node, excised"; "Mitoses:
+# rare" is no count; "close, 0.5 mm, not involved"; telegraphic "Ind:" history, "MF 0/10HPF", "all neg", "WD-NET,
+# terminal ileum".
+@pytest.mark.parametrize("text,expected", [
+    ("SURGICAL SPECIMEN: Meckel's diverticulum, excised (diverticulectomy with a wedge of adjacent ileum)\nDiagnosis: "
+     "Neuroendocrine tumour arising in a Meckel's diverticulum, NET G1.",
+     dict(specimen_site="small_bowel", procedure="resection", primary_site="ileum")),
+    ("Right supraclavicular lymph node, excised.\nDiagnosis: Metastatic poorly differentiated neuroendocrine carcinoma.",
+     dict(specimen_site="lymph_node", procedure="resection")),
+    ("Specimen: appendix (appendicectomy).\nMitoses: rare.\nKi-67 labelling: 2-3%.",
+     dict(mitoses_per_2mm2=None, ki67_percent=3.0, who_grade="G2")),
+    ("Specimen: ileum. NET. Mitoses: rare (1 per 10 HPF).", dict(mitoses_per_2mm2=1.0)),           # NEG: a count given
+    ("Specimen: liver, resection. Metastatic NET.\nMargin status: close, 0.5 mm, not involved.", dict(margin_status="R0")),
+    ("Spec: R hemicolectomy (TI + caecum + asc colon)\nInd: TI mass; Bx 11/2024 (outside) = WD-NET, Ki67 4%\nDx: WD-NET, "
+     "terminal ileum, 16 mm\n- G1 (Ki67 1%, MF 0/10HPF)\n- margins: prox/dist/mesenteric all neg",
+     dict(ki67_percent=1.0, mitoses_per_2mm2=0.0, who_grade="G1", margin_status="R0", primary_site="ileum")),
+    ("Specimen: ileum, resection. NET. Margins: distal pos.", dict(margin_status="R1")),
+])
+def test_meckel_telegraphic_reports_and_close_margins(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
