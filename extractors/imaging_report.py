@@ -81,6 +81,8 @@ _DISEASE_AFTER_UPTAKE = _CUES["DISEASE_AFTER_UPTAKE"]
 #: "Overall stable disease", "In summary, progression": the sentence states the report's overall verdict
 _OVERALL_BEFORE = _CUES["OVERALL_BEFORE"]
 _DIFFERENTIAL_PAIR = _CUES["DIFFERENTIAL_PAIR"]
+_DIFFERENTIAL_LIST = _CUES["DIFFERENTIAL_LIST"]
+_MALIGNANT_OPTION = _CUES["MALIGNANT_OPTION"]
 _BENIGN_OPTION = _CUES["BENIGN_OPTION"]
 #: "Differential: ...", "DDx ...": a sentence that weighs the diagnoses of the lesion just described
 _DIFFERENTIAL_NEXT = _CUES["DIFFERENTIAL_NEXT"]
@@ -291,6 +293,8 @@ class _Report:
             return True
         if "favo" in clause and favours_benign(clause):
             return True  # "7 mm focus, metastasis versus haemangioma, favouring the latter"
+        if "iffer" in clause and differential_all_benign(clause):
+            return True  # "A 4 mm focus in segment VII: differential a simple cyst or a biliary hamartoma"
         return bool(_BENIGN_CLAUSE.search(before[-25:] + clause) or _BENIGN_APPOSITION.search(clause)
                     or _BENIGN_APPOSITION.search(head.rstrip(", "))) or self._diagnosed_benign_next(sent)
 
@@ -305,7 +309,7 @@ class _Report:
             nxt = self.index.sentences[number + 2]  # "6 mm focus, new. Too small to characterise fully. Most likely a hamartoma."
         if nxt.section != sent.section:
             return False
-        if _DIFFERENTIAL_NEXT.match(nxt.text) and favours_benign(nxt.text):
+        if _DIFFERENTIAL_NEXT.match(nxt.text) and (favours_benign(nxt.text) or differential_all_benign(nxt.text)):
             return True  # "Seg. V: 7 mm focus. Differential: small metastasis versus haemangioma, favouring the latter."
         if not _FEATURES_ANAPHOR.match(nxt.text):
             return False
@@ -681,6 +685,15 @@ def favours_benign(text: str) -> bool:
     which = m.group("which").lower()
     option = m.group("second") if "latter" in which else m.group("first") if "former" in which else which
     return bool(_BENIGN_OPTION.search(option))
+
+
+def differential_all_benign(text: str) -> bool:
+    """A differential in ``text`` that lists benign options only: "differential a simple cyst or a biliary hamartoma"."""
+    m = _DIFFERENTIAL_LIST.search(text)
+    if m is None:
+        return False
+    options = [o for o in re.split(r",|\bor\b|\bversus\b|\bvs\.?|\band\b", m.group("options")) if o.strip()]
+    return bool(options) and all(_BENIGN_OPTION.search(o) and not _MALIGNANT_OPTION.search(o) for o in options)
 
 
 def _benign_by_reference(report: _Report) -> list[set[str]]:

@@ -1400,6 +1400,19 @@ def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column
      "liver_lesion_count", 5),                                                                               # NEG
     ("Liver. The arterially enhancing lesions are numbered:\n#1 segment VI, 2.6 cm (was 2.2 cm);\n#2 segment III, 0.7 cm, not present in January. This one is too "
      "small to characterise; differential includes metastasis, FNH or adenoma.", "CT", "liver_lesion_count", 2),
+    ("Liver: no focal lesion suspicious for metastasis. A 4 mm T2-bright focus in segment VII: differential a simple "
+     "cyst or a biliary hamartoma.", "MRI", "liver_lesion_count", 0),
+    ("Liver: A 4 mm T2-bright focus in segment VII: differential includes metastasis, FNH or adenoma.", "MRI",
+     "liver_lesion_count", 1),                                                                           # NEG
+    ("In the hepatic parenchyma are observed multiple hypodense nodular images, compatible with metastatic implants, in "
+     "both hepatic lobes. The hepatic tumour burden is estimated as inferior to 25%.", "CT", "liver_involvement_percent",
+     25.0),
+    ("Liver: metastases. The hepatic parenchyma occupied by the lesions is estimated at approximately 35-40%.", "MRI",
+     "liver_involvement_percent", 40.0),
+    ("Liver: two metastases. Retroperitoneal adenopathies of up to 1.8 cm of short axis, suspicious of malignancy.", "CT",
+     "extrahepatic_sites", ["lymph_node"]),
+    ("Liver: two metastases. Incidental 3.4 cm left renal mass suggestive of renal cell carcinoma, a neoplasm independent "
+     "of the known neuroendocrine tumour.", "CT", "extrahepatic_sites", []),
 ])
 def test_translated_reports_differentials_and_conditions(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
