@@ -98,7 +98,7 @@ class LesionExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         start, end = match.span()
         noun = match.group(0)
-        low = noun.lower()
+        low = noun.lower().split(" of ")[0]  # the head noun: "localisations of disease" is plural
         attrs: dict = {"kind": rule.norm, "plural": low.endswith(("s", "foci", "mets")) and
                        not low.endswith(("focus", "disease", "mass", "sis", "us", "ss"))}
         if rule.norm == "none":

@@ -1413,6 +1413,19 @@ def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column
      "extrahepatic_sites", ["lymph_node"]),
     ("Liver: two metastases. Incidental 3.4 cm left renal mass suggestive of renal cell carcinoma, a neoplasm independent "
      "of the known neuroendocrine tumour.", "CT", "extrahepatic_sites", []),
+    # Italian-translated PET: "localisations of disease" at a list of segments, "osseous localisation", "of new appearance"
+    ("Are documented areas of intense hyperaccumulation, referable to localisations of disease, at the level of:\n"
+     "- hepatic segments VII and IVb (SUVmax 31.2 and 18.4 respectively);\n- vertebral body of L3 (SUVmax 12.5), of new "
+     "appearance.\nConclusion: appearance of an osseous localisation at L3; hepatic and lymph-nodal localisations "
+     "substantially unchanged.", "PET", "liver_lesion_count", 2),
+    ("Are documented areas of intense hyperaccumulation, referable to localisations of disease, at the level of:\n"
+     "- hepatic segments VII and IVb (SUVmax 31.2 and 18.4 respectively);\n- vertebral body of L3 (SUVmax 12.5), of new "
+     "appearance.\nConclusion: appearance of an osseous localisation at L3; hepatic and lymph-nodal localisations "
+     "substantially unchanged.", "PET", "disease_trend", "progression"),
+    ("Are documented areas of intense hyperaccumulation, referable to localisations of disease, at the level of:\n"
+     "- hepatic segments VII and IVb (SUVmax 31.2 and 18.4 respectively);\n- vertebral body of L3 (SUVmax 12.5), of new "
+     "appearance.\nConclusion: appearance of an osseous localisation at L3; hepatic and lymph-nodal localisations "
+     "substantially unchanged.", "PET", "extrahepatic_sites", ["bone", "lymph_node"]),
 ])
 def test_translated_reports_differentials_and_conditions(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
