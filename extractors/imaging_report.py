@@ -80,6 +80,7 @@ _HEADING_NEGATIVE = _CUES["HEADING_NEGATIVE"]
 _DISEASE_AFTER_UPTAKE = _CUES["DISEASE_AFTER_UPTAKE"]
 #: "Overall stable disease", "In summary, progression": the sentence states the report's overall verdict
 _OVERALL_BEFORE = _CUES["OVERALL_BEFORE"]
+_CONTACT_WITHOUT_INVASION = _CUES["CONTACT_WITHOUT_INVASION"]
 _DIFFERENTIAL_PAIR = _CUES["DIFFERENTIAL_PAIR"]
 _DIFFERENTIAL_LIST = _CUES["DIFFERENTIAL_LIST"]
 _MALIGNANT_OPTION = _CUES["MALIGNANT_OPTION"]
@@ -1161,7 +1162,8 @@ def _proximity(report: _Report, norm: str) -> bool | None:
             if negative and report.liver_targets() and report.liver_only_sentence(sent, allow_none=True):
                 result = result or False
             continue
-        if negative and _CONTACT_BUT_NOT.search(report.text, max(sent.start_char, span.start_char - 60), span.start_char):
+        if negative and (_CONTACT_BUT_NOT.search(report.text, max(sent.start_char, span.start_char - 60), span.start_char)
+                         or _CONTACT_WITHOUT_INVASION.search(span.text)):
             negative = False  # "abutting but not invading the IVC": at the vessel, only not through it
         if negative:
             result = result or False

@@ -1426,6 +1426,17 @@ def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column
      "- hepatic segments VII and IVb (SUVmax 31.2 and 18.4 respectively);\n- vertebral body of L3 (SUVmax 12.5), of new "
      "appearance.\nConclusion: appearance of an osseous localisation at L3; hepatic and lymph-nodal localisations "
      "substantially unchanged.", "PET", "extrahepatic_sites", ["bone", "lymph_node"]),
+    # "compresses, without invading, the vein" is contact; "X: none." and "Peritoneum | - | no abnormal uptake" deny X
+    ("Liver: numerous metastases. The dominant lesion in segment VII measures 5 cm and compresses, without invading, the "
+     "right hepatic vein.", "MRI", "lesion_near_major_vessel", True),
+    ("Liver: two metastases. No nodal or pulmonary uptake. Peritoneal or omental deposits: none.", "PET",
+     "peritoneal_carcinomatosis", False),
+    ("Liver: two metastases. Thorax: nil avid nodules. Peritoneum: nil deposits.", "PET", "peritoneal_carcinomatosis",
+     False),
+    ("Region | SUVmax | Comment\nLiver, segment VIII lesion | 28.4 | 3.1 cm on CT\nPeritoneum | - | no abnormal uptake\n"
+     "Skeleton | - | no abnormal uptake", "PET", "peritoneal_carcinomatosis", False),
+    ("Liver: two metastases. Not observed lymph node or bone deposits with pathological uptake.", "PET",
+     "extrahepatic_sites", []),
 ])
 def test_translated_reports_differentials_and_conditions(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
