@@ -1078,6 +1078,7 @@ def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
     if _FDG.search(report.text) and not _SSTR.search(report.text):
         return None
     seen: set[str] = set()
+    verdict: str | None = None  # "The disease is therefore not sufficiently receptor-avid": said of the disease as a whole
     for span in report.get("SSTR_UPTAKE"):
         if not report.is_current(span) or flag(span, "is_uncertain") or not _has_lesion_in_sentence(report, span):
             continue
@@ -1085,6 +1086,9 @@ def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
         if _PHYSIOLOGIC.search(clause) or _physiological_after(report, span) or _resected(report, span):
             continue
         value = span_value(span, "value_norm")
+        sent = report.sent(span)
+        if value == "avid" and _DISEASE_SUBJECT.match(report.text, sent.start_char, span.start_char):
+            verdict = "non_avid" if flag(span, "is_negated") else "avid"
         if flag(span, "is_negated"):
             continue  # "No avid nodes", "none shows uptake above liver": no disease there, not non-avid disease
         if value == "non_avid" and _BENIGN_TARGET_NONAVID.search(clause):
@@ -1092,6 +1096,8 @@ def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
         if value == "non_avid" and _ABSENCE.match(span.text) and not _lesion_before(report, span):
             continue  # "No uptake in the pancreatic bed": nothing there; "the mass shows no uptake" is non-avid
         seen.add(value)
+    if verdict is not None:
+        return verdict == "avid"
     if "heterogeneous" in seen or {"avid", "non_avid"} <= seen:
         return None
     if "avid" in seen:

@@ -1437,6 +1437,13 @@ def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column
      "Skeleton | - | no abnormal uptake", "PET", "peritoneal_carcinomatosis", False),
     ("Liver: two metastases. Not observed lymph node or bone deposits with pathological uptake.", "PET",
      "extrahepatic_sites", []),
+    # an avidity verdict on the disease as a whole; a marked response; "fewer and smaller"
+    ("Four liver metastases:\nsegment 2: 3.4 cm, SUVmax 7.1, Krenning 2\nsegment 6: 2.5 cm, SUVmax 6.9, Krenning 2\nLiver "
+     "background SUVmax 6.9. The disease is therefore not sufficiently receptor-avid for PRRT.", "PET", "sstr_avid", False),
+    ("Four liver metastases:\nsegment 2: 3.4 cm, SUVmax 17.1, Krenning 3\nsegment 6: 2.5 cm, SUVmax 16.9, Krenning 3",
+     "PET", "sstr_avid", True),                                                                          # NEG
+    ("Findings: The metastases are fewer and smaller. Segment 7: 3.6 cm.\nImpression: Marked response to PRRT; four "
+     "residual metastases.", "MRI", "disease_trend", "response"),
 ])
 def test_translated_reports_differentials_and_conditions(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
