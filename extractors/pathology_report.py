@@ -278,10 +278,11 @@ def _grading_value(value: float | None, attrs: dict) -> float | None:
     return value - 0.01 if attrs.get("bound") == "lt" else value
 
 
-def stated_grade(ms: list[Mention]) -> str | None:
-    """Highest stated NET grade of the current specimen, ignoring grades of other tumours."""
+def stated_grade(ms: list[Mention], certain: bool = False) -> str | None:
+    """Highest stated NET grade of the current specimen, ignoring grades of other tumours (``certain``: only grades
+    not left open, as in 'a NET (G3) and a carcinoma cannot be told apart')."""
     grades = [m.norm for m in ms if m.norm in GRADES and m.current() and not m.attrs.get("foreign")
-              and m.section != "gross"]
+              and m.section != "gross" and not (certain and m.uncertain)]
     return max(grades) if grades else None
 
 
@@ -291,6 +292,8 @@ def tumor_type(ms: list[Mention], differentiation: str | None) -> str | None:
     certain = [m for m in usable if not m.uncertain] or usable
     if any(m.norm == "MiNEN" for m in certain):
         return "MiNEN"
+    if any(m.norm == "NEN_NOS" for m in certain):
+        return None  # "Tumour type: Neuroendocrine neoplasm, not otherwise specified": left unclassified
     ne = [m for m in certain if m.norm in NE_TYPES]
     first = _first(certain)
     if first is None:
@@ -471,13 +474,15 @@ def summarize(doc: Doc) -> dict[str, Any]:
     mitoses, mit_attrs = mitoses_per_2mm2(get("MITOSES"))
     diff = differentiation(get("DIFFERENTIATION"))
     ttype = tumor_type(get("TUMOR_TYPE"), diff)
+    if any(m.norm == "NEN_NOS" and m.current() and not m.uncertain for m in get("TUMOR_TYPE")):
+        diff = None  # NEN NOS: neither a well- nor a poorly differentiated type is settled
     if diff is None and ttype in {"NET", "NEC", "MiNEN"}:
         nec = any(m.norm == "NEC" and m.current() for m in get("TUMOR_TYPE"))
         diff = "poorly" if ttype == "NEC" or (ttype == "MiNEN" and nec) else ("well" if ttype == "NET" else None)
     other_only = ttype == "other"
     if other_only:
         diff = None  # a paraganglioma's GAPP "moderately differentiated type", an adenocarcinoma's: no NEN differentiation
-    grade, source = (stated_grade(get("GRADE")) if not other_only else None), "stated"
+    grade, source = (stated_grade(get("GRADE"), certain=True) if not other_only else None), "stated"
     ungradable = cannot_be_graded(get("GRADE"))
     if grade is None:
         # 'cannot be graded' stops only the derivation: a grade stated elsewhere in the report (a later
@@ -486,6 +491,8 @@ def summarize(doc: Doc) -> dict[str, Any]:
         # graded" gives null); "high-grade neuroendocrine carcinoma" is a stated grade and still wins.
         grade, source = (None, None) if other_only or ungradable else derive_grade(
             _grading_value(ki67, ki67_attrs), _grading_value(mitoses, mit_attrs))
+    if grade is None and not other_only and not ungradable:
+        grade, source = stated_grade(get("GRADE")), "stated"  # a grade left open stands when nothing else decides
     if grade is None and ttype == "NEC" and not ungradable:
         grade, source = "G3", "stated"
     tumour_at = [m.start for m in get("TUMOR_TYPE") if m.current() and not m.uncertain

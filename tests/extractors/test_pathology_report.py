@@ -263,3 +263,18 @@ def test_checklists_parts_counted_indices_and_other_tumours(extract, text, expec
 def test_meckel_telegraphic_reports_and_close_margins(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# A neuroendocrine neoplasm left unclassified ("not otherwise specified") has no tumour type and no differentiation; a
+# grade offered among alternatives the report cannot tell apart is not stated (the numbers decide).
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: retroperitoneal mass, core biopsy.\nKi-67 approximately 25%.\nTumour type: Neuroendocrine neoplasm, not "
+     "otherwise specified.\nComment: A well-differentiated NET (G3) and a poorly differentiated neuroendocrine carcinoma "
+     "cannot be told apart on this crushed material.",
+     dict(tumor_type=None, differentiation=None, who_grade="G3", who_grade_source="ki67")),
+    ("Specimen: pancreas, biopsy.\nDiagnosis: well-differentiated neuroendocrine tumour, G2.\nKi-67: 5%.",
+     dict(tumor_type="NET", differentiation="well", who_grade="G2", who_grade_source="stated")),            # NEG
+])
+def test_unclassified_neoplasms_and_open_alternatives(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
