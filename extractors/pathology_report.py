@@ -432,11 +432,14 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
         procedure = "resection"
     if site is None:
         # "Sigmoid colectomy - surgical pathology" and no specimen designation: the operation's organ is the specimen's
-        organs = [m.attrs["organ"] for m in history if m.norm in _RESECTIONS and m.attrs.get("organ")
-                  and m.section not in HISTORY_SECTIONS and not m.hypothetical and not m.historical
-                  and not m.near_negated and not m.other_specimen and not m.attrs.get("past")]
+        ops = [m for m in history if m.norm in _RESECTIONS and m.attrs.get("organ") and not m.hypothetical
+               and not m.near_negated and not m.other_specimen and not m.attrs.get("past")]
+        # the report's own operation first; else one the clinical notes name in the present ("Clinical: right iliac
+        # fossa pain. Laparoscopic appendicectomy."), never one they date or put in the past
+        organs = [m.attrs["organ"] for m in ops if m.section not in HISTORY_SECTIONS and not m.historical] or \
+                 [m.attrs["organ"] for m in ops if m.section in HISTORY_SECTIONS]
         if organs:
-            return specimen_site(organs[0].replace("_", " ")), procedure, None
+            return specimen_site(organs[0].replace("_", " ")), procedure or "resection", None
     return (site.norm if site else None), procedure, site
 
 

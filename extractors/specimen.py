@@ -10,6 +10,8 @@ organ named in the header ("Small bowel (ileum)" -> ileum).
 """
 from __future__ import annotations
 
+import re
+
 from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, register
@@ -20,6 +22,9 @@ _CUES = load_lexicon("specimen")
 
 SPEC = ExtractorSpec(name="specimen", order=66)
 _MODIFIERS = _CUES["MODIFIERS"]
+_LYMPH_NODE_WORD = re.compile(r"lymph\s*nodes?|\bLN\b", re.I)
+#: the end of a designation's first sentence: its procedure word is read before it
+_SENTENCE_STOP = re.compile(r"\.\s+(?=[A-Z])")
 _SPARED_BEFORE = _CUES["SPARED_BEFORE"]
 _SPARED_AFTER = _CUES["SPARED_AFTER"]
 #: 'Margins: not applicable (biopsy)': the procedure word explains a negated field, it is not negated itself.
@@ -50,7 +55,13 @@ def _organ(body: str):
     the specimen: 'Distal pancreatectomy, spleen-preserving', 'with preservation of the spleen'."""
     found = [m for m in ORGAN_RE.finditer(body) if not _spared(body, m)]
     named = [m for m in found if not m.group(0).lower().endswith("ectomy")]
-    return (named or found or [None])[0]
+    first = (named or found or [None])[0]
+    if first is not None and first.group(0).lower().startswith("mesenter"):
+        # "Mesenteric root lymph nodes, excision": the mesentery places the nodes, the nodes are the specimen
+        node = next((m for m in named[1:] if _LYMPH_NODE_WORD.search(m.group(0)) and m.start() - first.end() <= 12), None)
+        if node is not None:
+            return node
+    return first
 
 
 class SpecimenExtractor(ClaimingExtractor):
@@ -68,7 +79,8 @@ class SpecimenExtractor(ClaimingExtractor):
     def _header(self, doc, match, rule):
         body, offset = match.group("body"), match.start("body")
         organ = _organ(body)
-        proc = PROC_RE.search(body)
+        stop = _SENTENCE_STOP.search(body)  # "Rectal NET, well differentiated. Complete excision is recommended."
+        proc = PROC_RE.search(body, 0, stop.start() if stop else len(body))
         if rule.attrs.get("needs_proc"):
             in_specimen_list = doc[doc.char_span(offset, offset + 1, alignment_mode="expand").start]._.section_category == "specimen"
             lead = body[:organ.start()] if organ is not None else ""

@@ -19,6 +19,8 @@ SPEC = ExtractorSpec(name="tumor_type", order=64)
 
 
 _NOT_MET_BEFORE = _CUES["NOT_MET_BEFORE"]
+_CRITERIA_FOR_BEFORE = _CUES["CRITERIA_FOR_BEFORE"]
+_NOT_MET_AFTER = _CUES["NOT_MET_AFTER"]
 
 
 class TumorTypeExtractor(ClaimingExtractor):
@@ -34,8 +36,9 @@ class TumorTypeExtractor(ClaimingExtractor):
             text = doc_text(doc)
             for finding in out:
                 before = text[max(0, finding.start - 160):finding.start]
-                if _NOT_MET_BEFORE.search(before):
-                    finding.attrs = {**(finding.attrs or {}), "not_met": True}
+                if _NOT_MET_BEFORE.search(before) or (_CRITERIA_FOR_BEFORE.search(before)
+                                                       and _NOT_MET_AFTER.match(text, finding.end)):
+                    finding.attrs = {**(finding.attrs or {}), "not_met": True}  # "The criteria for a MiNEN are not met"
         return out
 
 

@@ -278,3 +278,27 @@ def test_meckel_telegraphic_reports_and_close_margins(extract, text, expected):
 def test_unclassified_neoplasms_and_open_alternatives(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind10 phenomena (ordinary reports): nodes placed by the mesentery are a node specimen; a phaeochromocytoma is
+# another tumour; "The criteria for a MiNEN are not met"; a recommended excision is no procedure; an operation named
+# in the present by the clinical notes names the specimen when nothing else does.
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: Mesenteric root lymph nodes, excision (5 nodes, largest 2.3 cm).\nDiagnosis: Metastatic "
+     "well-differentiated NET in 2/5 mesenteric lymph nodes.", dict(specimen_site="lymph_node", procedure="resection")),
+    ("Specimen: Mesentery, excision of a mesenteric mass.\nDiagnosis: Metastatic NET.", dict(specimen_site="other")),  # NEG
+    ("Specimen: left adrenal gland, adrenalectomy.\nDiagnosis: Phaeochromocytoma, 4.2 cm. Ki-67 2%.",
+     dict(tumor_type="other", who_grade=None, differentiation=None)),
+    ("Stomach, antrum, endoscopic biopsies.\nDiagnosis: Gastric adenocarcinoma, poorly differentiated.\nComment: The "
+     "criteria for a mixed neuroendocrine-non-neuroendocrine neoplasm are not met.", dict(tumor_type="other")),
+    ("Rectum, 9 mm submucosal nodule, forceps biopsies.\nDiagnosis: Rectal neuroendocrine tumour, well differentiated. "
+     "Complete endoscopic excision is recommended.", dict(procedure="biopsy", specimen_site="other")),
+    ("Clinical: 24 h of right iliac fossa pain. Laparoscopic appendicectomy.\nMacroscopic: Appendix 72 mm long.\n"
+     "Summary: Incidental well-differentiated NET of the appendiceal tip, WHO grade 1.",
+     dict(specimen_site="other", procedure="resection")),
+    ("Clinical: Right hemicolectomy 2019 for an ileal NET.\nLiver, segment 6, core biopsy: metastatic NET.",
+     dict(specimen_site="liver", procedure="biopsy")),                                                   # NEG: past
+])
+def test_ordinary_report_specimens_and_types(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
