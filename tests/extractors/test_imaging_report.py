@@ -1447,3 +1447,22 @@ def test_spoken_numbers_grouped_counts_and_shorthand(extract, text, kind, column
 ])
 def test_translated_reports_differentials_and_conditions(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind10 phenomena (ordinary reports): the liver's own span in brackets; a prior SUV "(..., SUVmax 25.6 before)"; the
+# question a study was asked ("PET/CT for suspected NET").
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("The liver is enlarged (craniocaudal 22 cm) and infiltrated by innumerable metastases in both lobes. The largest "
+     "lesion is centred on segments 4a/4b and measures 8.5 x 7.1 cm (previously 7.2 x 6.0 cm).", "MRI",
+     "largest_liver_lesion_mm", 85.0),
+    ("A few small avid foci persist in the right lobe of the liver (segments 6 and 7), the largest 1.2 cm with SUVmax "
+     "16.4.\nThe mesenteric nodal mass measures 2.4 cm with SUVmax 24.9 (2.4 cm, SUVmax 25.6 before).", "PET", "suv_max",
+     24.9),
+    ("Ga-68 DOTATATE PET/CT for suspected NET (elevated chromogranin A, 2 cm duodenal nodule resected elsewhere). The "
+     "liver shows homogeneous physiological uptake with no focal lesion.\nConclusion: No SSTR-avid disease.", "PET",
+     "extrahepatic_sites", []),                                                           # the resected nodule is no site
+    ("Ga-68 DOTATATE PET/CT: intense uptake in a 2 cm duodenal NET (SUVmax 30.1). Liver clear.", "PET",
+     "extrahepatic_sites", ["bowel"]),                                                                   # NEG
+])
+def test_ordinary_report_liver_span_prior_suv_and_requests(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
