@@ -198,7 +198,7 @@ class LesionSizeExtractor(ImagingExtractor):
             if value is None or value <= 0:
                 return []
             start, end = match.span()
-            if _DISTANCE.match(text, end) or _WITHIN.search(text[max(0, start - 12):start]):
+            if _DISTANCE.match(text, end) or _WITHIN.search(text[max(0, start - 45):start]):
                 return []  # "lies 14 mm from the right hepatic vein", "within 5 mm of the IVC": a distance, not a size
             window = text[max(0, start - 60):start].lower()
             if "sum" in window and _SUM_OF_DIAMETERS_BEFORE.search(text, max(0, start - 60), start):

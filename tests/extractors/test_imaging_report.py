@@ -1463,6 +1463,9 @@ def test_translated_reports_differentials_and_conditions(extract, text, kind, co
      "extrahepatic_sites", []),                                                           # the resected nodule is no site
     ("Ga-68 DOTATATE PET/CT: intense uptake in a 2 cm duodenal NET (SUVmax 30.1). Liver clear.", "PET",
      "extrahepatic_sites", ["bowel"]),                                                                   # NEG
+    ("Three hepatic metastases are identified:\n- Segment VIII: 41 x 36 mm, abutting the right and middle hepatic veins "
+     "over a length of approximately 2 cm.\n- Segment VII: 18 mm.\n- Segment VI: 12 mm.\nThe portal bifurcation and the "
+     "hilar plate are clear of tumour.", "CT", "liver_lesion_count", 3),
 ])
 def test_ordinary_report_liver_span_prior_suv_and_requests(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
