@@ -298,6 +298,9 @@ def test_unclassified_neoplasms_and_open_alternatives(extract, text, expected):
      dict(specimen_site="other", procedure="resection")),
     ("Clinical: Right hemicolectomy 2019 for an ileal NET.\nLiver, segment 6, core biopsy: metastatic NET.",
      dict(specimen_site="liver", procedure="biopsy")),                                                   # NEG: past
+    ("Right lower lobe, lobectomy:\n- Atypical carcinoid tumor, 2.2 cm.\n- Mitotic count: 4 per 2 mm2 (hot spot).\nComment: "
+     "Under the WHO thoracic classification, 2-10 mitoses per 2 mm2 and/or necrosis separate atypical from typical "
+     "carcinoid.", dict(mitoses_per_2mm2=4.0)),
 ])
 def test_ordinary_report_specimens_and_types(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
