@@ -81,6 +81,9 @@ _DISEASE_AFTER_UPTAKE = _CUES["DISEASE_AFTER_UPTAKE"]
 #: "Overall stable disease", "In summary, progression": the sentence states the report's overall verdict
 _OVERALL_BEFORE = _CUES["OVERALL_BEFORE"]
 _CONTACT_WITHOUT_INVASION = _CUES["CONTACT_WITHOUT_INVASION"]
+_SUV_OF_LESION_AFTER = _CUES["SUV_OF_LESION_AFTER"]
+#: "; partial response with residual viable tumour in segment 5": a clause about another segment's lesion
+_OTHER_SEGMENT_CLAUSE = _CUES["OTHER_SEGMENT_CLAUSE"]
 _DIFFERENTIAL_PAIR = _CUES["DIFFERENTIAL_PAIR"]
 _DIFFERENTIAL_LIST = _CUES["DIFFERENTIAL_LIST"]
 _MALIGNANT_OPTION = _CUES["MALIGNANT_OPTION"]
@@ -275,7 +278,8 @@ class _Report:
         treated = bool(_TREATED_BEFORE.search(before))
         # the sentences that go on describing this lesion ("It is predominantly non-enhancing but ..."); a clause about
         # another segment's lesion ends its own status ("necrosis of the segment 6 lesion and partial response of segment 7")
-        other = _OTHER_LESION_CLAUSE.search(after, span.end_char - span.start_char)
+        other = _OTHER_LESION_CLAUSE.search(after, span.end_char - span.start_char) or \
+            _OTHER_SEGMENT_CLAUSE.search(after, span.end_char - span.start_char)
         status = after[:other.start()] if other else after + " " + self._continuation(sent, treated)
         viable = bool(_VIABLE.search(_negation_free(status))) and not _NOT_VIABLE.search(status)
         # "the treated segment 8 lesion ... shows a residual enhancing component" is viable tumour
@@ -1121,8 +1125,10 @@ def _suv_max(report: _Report) -> float | None:
         sent = report.sent(span)
         before = report.text[max(sent.start_char, span.start_char - 40):span.start_char]
         ref = _SUV_REFERENCE.search(before)
-        if ref and (_NO_UPTAKE_ABOVE.search(before) or not _COMPARATIVE.search(before[:ref.start()])):
-            continue  # "(liver background SUVmax 7.6)"; "no focal uptake above background (liver SUVmax 7.9)"
+        if ref and (_NO_UPTAKE_ABOVE.search(before) or not _COMPARATIVE.search(before[:ref.start()])) \
+                and not _SUV_OF_LESION_AFTER.match(report.text, span.end_char):
+            continue  # "(liver background SUVmax 7.6)"; "no focal uptake above background (liver SUVmax 7.9)"; not
+            # "show no uptake above the liver background: SUVmax 4.6 within the segment 8 lesion" (the lesion's own)
         clause = report.text[sent.start_char:span.start_char]
         clause = clause[clause.rfind(";") + 1:]
         if _PHYSIOLOGIC.search(clause):

@@ -1466,6 +1466,16 @@ def test_translated_reports_differentials_and_conditions(extract, text, kind, co
     ("Three hepatic metastases are identified:\n- Segment VIII: 41 x 36 mm, abutting the right and middle hepatic veins "
      "over a length of approximately 2 cm.\n- Segment VII: 18 mm.\n- Segment VI: 12 mm.\nThe portal bifurcation and the "
      "hilar plate are clear of tumour.", "CT", "liver_lesion_count", 3),
+    # a lesion's own SUV after a denied uptake; a focus that may be physiological bowel; a ';' clause about another
+    # segment's lesion does not make a treated lesion viable
+    ("The known liver metastases in segments 8 (3.8 cm) and 4a (2.2 cm) show no uptake above the liver background: "
+     "SUVmax 4.6 within the segment 8 lesion, liver background SUVmax 6.8 (Krenning 1).", "PET", "suv_max", 4.6),
+    ("Liver: no focal uptake above background (liver SUVmax 7.9).", "PET", "suv_max", None),             # NEG
+    ("Liver: avid metastases. Small bowel: Focal uptake in a distal ileal loop, without a definite CT correlate; "
+     "physiological bowel activity is a possible alternative.", "PET", "extrahepatic_sites", []),
+    ("Segment 8 treated lesion: 4.0 cm, no enhancement, complete treatment response.\nSegment 5 treated lesion: 2.2 cm "
+     "overall, with a residual enhancing component representing viable tumour.\nImpression:\n1. Complete response of the "
+     "segment 8 lesion; partial response with residual viable tumour in segment 5.", "MRI", "liver_segments", ["5"]),
 ])
 def test_ordinary_report_liver_span_prior_suv_and_requests(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
