@@ -301,6 +301,8 @@ def test_unclassified_neoplasms_and_open_alternatives(extract, text, expected):
     ("Right lower lobe, lobectomy:\n- Atypical carcinoid tumor, 2.2 cm.\n- Mitotic count: 4 per 2 mm2 (hot spot).\nComment: "
      "Under the WHO thoracic classification, 2-10 mitoses per 2 mm2 and/or necrosis separate atypical from typical "
      "carcinoid.", dict(mitoses_per_2mm2=4.0)),
+    ("SPECIMENS: A. Antrum, biopsies. B. Body, random biopsies. C. Body polyp, cold biopsy.\nC. Body mucosa containing a "
+     "well-differentiated neuroendocrine tumour. Ki-67 less than 1%.", dict(specimen_site="other", procedure="biopsy")),
 ])
 def test_ordinary_report_specimens_and_types(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
