@@ -114,8 +114,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("imaging", "peritoneal_carcinomatosis"): 0.966,
     },
     "blind10": {
-        ("imaging", "extrahepatic_sites"): 0.966, ("imaging", "liver_lesion_count"): 0.966,
-        ("imaging", "liver_segments"): 0.966, ("imaging", "suv_max"): 0.966, ("pathology", "specimen_site"): 0.916,
+        ("pathology", "specimen_site"): 0.958,
     },
 }
 
