@@ -147,6 +147,7 @@ def is_prior_size(text: str, start: int, end: int) -> bool:
 
 _DISTANCE = _CUES["DISTANCE"]
 _WITHIN = _CUES["WITHIN"]
+_LIST_LEAD_NOT_SIZE = _CUES["LIST_LEAD_NOT_SIZE"]
 _LIVER_MEASURE_BEFORE = _CUES["LIVER_MEASURE_BEFORE"]
 _SUM_OF_DIAMETERS_BEFORE = _CUES["SUM_OF_DIAMETERS_BEFORE"]
 _SHORT_AXIS = _CUES["SHORT_AXIS"]
@@ -215,6 +216,8 @@ class LesionSizeExtractor(ImagingExtractor):
                             value_num=read[0], value_unit="mm", attrs={"kind": kind, "prior": read[1]})]
         unit = match.group("unit")
         hi = to_mm(parse_number(match.group("hi")), unit)
+        if kind == "list" and _LIST_LEAD_NOT_SIZE.search(text, max(0, match.start() - 12), match.start()):
+            return []  # "2.4 cm in segment 7 and 1.1 cm": the 7 is a segment, not a size
         if kind == "list":  # "measuring 1.9 and 1.4 cm": every number in the unit after the last
             values = [to_mm(parse_number(n), unit) for n in re.findall(r"\d+(?:[.,]\d+)?", match.group(0)[:match.start("unit") - match.start()])]
             return [self._finding(text, *match.span(), max(values), kind, lo=min(values))]

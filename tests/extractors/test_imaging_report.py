@@ -1355,6 +1355,8 @@ def test_gallbladder_fossa_and_dated_priors(extract, text, expected):
      "disease_trend", "stable"),
     ("Liver: a pair of avid lesions in the left lateral segment, SUVmax 15.8 and 11.2, measuring 1.9 and 1.4 cm.", "PET",
      "largest_liver_lesion_mm", 19.0),
+    ("Two liver metastases, 2.4 cm in segment 7 and 1.1 cm in segment 3.", "CT", "largest_liver_lesion_mm", 24.0),  # NEG
+    ("Metastases in S4 and 2 cm and 1 cm lesions.", "CT", "largest_liver_lesion_mm", 20.0),                        # NEG
     ("Liver: innumerable metastases. Tumour now replaces roughly forty percent of the liver volume (previously thirty "
      "percent).", "MRI", "liver_involvement_percent", 40.0),
     ("Liver: numerous metastases throughout both lobes, approximately 30% replacement (20% previously).", "MRI",
