@@ -19,6 +19,7 @@ _CUES = load_lexicon("spoken")
 _SIZE = _CUES["SPOKEN_SIZE"]
 _SEGMENT = _CUES["SPOKEN_SEGMENT"]
 _WORD = _CUES["SPOKEN_WORD"]
+_UNIT = _CUES["SPOKEN_UNIT"]
 
 _UNITS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])}
 _TEENS = {w: 10 + i for i, w in enumerate(["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -46,12 +47,23 @@ def _padded(digits: str, width: int) -> str:
     return digits + " " * (width - len(digits))
 
 
-def _edits(text: str) -> Iterator[tuple[int, int, str]]:
-    for m in _SIZE.finditer(text):
+def _edits(text: str, lower: str) -> Iterator[tuple[int, int, str]]:
+    last = 0
+    for unit in _UNIT.finditer(lower):  # read back from each unit, not scan the whole text
+        at = len(lower[max(0, unit.start() - 4):unit.start()].rstrip()) + max(0, unit.start() - 4)
+        if at == 0 or not lower[at - 1].isalpha():
+            continue  # "12 mm": a digit before the unit, as in most reports
+        m = _SIZE.search(text, max(last, unit.start() - 45), unit.start())
+        last = unit.end()
+        if m is None:
+            continue
+        end = m.end("frac") if m.group("frac") else m.end("int")
         value = str(_integer(m.group("int")))
         if m.group("frac"):
             value += "." + "".join(str(_UNITS[w]) for w in m.group("frac").lower().split())
-        yield m.start(), m.end(), _padded(value, m.end() - m.start())
+        yield m.start(), end, _padded(value, end - m.start())
+    if "seg" not in lower:
+        return
     for m in _SEGMENT.finditer(text):
         for w in _WORD.finditer(text, m.start("first"), m.end("first")):
             if (w.start() == 0 or not text[w.start() - 1].isalpha()) and (w.end() == len(text) or not text[w.end()].isalpha()):
@@ -68,7 +80,7 @@ def spoken_numbers(text: str) -> str:
     lower = text.lower()
     if not any(t in lower for t in _TRIGGERS):
         return text
-    edits = sorted(_edits(text))
+    edits = sorted(_edits(text, lower))
     if not edits:
         return text
     out: list[str] = []

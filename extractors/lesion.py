@@ -77,7 +77,8 @@ _PRIMARY_TYPE = _CUES["PRIMARY_TYPE"]
 
 def count_before(prefix: str) -> tuple[str, int] | None:
     """The quantifier ending a noun's premodifiers: ('three', offset) from 'there are three small'."""
-    prefix = _ASIDE.sub(lambda m: " " * len(m.group(0)), prefix)  # "Two (2) metastases", "numerous (over twenty) nodules"
+    if ")" in prefix:
+        prefix = _ASIDE.sub(lambda m: " " * len(m.group(0)), prefix)  # "Two (2) metastases", "numerous (over twenty) nodules"
     cut = max(prefix.rfind(c) for c in ".;:\n(")
     window = prefix[cut + 1:]
     m = _COUNT_BEFORE.search(window)
@@ -125,7 +126,8 @@ class LesionExtractor(ImagingExtractor):
                 if count.kind != "none":  # keep "no" outside the span: ConText must see it as a modifier
                     count_start = max(0, start - 90) + quant[1]
         if _RESTATES_BEFORE.search(doc_text(doc), max(0, start - 80), start) or (
-                "count_kind" not in attrs and _PAREN_RESTATES_BEFORE.search(doc_text(doc), max(0, start - 150), start)):
+                "count_kind" not in attrs and "(" in doc_text(doc)[max(0, start - 60):start]
+                and _PAREN_RESTATES_BEFORE.search(doc_text(doc), max(0, start - 150), start)):
             attrs["restates"] = True  # (not "metastases (5 lesions, segments 2, 3 ...)": a count of its own)
         if _PRONOUN.match(noun):
             # "and one in the left lobe": one more lesion, in addition to those just named
