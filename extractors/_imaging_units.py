@@ -443,11 +443,14 @@ def _fix_digits(token: str) -> str:
     return token
 
 
-def _splice(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
-    """``text`` with each ``(start, end, replacement)`` applied (edits in order, not overlapping)."""
+def splice(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with each ``(start, end, replacement)`` applied (edits in order; one that starts inside the edit
+    before it is left out)."""
     out: list[str] = []
     last = 0
     for start, end, replacement in edits:
+        if start < last:
+            continue
         out.append(text[last:start])
         out.append(replacement)
         last = end
@@ -470,7 +473,7 @@ def _digit_repairs(text: str) -> Iterator[tuple[int, int, str]]:
 def _repair_digits(text: str) -> str:
     if not _DIGIT_HINT.search(text):
         return text
-    return _splice(text, _digit_repairs(text))
+    return splice(text, _digit_repairs(text))
 
 
 def _word_repairs(text: str) -> Iterator[tuple[int, int, str]]:
@@ -537,7 +540,7 @@ def ocr_clean(text: str) -> str:
     'l/1O HPF' -> '1/10 HPF'."""
     text = _repair_letter_digits(text)
     text = _repair_digits(text)
-    text = _splice(text, _word_repairs(text))
-    return _splice(text, _n_repairs(text))
+    text = splice(text, _word_repairs(text))
+    return splice(text, _n_repairs(text))
 
 

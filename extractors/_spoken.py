@@ -15,6 +15,8 @@ from typing import Iterator
 
 from pipeline.lexicon import load_lexicon
 
+from ._imaging_units import splice
+
 _CUES = load_lexicon("spoken")
 _SIZE = _CUES["SPOKEN_SIZE"]
 _SEGMENT = _CUES["SPOKEN_SEGMENT"]
@@ -80,16 +82,4 @@ def spoken_numbers(text: str) -> str:
     lower = text.lower()
     if not any(t in lower for t in _TRIGGERS):
         return text
-    edits = sorted(_edits(text, lower))
-    if not edits:
-        return text
-    out: list[str] = []
-    last = 0
-    for start, end, replacement in edits:
-        if start < last:
-            continue
-        out.append(text[last:start])
-        out.append(replacement)
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    return splice(text, sorted(_edits(text, lower)))

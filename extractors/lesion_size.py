@@ -215,12 +215,13 @@ class LesionSizeExtractor(ImagingExtractor):
             return [Finding(match.start("hi"), match.end("more") if match.group("more") else match.end("hi"), "SIZE",
                             value_num=read[0], value_unit="mm", attrs={"kind": kind, "prior": read[1]})]
         unit = match.group("unit")
-        hi = to_mm(parse_number(match.group("hi")), unit)
-        if kind == "list" and _LIST_LEAD_NOT_SIZE.search(text, max(0, match.start() - 12), match.start()):
-            return []  # "2.4 cm in segment 7 and 1.1 cm": the 7 is a segment, not a size
         if kind == "list":  # "measuring 1.9 and 1.4 cm": every number in the unit after the last
-            values = [to_mm(parse_number(n), unit) for n in re.findall(r"\d+(?:[.,]\d+)?", match.group(0)[:match.start("unit") - match.start()])]
+            if _LIST_LEAD_NOT_SIZE.search(text, max(0, match.start() - 12), match.start()):
+                return []  # "2.4 cm in segment 7 and 1.1 cm": the 7 is a segment, not a size
+            values = [to_mm(parse_number(n), unit)
+                      for n in re.findall(r"\d+(?:[.,]\d+)?", text[match.start():match.start("unit")])]
             return [self._finding(text, *match.span(), max(values), kind, lo=min(values))]
+        hi = to_mm(parse_number(match.group("hi")), unit)
         if kind == "upto":
             return [self._finding(text, *match.span(), hi, kind)]
         lo = to_mm(parse_number(match.group("lo")), match.groupdict().get("lounit") or unit)

@@ -22,7 +22,6 @@ _CUES = load_lexicon("specimen")
 
 SPEC = ExtractorSpec(name="specimen", order=66)
 _MODIFIERS = _CUES["MODIFIERS"]
-_LYMPH_NODE_WORD = re.compile(r"lymph\s*nodes?|\bLN\b", re.I)
 #: the end of a designation's first sentence: its procedure word is read before it
 _SENTENCE_STOP = re.compile(r"\.\s+(?=[A-Z])")
 _SPARED_BEFORE = _CUES["SPARED_BEFORE"]
@@ -58,7 +57,8 @@ def _organ(body: str):
     first = (named or found or [None])[0]
     if first is not None and first.group(0).lower().startswith("mesenter"):
         # "Mesenteric root lymph nodes, excision": the mesentery places the nodes, the nodes are the specimen
-        node = next((m for m in named[1:] if _LYMPH_NODE_WORD.search(m.group(0)) and m.start() - first.end() <= 12), None)
+        node = next((m for m in named[1:] if specimen_site(m.group(0)) == "lymph_node" and m.start() - first.end() <= 12),
+                    None)
         if node is not None:
             return node
     return first

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .aligned_tables import colon_fields, pipe_aligned_tables
+from .checkboxes import blank_unticked_options
 from .config import Config
 from .errors import RuleFileError
 from .nlp_fingerprint import EXTRACTION_MODULES, nlp_fingerprint  # noqa: F401  (re-exported)
@@ -138,8 +139,6 @@ def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
     from extractors._base import remember_text
 
     from extractors._spoken import spoken_numbers
-
-    from .checkboxes import blank_unticked_options
 
     text = blank_unticked_options(text)  # same length: "___ G3" in a checklist says nothing (checkboxes.py)
     text = colon_fields(pipe_aligned_tables(text))  # same length: every offset is the report's own (aligned_tables.py)
