@@ -113,6 +113,7 @@ _MALIGNANT_CALL = _CUES["MALIGNANT_CALL"]
 _NON_AVID = _CUES["NON_AVID"]
 _WEAK_SITE_BLOCK = _CUES["WEAK_SITE_BLOCK"]
 _NEGATED_CUE = _CUES["NEGATED_CUE"]
+_GROUP_LARGEST_BEFORE = _CUES["GROUP_LARGEST_BEFORE"]
 _PHYSIOLOGIC = _CUES["PHYSIOLOGIC"]
 _FDG = _CUES["FDG"]
 _SSTR = _CUES["SSTR"]
@@ -622,6 +623,9 @@ def _instances(report: _Report, target: Target) -> list[Instance]:
     out: list[Instance] = []
     used: set[int] = set()
     for size in point_sizes:
+        if _GROUP_LARGEST_BEFORE.search(report.text, max(0, size.start_char - 40), size.start_char):
+            out.append(Instance(set(), span_value(size, "value_num")))  # "..., the largest 52 mm": the group's largest
+            continue
         nearest = _segment_for_size(report, size, [s for s in target.segments if s.start_char not in used])
         segs = set(_attrs(nearest).get("segments", [])) if nearest is not None else set()
         if nearest is not None:

@@ -34,6 +34,7 @@ _LOBE_FREE_AFTER = _CUES["LOBE_FREE_AFTER"]
 _LOBE_FREE_BEFORE = _CUES["LOBE_FREE_BEFORE"]
 _SEGMENT_COLUMN = _CUES["SEGMENT_COLUMN"]
 _VOLUME_BEFORE = _CUES["VOLUME_BEFORE"]
+_FINDING_BEFORE = _CUES["FINDING_BEFORE"]
 _SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
 
 
@@ -66,6 +67,8 @@ class LiverSegmentExtractor(ImagingExtractor):
             return []  # "dilatation of the segment 2/3 ducts", "segment 8 portal branch": a structure, not a location
         if _VOLUME_BEFORE.search(full, max(0, start - 30), start):
             return []  # "future liver remnant (segments 1-3) 520 mL": a volume's segments
+        if _FINDING_BEFORE.search(full, max(0, start - 50), start):
+            return []  # "upstream duct dilatation in segments 2/3", "atrophy of segment 2": not a lesion's place
         if _LOBE_FREE_AFTER.match(full, end) or _LOBE_FREE_BEFORE.search(full[max(0, start - 30):start]):
             return []  # "caudate lobe relatively spared", "sparing segment 1": a segment without disease
         segments = named_segments(text) if rule.id.startswith("liver_segment.named") else segments_in(text)

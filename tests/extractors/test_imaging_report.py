@@ -1481,3 +1481,26 @@ def test_translated_reports_differentials_and_conditions(extract, text, kind, co
 ])
 def test_ordinary_report_liver_span_prior_suv_and_requests(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# Older blind-set misses (this session): a group's largest size after its bracketed list of places is the group's, not
+# the last-named lesion's; segments named for a duct dilatation or an atrophy are no lesion's place.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Metastases:\n - right posterior section: 52 mm mass spanning segments 6 and 7;\n - segment 5: 17 mm;\n - segment "
+     "4a: 12 mm.\nImpression: Three metastases (right posterior section, segment 5, segment 4a), the largest 52 mm in "
+     "contact with the RHV.", "CT", "liver_lesion_count", 3),
+    ("Liver: Three hypodense lesions: segment 4b (1.2 cm), segment 8 (1.9 cm) and segment 5, the largest, measuring "
+     "3.1 cm.\nImpression: three liver metastases, largest 3.1 cm in segment 5.", "CT", "liver_lesion_count", 3),  # NEG
+    ("Liver: Two enhancing lesions, the largest of which measures 2.8 cm in segment 8; the other measures 1.0 cm in "
+     "segment 4b.\nImpression: Two liver metastases (segments 8 and 4b), the largest 2.8 cm.", "CT",
+     "liver_lesion_count", 2),                                                                            # NEG
+    ("LIVER: Five metastases:\n Seg 4b: 47 x 39 mm, extending to the hilar plate and narrowing the origin of the left "
+     "hepatic duct, with mild upstream duct dilatation in segments 2/3.\n Seg 8: 33 mm.\n Seg 5: 19 mm.\n Seg 6: 8 mm.\n "
+     "Seg 7: 6 mm.", "MRI", "liver_segments", ["4b", "5", "6", "7", "8"]),
+    ("Liver: a 3 cm metastasis in segment 8. Atrophy of segments 2 and 3 after the left portal vein thrombosis.", "CT",
+     "liver_segments", ["8"]),
+    ("Liver: metastases in segments 2 and 3, with upstream biliary dilatation.", "CT", "liver_segments",
+     ["2", "3"]),                                                                                          # NEG
+])
+def test_group_largest_and_non_lesion_segments(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
