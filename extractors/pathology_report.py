@@ -59,6 +59,11 @@ _AGREED_OPINION = _CUES["AGREED_OPINION"]
 _CORRECTED = _CUES["CORRECTED"]
 #: Words that put an operation named in the clinical history in the past ('right hemicolectomy 2019', 's/p').
 _PAST_OPERATION = _CUES["PAST_OPERATION"]
+#: a corrected report's quote of its own earlier wording ('ORIGINAL COMMENT (03/30/2026): Primary site cannot be
+#: determined'), and the correction that says that wording no longer stands ('This statement replaces the original
+#: comment'): values on such a line are the report's withdrawn words, whatever their label
+_ORIGINAL_BLOCK = _CUES["ORIGINAL_BLOCK"]
+_REPLACES_ORIGINAL = _CUES["REPLACES_ORIGINAL"]
 
 
 @dataclass
@@ -84,7 +89,7 @@ class Mention:
 
     def current(self, *, negation: bool = True, history_ok: bool = False) -> bool:
         """Usable as a value of the current specimen."""
-        if self.hypothetical or (negation and self.near_negated):
+        if self.hypothetical or (negation and self.near_negated) or self.attrs.get("replaced"):
             return False
         if history_ok:
             return True
@@ -166,6 +171,17 @@ def _corrected(span: Span) -> bool:
     return any(m.end() >= span.start_char - lo - 1 for m in _CORRECTED.finditer(window))
 
 
+def _replaced_original(span: Span) -> bool:
+    """The span lies on a line quoting the report's original wording, and a later correction replaces it."""
+    text = doc_text(span.doc)
+    if "riginal" not in text and "RIGINAL" not in text and "nitial" not in text and "revious" not in text:
+        return False
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    line_end = text.find("\n", span.end_char)
+    line_end = len(text) if line_end < 0 else line_end
+    return bool(_ORIGINAL_BLOCK.match(text, line_start, line_end)) and bool(_REPLACES_ORIGINAL.search(text, line_end))
+
+
 def _mention(span: Span) -> Mention:
     section = _section(span)
     other = False
@@ -181,6 +197,8 @@ def _mention(span: Span) -> Mention:
             span.label_ in SPECIMEN_VALUES and bool(_OTHER_SPECIMEN.search(before)))
         if corrected and attrs.get("foreign") and not FOREIGN_CUES.search(before):
             del attrs["foreign"]  # 'the grade is amended to G2': regraded in a sentence naming no other tumour
+    if _replaced_original(span):
+        attrs["replaced"] = True
     if span.label_ == "PROCEDURE_HISTORY":
         # 'Clinical notes: Laparoscopic appendicectomy for acute appendicitis.': the operation that gave the
         # specimen, unless its sentence puts it in the past ('Whipple 2019', 's/p', 'underwent')

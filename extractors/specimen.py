@@ -31,6 +31,8 @@ _NOT_APPLICABLE_BEFORE = _CUES["NOT_APPLICABLE_BEFORE"]
 _DESIGNATION_END = _CUES["DESIGNATION_END"]
 _PANCREAS_OPERATION = _CUES["PANCREAS_OPERATION"]
 _OPERATION_LEAD = _CUES["OPERATION_LEAD"]
+_ACCESSION_AFTER = _CUES["ACCESSION_AFTER"]
+_WITH_NODES = _CUES["WITH_NODES"]
 
 
 def _spared(text: str, organ) -> bool:
@@ -55,6 +57,11 @@ def _organ(body: str):
     found = [m for m in ORGAN_RE.finditer(body) if not _spared(body, m)]
     named = [m for m in found if not m.group(0).lower().endswith("ectomy")]
     first = (named or found or [None])[0]
+    if found and first is not None and found[0].start() < first.start() and specimen_site(first.group(0)) == "lymph_node" \
+            and _WITH_NODES.search(body, found[0].end(), first.start()):
+        # "Right upper lobectomy with mediastinal lymph node dissection": the operation's organ is the specimen, the
+        # nodes come with it
+        return found[0]
     if first is not None and first.group(0).lower().startswith("mesenter"):
         # "Mesenteric root lymph nodes, excision": the mesentery places the nodes, the nodes are the specimen
         node = next((m for m in named[1:] if specimen_site(m.group(0)) == "lymph_node" and m.start() - first.end() <= 12),
@@ -114,6 +121,8 @@ class SpecimenExtractor(ClaimingExtractor):
         rank = rule.attrs.get("rank", 3)
         if rule.label == "PROCEDURE":
             start, end = match.span()
+            if _ACCESSION_AFTER.match(match.string, end):
+                return []  # "Biopsy No.: H-4412/25": a lab number's label
             attrs = {"rank": rank}
             if _NOT_APPLICABLE_BEFORE.search(match.string[max(0, start - 40):start]):
                 attrs["own_polarity"] = True  # 'Margins: not applicable (biopsy)' names the procedure

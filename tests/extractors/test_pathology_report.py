@@ -307,3 +307,44 @@ def test_unclassified_neoplasms_and_open_alternatives(extract, text, expected):
 def test_ordinary_report_specimens_and_types(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind11 phenomena (ordinary reports from new labs): a hot-spot value after ", rising to"; a designation after a
+# sentence on a conclusion line; a lab number's "Biopsy No."; "Clinical diagnosis:" is history and a bare "done" is
+# not past; "at the tip of the appendix"; a margin reached at the end of an invasion clause; a corrected report's quote
+# of its original wording; a lobectomy with nodes taken along; "high grade - rectal primary".
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: Liver, segment VI, core biopsy.\nMicroscopy: metastatic well differentiated NET.\nKi-67 (MIB-1): average "
+     "about 4%, rising to 9% in the most proliferative hot spot.", dict(ki67_percent=9.0, who_grade="G2")),
+    ("Specimen: Liver, core biopsy.\nKi-67: average 4%, with a peak of 12% in hot spots.", dict(ki67_percent=12.0)),
+    ("Specimen: Liver, core biopsy.\nKi-67 4%, mitoses 2 per 2 mm2, tumour 9 mm.", dict(ki67_percent=4.0)),   # NEG
+    ("Request: review of outside EUS-FNB, pancreatic head lesion.\nConclusion: We agree with the outside diagnosis. "
+     "Pancreas, head, EUS-FNB: well differentiated neuroendocrine tumour, WHO grade 2.",
+     dict(specimen_site="pancreas", procedure="biopsy")),
+    ("Biopsy No.: H-4412/25\nClinical diagnosis: Acute appendicitis. Appendicectomy done.\nGross: Appendix 6.5 cm long "
+     "with a 1.1 cm nodule at the tip.\nImpression: Well differentiated neuroendocrine tumour (Grade 1) at the tip of the "
+     "appendix. Resection margin (base) free.",
+     dict(specimen_site="other", procedure="resection", primary_site="appendix", margin_status="R0")),
+    ("Clinical: Appendicectomy done in 2019 for appendicitis.\nSpecimen: Liver, segment 3, core biopsy: metastatic "
+     "neuroendocrine tumour.", dict(specimen_site="liver", procedure="biopsy")),                           # NEG: dated
+    ("SMALL BOWEL (TERMINAL ILEUM), SEGMENTAL RESECTION:\n- WELL-DIFFERENTIATED NEUROENDOCRINE TUMOR OF THE TERMINAL "
+     "ILEUM.\n- TUMOR INVADES THROUGH MUSCULARIS PROPRIA INTO MESENTERY AND IS PRESENT AT THE INKED MESENTERIC (RADIAL) "
+     "MARGIN.\n- PROXIMAL AND DISTAL MARGINS FREE.", dict(margin_status="R1")),
+    ("Ileum, segmental resection: well-differentiated NET. The tumour invades the subserosa and the margins are free.",
+     dict(margin_status="R0")),                                                                           # NEG
+    ("*** CORRECTED REPORT ***\nSPECIMEN: Liver, segment 2, core biopsy.\nDIAGNOSIS: Metastatic well-differentiated "
+     "neuroendocrine tumor.\nORIGINAL COMMENT (03/30/2026): Primary site cannot be determined.\nCORRECTION (04/22/2026): "
+     "Islet1 and PAX8 positive; the immunoprofile supports a pancreatic primary. This statement replaces the original "
+     "comment.", dict(primary_site="pancreas")),
+    ("SPECIMEN: Liver, core biopsy.\nDIAGNOSIS: Metastatic well-differentiated NET.\nCOMMENT: Primary site cannot be "
+     "determined; a pancreatic primary was considered but Islet1 is negative.", dict(primary_site="unknown")),  # NEG
+    ("Procedure: Right upper lobectomy with mediastinal lymph node dissection (stations 4R, 7).\nHistological tumour "
+     "type: Typical carcinoid.\nLymph nodes: 0 of 8 involved.", dict(specimen_site="other", procedure="resection")),
+    ("Specimen: Mesenteric lymph nodes, dissection.\nDiagnosis: metastatic NET in 2 of 6 nodes.",
+     dict(specimen_site="lymph_node")),                                                                   # NEG
+    ("Specimen: Rectal growth, colonoscopic biopsy.\nImpression: Poorly differentiated neuroendocrine carcinoma, small "
+     "cell type, high grade - rectal primary.", dict(who_grade="G3", who_grade_source="stated")),
+])
+def test_new_lab_styles(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
