@@ -114,6 +114,8 @@ _NON_AVID = _CUES["NON_AVID"]
 _WEAK_SITE_BLOCK = _CUES["WEAK_SITE_BLOCK"]
 _NEGATED_CUE = _CUES["NEGATED_CUE"]
 _GROUP_LARGEST_BEFORE = _CUES["GROUP_LARGEST_BEFORE"]
+_REVISING_READ = _CUES["REVISING_READ"]
+_PRELIMINARY_WORD = _CUES["PRELIMINARY_WORD"]
 _PHYSIOLOGIC = _CUES["PHYSIOLOGIC"]
 _FDG = _CUES["FDG"]
 _SSTR = _CUES["SSTR"]
@@ -122,6 +124,7 @@ _BENIGN_UPTAKE = _CUES["BENIGN_UPTAKE"]
 _ABSENCE = _CUES["ABSENCE"]
 #: "uptake above background pancreas (SUVmax 3.4)": the SUV is the lesion's, compared with the background.
 _COMPARATIVE = _CUES["COMPARATIVE"]
+_REFERENCE_OWN_VALUE = _CUES["REFERENCE_OWN_VALUE"]
 #: A change that says tumour seen before is gone (a shrinking ablation zone is not one).
 _RESOLVED = _CUES["RESOLVED"]
 _OTHER_HILUM = _CUES["OTHER_HILUM"]
@@ -728,8 +731,25 @@ def _benign_by_reference(report: _Report) -> list[set[str]]:
     return out
 
 
+def _revising_read_start(report: _Report) -> int | None:
+    """Where the read that revises a preliminary one starts ('ATTENDING ADDENDUM (Dr. ...): ...'), if any."""
+    prelim = _PRELIMINARY_WORD.search(report.text)
+    if prelim is None:
+        return None
+    revising = _REVISING_READ.search(report.text, prelim.end())
+    return revising.start() if revising else None
+
+
 def _liver_columns(report: _Report) -> dict[str, Any]:
     targets = report.liver_targets()
+    revised_at = _revising_read_start(report)
+    if revised_at is not None and any(t.start >= revised_at and not t.implicit and _attrs(t.span).get("count_kind") == "exact"
+                                      for t in targets):
+        # "ATTENDING ADDENDUM: ... the segment 3 lesion is a simple cyst ... Final impression: single new segment 6
+        # lesion": the revising read's count replaces the preliminary read's "Two new liver lesions"
+        counts_from = revised_at
+    else:
+        counts_from = 0
     instances: list[Instance] = []
     exact: list[int] = []
     vague: list[str] = []
@@ -746,6 +766,8 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         assert target.span is not None
         attrs = {} if target.implicit else _attrs(target.span)
         kind = attrs.get("count_kind")
+        if kind == "exact" and target.start < counts_from:
+            kind = "replaced"  # a preliminary read's count, replaced by the revising read's own
         if kind == "exact" and attrs.get("count_value"):
             exact.append(int(attrs["count_value"]))
             if not attrs.get("additive"):
@@ -866,6 +888,24 @@ def _physiological_after(report: _Report, span: Span, site: str | None = None) -
     if between.lower().count("suv") > (0 if span.label_ == "SUV" else 1):
         return False
     return all(o == "vessel" or (site is not None and ORGAN_SITE.get(o) == site) for _, _, o in organ_matches(between))
+
+
+def _relabelled_physiological(report: _Report, span: Span) -> bool:
+    """An uptake that the read revising a preliminary one calls physiological later on: "Right adrenal: focal uptake, SUVmax
+    23.5, suspicious for a new adrenal metastasis." ... "ATTENDING ADDENDUM: The uptake is symmetric with the left adrenal
+    (SUVmax 22.8) ... this is physiological adrenal uptake"."""
+    revised_at = _revising_read_start(report)
+    if revised_at is None:
+        return False
+    sent = report.sent(span)
+    organs = [report.text[sent.start_char + a:sent.start_char + b].lower()
+              for a, b, o in organ_matches(report.text[sent.start_char:span.start_char]) if o not in {"liver", "vessel"}]
+    if not organs:
+        return False
+    later = report.text[max(revised_at, span.end_char):]  # the addendum's own "left adrenal (SUVmax 22.8) ... physiological"
+    word = re.escape(organs[-1])
+    return bool(re.search(rf"\bphysiolog\w*\s+(?:\w+\s+){{0,2}}{word}|\b{word}\w*\s+(?:\w+\s+){{0,3}}(?:is|are|was|as)\s+"
+                          rf"(?:\w+\s+){{0,2}}physiolog", later, re.I))
 
 
 #: what may stand between a noun premodifying a lesion noun and it: at most two words ("NET liver metastases")
@@ -1077,7 +1117,23 @@ def _has_lesion_in_sentence(report: _Report, span: Span) -> bool:
     return report.recent_liver_lesion(sent)
 
 
-def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
+#: a disease SUVmax on an SSTR PET that says nothing of avidity and states no liver background: at or above this, the
+#: disease is avid (Krenning: uptake above the normal liver, whose SUVmax on Ga-68 / Cu-64 SSTR PET is ~5-12)
+AVID_SUV_WITHOUT_REFERENCE = 15.0
+
+
+def _liver_background(report: _Report) -> float | None:
+    """The normal liver's stated SUV ('liver background SUVmax 4.1', 'normal liver SUVmax 6.4'), if any."""
+    for span in report.get("SUV"):
+        sent = report.sent(span)
+        before = report.text[max(sent.start_char, span.start_char - 40):span.start_char]
+        ref = _SUV_REFERENCE.search(before)
+        if ref and re.search(r"\b(?:liver|hepatic)\b", before, re.I) and not _COMPARATIVE.search(before[:ref.start()]):
+            return span_value(span, "value_num")
+    return None
+
+
+def _sstr_avid(report: _Report, report_type: str, disease: bool, suv: float | None = None) -> bool | None:
     if report_type != "PET" or not disease:
         return None
     title = next((line for line in report.text.splitlines() if line.strip()), "")
@@ -1110,7 +1166,16 @@ def _sstr_avid(report: _Report, report_type: str, disease: bool) -> bool | None:
         return None
     if "avid" in seen:
         return True
-    return False if "non_avid" in seen else None
+    if "non_avid" in seen:
+        return False
+    if suv is not None:
+        # "New foci in the sacrum (SUVmax 24.3) ..., consistent with bone metastases": no avidity word, but the disease's
+        # own SUV says it: above the stated liver background, else clearly above any normal liver
+        background = _liver_background(report)
+        if background is not None:
+            return suv > background
+        return True if suv >= AVID_SUV_WITHOUT_REFERENCE else None
+    return None
 
 
 def _lesion_before(report: _Report, span: Span) -> bool:
@@ -1129,7 +1194,8 @@ def _suv_max(report: _Report) -> float | None:
         sent = report.sent(span)
         before = report.text[max(sent.start_char, span.start_char - 40):span.start_char]
         ref = _SUV_REFERENCE.search(before)
-        if ref and (_NO_UPTAKE_ABOVE.search(before) or not _COMPARATIVE.search(before[:ref.start()])) \
+        if ref and (_NO_UPTAKE_ABOVE.search(before) or not _COMPARATIVE.search(before[:ref.start()])
+                    or _REFERENCE_OWN_VALUE.search(before, ref.start())) \
                 and not _SUV_OF_LESION_AFTER.match(report.text, span.end_char):
             continue  # "(liver background SUVmax 7.6)"; "no focal uptake above background (liver SUVmax 7.9)"; not
             # "show no uptake above the liver background: SUVmax 4.6 within the segment 8 lesion" (the lesion's own)
@@ -1139,6 +1205,8 @@ def _suv_max(report: _Report) -> float | None:
             continue  # "Physiological uptake in the uncinate process (SUVmax 14.0) and spleen (SUVmax 25.3)"
         if _physiological_after(report, span) or _resected(report, span):
             continue  # "bladder (SUVmax 64.0), physiological"; "the avid lesion (SUVmax 32.0) has been resected"
+        if _relabelled_physiological(report, span):
+            continue  # a preliminary read's "Right adrenal: focal uptake, SUVmax 23.5" that the addendum calls physiological
         if _BENIGN_UPTAKE.search(sent.text) and not _has_lesion_in_sentence(report, span):
             continue  # "Thyroid uptake (SUVmax 5.2) corresponding to a nodule, likely benign": not tumour
         if flag(span, "is_uncertain") and not any(t.kind == "liver" for t in report.targets_by_sent.get(sent.start, [])):
@@ -1259,8 +1327,8 @@ def summarize(doc: Doc, report_type: str) -> dict[str, Any]:
     row.update(_extrahepatic_columns(report))
     disease = bool(row["liver_lesion_count"] or row["liver_lesion_count_category"] not in (None, "none")
                    or row["extrahepatic_sites"])
-    row["sstr_avid"] = _sstr_avid(report, report_type, disease)
     row["suv_max"] = _suv_max(report)
+    row["sstr_avid"] = _sstr_avid(report, report_type, disease, row["suv_max"])
     row["lesion_near_major_vessel"] = _proximity(report, "vessel")
     row["hilar_or_central_bile_duct"] = _proximity(report, "hilar_bile_duct")
     row["liver_involvement_percent"] = _involvement(report)

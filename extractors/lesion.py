@@ -44,6 +44,9 @@ _COUNT_AFTER = _CUES["COUNT_AFTER"]
 #: a short aside in brackets among a noun's premodifiers, read as blank
 _ASIDE = re.compile(r"\([^()\n]{1,30}\)")
 _EACH_OF = _CUES["EACH_OF_SEGMENTS"]
+_PLACE_WORD = _CUES["PLACE_WORD"]
+_PLACE_LIST = _CUES["PLACE_LIST"]
+_CLAUSE_END = re.compile(r"[.;\n](?:\s|$)|\n")
 _FIELD_LABEL_BEFORE = _CUES["FIELD_LABEL_BEFORE"]
 _FIELD_COUNT_AFTER = _CUES["FIELD_COUNT_AFTER"]
 #: "Lesions x3", "liver mets x 3": a multiplication-sign count after the noun (not "x 2.1 cm").
@@ -97,13 +100,17 @@ class LesionExtractor(ImagingExtractor):
     """Lesion nouns with count and organ (see the module docstring)."""
 
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
-        start, end = match.span()
-        noun = match.group(0)
+        start, end = match.span(rule.span or 0)  # "residual uptake" of "residual uptake in segment 8": the noun only
+        noun = match.group(rule.span or 0)
         low = noun.lower().split(" of ")[0]  # the head noun: "localisations of disease" is plural
         attrs: dict = {"kind": rule.norm, "plural": low.endswith(("s", "foci", "mets")) and
                        not low.endswith(("focus", "disease", "mass", "sis", "us", "ss"))}
         if rule.norm == "none":
             return [Finding(start, end, "LIVER_LESION", value_num=0.0, value_norm="none", attrs=attrs)]
+        if rule.attrs.get("per_place"):  # "uptake in segment 8 (...) and segment 2 (...)": one lesion per place
+            stop = _CLAUSE_END.search(doc_text(doc), end)
+            clause = re.sub(r"\([^()\n]*\)", " ", doc_text(doc)[end:stop.start() if stop else len(doc_text(doc))])
+            attrs["plural"] = len(_PLACE_WORD.findall(clause)) > 1 or bool(_PLACE_LIST.search(clause))
         norm = rule.norm
         if norm != "benign" and (_UNLIKELY_AFTER.match(doc_text(doc), end)
                                  or _UNLIKELY_BEFORE.search(doc_text(doc), max(0, start - 60), start)):

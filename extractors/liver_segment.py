@@ -34,6 +34,7 @@ _LOBE_FREE_AFTER = _CUES["LOBE_FREE_AFTER"]
 _LOBE_FREE_BEFORE = _CUES["LOBE_FREE_BEFORE"]
 _SEGMENT_COLUMN = _CUES["SEGMENT_COLUMN"]
 _VOLUME_BEFORE = _CUES["VOLUME_BEFORE"]
+_FIELD_DENIED = _CUES["FIELD_DENIED"]
 _FINDING_BEFORE = _CUES["FINDING_BEFORE"]
 _SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
 
@@ -50,6 +51,8 @@ class LiverSegmentExtractor(ImagingExtractor):
             start, end = match.span(rule.span or 0)  # "three in the right lobe and one in the (left)"
             side = rule.norm or match.group("side").lower()
             text = doc_text(doc)
+            if _FIELD_DENIED.match(text, end):
+                return []  # "Bilobar: No", "Bilobar: N/A": a template field that names no spread
             if rule.norm is None and (_LOBE_FREE_AFTER.match(text, end) or _LOBE_FREE_BEFORE.search(text[max(0, start - 30):start])):
                 return []  # "The left lobe is spared": names the side without disease
             return [Finding(start, end, "LIVER_LOBE", value_norm=side)]

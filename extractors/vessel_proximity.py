@@ -29,12 +29,21 @@ _REMOTE = _CUES["REMOTE"]
 _PROX_BEFORE = _CUES["PROX_BEFORE"]
 _PROX_AFTER = _CUES["PROX_AFTER"]
 _FIELD_LABEL_AFTER = _CUES["FIELD_LABEL_AFTER"]
+_FIELD_VALUE = _CUES["FIELD_VALUE"]
+#: a field label starts its line: at most a short lead before the structure word ("Hilar / ...", "- Vascular ...")
+_LINE_LEAD = re.compile(r"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:major|hepatic|liver|macro)[ \t-]?)?$", re.I)
 
 
 class VesselProximityExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         start, end = match.span()
         text = doc_text(doc)
+        field = _FIELD_VALUE.match(text, end) if _LINE_LEAD.search(text, max(0, start - 20), start) else None
+        if field is not None:
+            if field.group("na") is not None:
+                return []  # "Vascular involvement: N/A", an empty field: not stated
+            return [Finding(start, field.end(), "VESSEL_PROXIMITY", value_norm=rule.norm,
+                            attrs={"remote": field.group("neg") is not None})]  # "Hilar ... involvement: No" / ": Yes"
         if rule.id.startswith("vessel_proximity.vascular"):
             return [Finding(start, end, "VESSEL_PROXIMITY", value_norm="vessel", attrs={"remote": bool(match.group("neg"))})]
         if rule.norm == "hilar_bile_duct" and _FIELD_LABEL_AFTER.match(text, end):

@@ -1504,3 +1504,65 @@ def test_ordinary_report_liver_span_prior_suv_and_requests(extract, text, kind, 
 ])
 def test_group_largest_and_non_lesion_segments(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind11 phenomena (ordinary reports from new institutions): a resident's preliminary read revised by an attending's
+# addendum; a PET lesion named by its uptake in a segment; another segment's status after a comma; structured-template
+# fields (segments, spread, vessels, hilum, share replaced; N/A or empty fields say nothing); a title line giving the
+# study's purpose and a "Referral:" field are history; an SUV below the normal liver is the lesion's; an SSTR PET's
+# disease SUV says its avidity when no word does.
+_PRELIM = ("PRELIMINARY REPORT (resident)\nLiver: Two new hypoattenuating lesions, segment 3 (9 mm) and segment 6 (11 mm), "
+           "concerning for metastases.\nImpression: Two new liver lesions concerning for metastatic disease.\n\n"
+           "ATTENDING ADDENDUM: I agree with the preliminary report with the following change. The segment 3 lesion measures "
+           "2 HU without enhancement and is a simple cyst, not a metastasis. The 11 mm segment 6 lesion remains suspicious. ")
+_ADRENAL = ("Ga-68 DOTATATE PET/CT - PRELIMINARY REPORT\nLiver: avid lesions in segment 7 (2.0 cm, SUVmax 21.9) and segment 5 "
+            "(1.1 cm, SUVmax 14.2), unchanged.\nRight adrenal: focal uptake, SUVmax 23.5, suspicious for a new adrenal "
+            "metastasis.\n\nATTENDING ADDENDUM: The uptake is symmetric with the left adrenal (SUVmax 22.8) and unchanged; "
+            "this is physiological adrenal uptake. There is no extrahepatic disease.")
+_TEMPLATE = ("Liver: two metastases, segment 7 (2 cm) and segment 5 (1 cm).\n")
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    (_PRELIM + "Final impression: single new segment 6 lesion suspicious for metastasis.", "CT", "liver_lesion_count", 1),
+    (_PRELIM.replace("The segment 3 lesion measures 2 HU without enhancement and is a simple cyst, not a metastasis. ", ""),
+     "CT", "liver_lesion_count", 2),                                                      # NEG: the addendum states no count
+    ("Cu-64 DOTATATE PET/CT\nLiver: residual uptake in segment 8 (SUVmax 9.8) and segment 2 (SUVmax 7.5). The segment 5 "
+     "focus is no longer avid.", "PET", "liver_segments", ["2", "8"]),
+    ("Liver: focal tracer uptake in segments 2, 5 and 8.", "PET", "liver_lesion_count", 3),
+    ("Liver: focal uptake in segment 5/6, SUVmax 12.", "PET", "liver_lesion_count", 1),
+    ("Liver: no focal uptake in segment 8. Physiological uptake in the spleen.", "PET", "liver_lesion_count", 0),  # NEG
+    ("Segment 5: treated lesion, 3.4 cm, no arterial enhancement.\nSegment 8: treated lesion, overall 2.7 cm, with residual "
+     "viable tumour.\nSegment 2: untreated metastasis, 1.4 cm.\nImpression: complete necrosis of the segment 5 lesion, "
+     "residual viable tumour in segment 8.", "MRI", "liver_segments", ["2", "8"]),
+    ("Liver - number of avid lesions: 4\nLiver - segments: 2, 4a, 7, 8\nLiver - highest SUVmax: 29.8 (segment 7)", "PET",
+     "liver_segments", ["2", "4a", "7", "8"]),
+    (_TEMPLATE + "Bilobar: No", "CT", "bilobar", False),
+    (_TEMPLATE.replace("segment 5", "segment 2") + "Bilobar: Yes", "CT", "bilobar", True),                # NEG
+    (_TEMPLATE + "Hilar / central bile duct involvement: No", "MRI", "hilar_or_central_bile_duct", False),
+    (_TEMPLATE + "Vascular involvement: N/A\nBiliary involvement:\n", "CT", "lesion_near_major_vessel", None),
+    (_TEMPLATE + "Bilobar: No\nVascular involvement: N/A", "CT", "lesion_near_major_vessel", None),
+    (_TEMPLATE + "Vascular involvement: None", "CT", "lesion_near_major_vessel", False),
+    (_TEMPLATE + "Hepatic veins / IVC: Segment 7 lesion abuts the right hepatic vein\nPortal vein: Patent, no invasion",
+     "MRI", "lesion_near_major_vessel", True),
+    (_TEMPLATE + "Estimated % liver replaced: ~30%", "MRI", "liver_involvement_percent", 30.0),
+    ("68Ga-DOTATATE PET/CT, follow-up of ileal NET. Comparison 2025-12-02.\nBoth known liver metastases (segment 5 and "
+     "segment 8) unchanged, SUVmax 17.4 (previously 18.0). No extrahepatic uptake.", "PET", "extrahepatic_sites", []),
+    ("68Ga-DOTATATE PET/CT, follow-up.\nIntense uptake in a 2 cm ileal NET (SUVmax 30.1). Liver clear.", "PET",
+     "extrahepatic_sites", ["bowel"]),                                                                    # NEG
+    ("Referral: Pancreatic NET G1, enucleation 2021. Known liver metastasis.\nFindings: The known metastasis in segment 5 "
+     "has grown to 28 mm.", "MRI", "extrahepatic_sites", None),
+    ("The known segment 4A (2.8 cm) and segment 6 (1.7 cm) liver metastases show uptake below the normal liver (SUVmax "
+     "3.9 and 3.2; normal liver SUVmax 6.4), Krenning 1.", "PET", "suv_max", 3.9),
+    ("The known lesions show no significant DOTATATE uptake (SUVmax 3.1, below normal liver background of SUVmax 6.5), "
+     "Krenning 1.", "PET", "suv_max", 3.1),                                                              # NEG
+    (_ADRENAL, "PET", "suv_max", 21.9),
+    (_ADRENAL, "PET", "extrahepatic_sites", []),
+    ("68Ga-DOTATOC PET/CT\nLiver: no pathological uptake.\nSkeleton: New foci in the sacrum (SUVmax 24.3) and right 5th "
+     "rib (SUVmax 11.2), consistent with bone metastases.", "PET", "sstr_avid", True),
+    ("68Ga-DOTATOC PET/CT\nLiver background SUVmax 9.0.\nSkeleton: New focus in the sacrum (SUVmax 7.3), consistent with a "
+     "bone metastasis.", "PET", "sstr_avid", False),                                      # NEG: below the stated background
+    ("68Ga-DOTATOC PET/CT\nSkeleton: New focus in the sacrum (SUVmax 6.1), consistent with a bone metastasis.", "PET",
+     "sstr_avid", None),                                                                  # NEG: no reference, low SUV
+])
+def test_new_institution_styles(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
