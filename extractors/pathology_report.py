@@ -350,6 +350,8 @@ def margin_status(ms: list[Mention]) -> str | None:
     return max(values, key=_R_ORDER.get) if values else None
 
 
+#: sections whose designation line is the pathologist's own naming of the tissue
+_DIAGNOSIS_LINES = frozenset({"diagnosis", "impression"})
 _RESECTIONS = frozenset({"pancreatoduodenectomy", "primary_resection", "hepatectomy"})
 
 
@@ -427,6 +429,13 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
     sites = [m for m in ms if m.current() and m.rank <= 2]
     site = min(sites, key=lambda m: (m.rank, m.start), default=None)
     site = _tumour_part(sites, site, tumour_at, parts)
+    if site is not None and site.norm == "other" and not site.attrs.get("part"):
+        # "Mesenteric mass, CT-guided core biopsy" ... "Diagnosis: Lymph node (mesenteric), core biopsy: metastatic NET":
+        # the diagnosis names the tissue the label could only call a mass
+        named = [m for m in sites if m.rank == 1 and m.start > site.start and m.section in _DIAGNOSIS_LINES
+                 and m.norm != "other"]
+        if len(named) == 1:
+            site = named[0]
     operations = [Mention("PROCEDURE", m.start, "resection", None, {"rank": 3}, m.section, m.negated, m.near_negated,
                           m.uncertain, m.historical, m.hypothetical, m.other_specimen)
                   for m in history if m.norm in _RESECTIONS]

@@ -1566,3 +1566,16 @@ _TEMPLATE = ("Liver: two metastases, segment 7 (2 cm) and segment 5 (1 cm).\n")
 ])
 def test_new_institution_styles(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# Older blind-set misses: a size that predates a treatment or is dated by a month; the right hemiliver is a side.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Liver: only a couple of small residual lesions remain, both in the right hemiliver, the larger measuring 11 mm (24 mm "
+     "pre-PRRT, 15 mm in May).", "CT", "largest_liver_lesion_mm", 11.0),
+    ("Liver: only a couple of small residual lesions remain, both in the right hemiliver, the larger measuring 11 mm.",
+     "CT", "bilobar", False),
+    ("Liver: a metastasis in segment 7 measuring 11 mm (24 mm before PRRT).", "CT", "largest_liver_lesion_mm", 11.0),
+    ("Liver: metastases in segment 7 (24 mm) and segment 5 (11 mm).", "CT", "largest_liver_lesion_mm", 24.0),     # NEG
+])
+def test_treatment_dated_priors_and_hemiliver(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -348,3 +348,19 @@ def test_ordinary_report_specimens_and_types(extract, text, expected):
 def test_new_lab_styles(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# Older blind-set misses: "(lab no. H25-22931)" is no negation; the diagnosis line names the tissue a label called a mass.
+@pytest.mark.parametrize("text,expected", [
+    ("Liver core biopsy, segment IVb (lab no. H25-22931)\nDiagnosis: Metastatic well-differentiated neuroendocrine "
+     "tumour.", dict(specimen_site="liver", procedure="biopsy")),
+    ("Liver core biopsy, segment IVb.\nDiagnosis: No tumour is seen; benign liver parenchyma.", dict(specimen_site="liver")),
+    ("Specimen: four cores\nMesenteric mass, CT-guided core biopsy (4 cores).\nFindings: Fibrotic nodal tissue infiltrated "
+     "by well-differentiated neuroendocrine tumour.\nDiagnosis: Lymph node (mesenteric), core biopsy: metastatic "
+     "well-differentiated neuroendocrine tumour.", dict(specimen_site="lymph_node", procedure="biopsy")),
+    ("Specimen: Mesenteric mass, excision.\nDiagnosis: Mesentery, excision: metastatic well-differentiated NET (tumour "
+     "deposit).", dict(specimen_site="other")),                                                          # NEG
+])
+def test_lab_numbers_and_diagnosis_designations(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
