@@ -109,8 +109,8 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("imaging", "sstr_avid"): 0.966,
     },
     "blind9": {
-        ("imaging", "extrahepatic_sites"): 0.933, ("imaging", "hilar_or_central_bile_duct"): 0.933,
-        ("imaging", "largest_liver_lesion_mm"): 0.966, ("imaging", "lesion_near_major_vessel"): 0.933,
+        ("imaging", "extrahepatic_sites"): 0.966, ("imaging", "hilar_or_central_bile_duct"): 0.966,
+        ("imaging", "largest_liver_lesion_mm"): 0.966, ("imaging", "lesion_near_major_vessel"): 0.966,
         ("imaging", "peritoneal_carcinomatosis"): 0.966,
     },
     "blind10": {

@@ -1579,3 +1579,22 @@ def test_new_institution_styles(extract, text, kind, column, expected):
 ])
 def test_treatment_dated_priors_and_hemiliver(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind9 misses: a telegraphic "Known:" line is history; a vessel part named between the contact verb and the vessel;
+# a field "Hilum and central ducts: free" denies hilar involvement.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("MRI liver\nKnown: ileal NET, liver and mesenteric nodal metastases.\n\nSeg. VII: 1.6 cm metastasis.\nMesentery: "
+     "spiculated 3.0 cm calcified mass, the known mesenteric nodal metastasis.", "MRI", "extrahepatic_sites",
+     ["lymph_node"]),
+    ("Liver: 3.8 cm metastasis in segment 4a, abutting the umbilical portion of the left portal vein.", "MRI",
+     "lesion_near_major_vessel", True),
+    ("Liver: 3.8 cm metastasis in segment 4a. The left portal vein is patent.", "MRI", "lesion_near_major_vessel",
+     None),                                                                                               # NEG
+    ("Liver: 3.8 cm metastasis in segment 4a.\nHilum and central ducts: free, no upstream dilatation.", "MRI",
+     "hilar_or_central_bile_duct", False),
+    ("Liver: 3.8 cm metastasis in segment 4a.\nHilum and central ducts: the lesion abuts the left hepatic duct.", "MRI",
+     "hilar_or_central_bile_duct", True),                                                                 # NEG
+])
+def test_known_lines_vessel_parts_and_free_hilum(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
