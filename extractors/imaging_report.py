@@ -114,6 +114,7 @@ _NON_AVID = _CUES["NON_AVID"]
 _WEAK_SITE_BLOCK = _CUES["WEAK_SITE_BLOCK"]
 _NEGATED_CUE = _CUES["NEGATED_CUE"]
 _GROUP_LARGEST_BEFORE = _CUES["GROUP_LARGEST_BEFORE"]
+_LATER_HEDGE = _CUES["LATER_HEDGE"]
 _REVISING_READ = _CUES["REVISING_READ"]
 _PRELIMINARY_WORD = _CUES["PRELIMINARY_WORD"]
 _PHYSIOLOGIC = _CUES["PHYSIOLOGIC"]
@@ -358,7 +359,12 @@ class _Report:
         context_start = sent.start_char
         if number > 0 and self.index.sentences[number - 1].section == sent.section:
             context_start = self.index.sentences[number - 1].start_char
-        if not _TREATED_WORD.search(self.text[context_start:span.start_char]):
+        # "Segment 8 lesion: 2.7 cm overall, with a residual 1.8 cm enhancing component - residual viable tumour": the
+        # residual part of the lesion its sentence has just named, treated or not
+        named_before = any(sent.start_char <= s.start_char and s.end_char <= span.start_char
+                           and not _COMPONENT_NOUN.search(s.text) and not flag(s, "is_negated")
+                           for s in self.get("LIVER_LESION"))
+        if not named_before and not _TREATED_WORD.search(self.text[context_start:span.start_char]):
             return False
         # "A residual enhancing nodule of 9 mm is seen in segment 2" after a segment 6 lesion: another lesion
         own = {seg for s in self.get("LIVER_SEGMENT") if span.start_char <= s.start_char < sent.end_char
@@ -1071,6 +1077,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         strong = attrs.get("strong") or attrs.get("kind") in {"metastasis", "primary"} or bool(_STRONG_NOUN.search(span.text))
         if site == "lymph_node" and _enlarged_short_axis(report, span):
             strong = True  # "Mesenteric lymph node, short axis: 1,9 cm": a short axis of 10 mm or more is an enlarged node
+        if not strong and _hedged_later_in_sentence(report, span, site):
+            continue  # "Mildly avid 6 mm right upper lobe nodule, SUVmax 3.1; a small pulmonary metastasis cannot be excluded"
         if not _STRONG_NOUN.search(span.text) and _WEAK_SITE_BLOCK.search(clause) and attrs.get("kind") != "metastasis":
             continue
         if not strong and not _DISEASE_CUE.search(_NEGATED_CUE.sub(" ", clause.replace(span.text, " "))) \
@@ -1092,6 +1100,21 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         "extrahepatic_sites": sorted(sites) if sites or addressed else None,
         "peritoneal_carcinomatosis": carcinomatosis,
     }
+
+
+def _hedged_later_in_sentence(report: _Report, span: Span, site: str) -> bool:
+    """A later clause of the span's sentence hedges on disease of the same organ (or names none): "6 mm right upper
+    lobe nodule, SUVmax 3.1; a small pulmonary metastasis cannot be excluded"."""
+    sent = report.sent(span)
+    rest = report.text[span.end_char:sent.end_char]
+    cut = max(rest.find(";"), rest.find(", "))
+    if cut < 0:
+        return False
+    later = rest[cut:]
+    if not _LATER_HEDGE.search(later):
+        return False
+    organs = {ORGAN_SITE.get(o) for _, _, o in organ_matches(later) if o != "vessel"}
+    return not organs or organs == {site}
 
 
 # -- PET ---------------------------------------------------------------------------------------

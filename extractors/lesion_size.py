@@ -79,6 +79,32 @@ def table_prior(text: str, start: int) -> bool | None:
     return True if any(_SIZE_IN.search(before) for before in cell.before) else None
 
 
+_ISO_DATE = re.compile(r"^\s*((?:19|20)\d\d)-(\d\d)(?:-(\d\d))?\s*$")
+_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})/((?:19|20)\d\d)\s*$")
+
+
+def _column_date(header: str) -> tuple[int, int, int] | None:
+    """A header cell that is a date ('2025-03-14', '2025-03', '03/2025'), as (year, month, day)."""
+    iso = _ISO_DATE.match(header)
+    if iso:
+        return int(iso.group(1)), int(iso.group(2)), int(iso.group(3) or 0)
+    month_year = _MONTH_YEAR.match(header)
+    return (int(month_year.group(2)), int(month_year.group(1)), 0) if month_year else None
+
+
+def _dated_columns(cell) -> bool | None:
+    """For a column headed by a date in a header row of two or more dates: whether the column is an earlier study's
+    (not the latest date); None when the header is no such date."""
+    own = _column_date(cell.header or "")
+    if own is None or cell.header_row is None:
+        return None
+    headers = cell.header_row.split("|")
+    if any(_TABLE_CURRENT_COLUMN.search(h) for h in headers):
+        return True  # "Today | 03/2025 | 12/2024": every dated column is an earlier study's
+    dates = [d for d in (_column_date(h) for h in headers) if d is not None]
+    return own < max(dates) if len(dates) >= 2 else None
+
+
 def table_cell_size(text: str, start: int, number: str) -> tuple[float, bool] | None:
     """(size in mm, prior) of a bare number filling a table cell, when the column header or, for a column of sizes or
     of a study, the table's title names the unit ("Today (mm)"; "TARGET LESIONS (longest diameter), mm" over
@@ -98,6 +124,8 @@ def table_cell_size(text: str, start: int, number: str) -> tuple[float, bool] | 
         prior = False
     elif _TABLE_PRIOR_COLUMN.search(cell.header):
         prior = True
+    elif (dated := _dated_columns(cell)) is not None:
+        prior = dated  # "| Lesion | 2025-03-14 | 2025-09-02 | 2026-02-20 |": only the latest date's column is today's
     else:  # "Today (mm) | 2025-03 | Baseline": a size after another of the row is an earlier study's
         prior = any(_BARE_NUMBER_CELL.fullmatch(before) or _SIZE_IN.search(before) for before in cell.before[1:])
     return to_mm(parse_number(number), unit.group("unit").lower()), prior

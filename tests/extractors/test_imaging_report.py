@@ -1598,3 +1598,41 @@ def test_treatment_dated_priors_and_hemiliver(extract, text, kind, column, expec
 ])
 def test_known_lines_vessel_parts_and_free_hilum(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind12 phenomena (busy reporting): small lesions "unchanged since 2023 and likely cysts"; a table of dated columns
+# (only the latest is today's, unless a "Today" column stands beside them); a residual part of the lesion its sentence
+# names; "2.7 cm overall (3.4 cm)"; "RUL"; a later clause hedging on the same organ; "new ... recurrence" stays in its
+# sentence.
+_DATED = ("Target lesion measurements (mm):\n| Lesion | 2025-03-14 | 2025-09-02 | 2026-02-20 |\n| Seg 8 | 31 | 27 | 24 |\n"
+          "| Seg 4a | 18 | 15 | 12 |\n| Seg 6 | 11 | 9 | not seen |\nLiver: The segment 6 lesion has resolved.")
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Liver: Segment 7 lesion 2.4 cm. Segment 4B lesion 1.1 cm. Several additional subcentimeter hypodensities are too "
+     "small to characterize but are unchanged since 2023 and likely represent cysts.\nIMPRESSION: Two hepatic "
+     "metastases (segments 7 and 4B).", "CT", "liver_lesion_count", 2),
+    ("Liver: Segment 7 lesion 2.4 cm. Several additional subcentimeter hypodensities are too small to characterize.",
+     "CT", "liver_lesion_count_category", "multiple"),                                                     # NEG
+    (_DATED, "CT", "largest_liver_lesion_mm", 24.0),
+    (_DATED, "CT", "liver_lesion_count", 2),
+    ("Liver lesions (longest diameter, mm):\n| Seg | Today | 03/2025 | 12/2024 |\n| IVa | 31 | 33 | 36 |\n| VII | 18 | 19 "
+     "| 22 |", "CT", "largest_liver_lesion_mm", 31.0),                                                     # NEG
+    ("Segment 7 lesion: 3.0 cm, was 4.6 cm; non-enhancing, no residual viable tumour.\nSegment 8 lesion: 2.7 cm overall "
+     "(3.4 cm), with a residual 1.8 cm nodular enhancing component medially - residual viable tumour.\nSegment 3 "
+     "metastasis 1.0 cm, unchanged.", "MRI", "liver_lesion_count", 2),
+    ("Segment 7 lesion: 3.0 cm, was 4.6 cm; non-enhancing, no residual viable tumour.\nSegment 8 lesion: 2.7 cm overall "
+     "(3.4 cm), with a residual 1.8 cm nodular enhancing component medially - residual viable tumour.\nSegment 3 "
+     "metastasis 1.0 cm, unchanged.", "MRI", "largest_liver_lesion_mm", 27.0),
+    ("Liver: free of disease.\nImpression: Liver free of disease. Indeterminate RUL nodule.", "CT", "liver_lesion_count",
+     None),
+    ("Liver: no SSTR-avid hepatic lesion.\nChest: Mildly avid 6 mm right upper lobe nodule, SUVmax 3.1; a small pulmonary "
+     "metastasis cannot be excluded.", "PET", "extrahepatic_sites", []),
+    ("Liver: no SSTR-avid hepatic lesion.\nChest: Intensely avid 2 cm right upper lobe mass, SUVmax 40.1, consistent with "
+     "the primary; a second nodule cannot be excluded.", "PET", "extrahepatic_sites", ["lung"]),            # NEG
+    ("Comparison: DOTATOC PET 2025-05-14, which showed no residual disease.\nLiver remnant: No abnormal uptake.\nNew avid "
+     "14 mm aortocaval node, SUVmax 18.9, consistent with nodal recurrence.\nImpression: New SSTR-avid aortocaval nodal "
+     "recurrence. No hepatic disease.", "PET", "disease_trend", "progression"),
+])
+def test_busy_reporting(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
