@@ -429,7 +429,7 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
     sites = [m for m in ms if m.current() and m.rank <= 2]
     site = min(sites, key=lambda m: (m.rank, m.start), default=None)
     site = _tumour_part(sites, site, tumour_at, parts)
-    if site is not None and site.norm == "other" and not site.attrs.get("part"):
+    if site is not None and site.norm == "other" and site.attrs.get("mass_only") and not site.attrs.get("part"):
         # "Mesenteric mass, CT-guided core biopsy" ... "Diagnosis: Lymph node (mesenteric), core biopsy: metastatic NET":
         # the diagnosis names the tissue the label could only call a mass
         named = [m for m in sites if m.rank == 1 and m.start > site.start and m.section in _DIAGNOSIS_LINES
@@ -463,10 +463,12 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
                and not m.near_negated and not m.other_specimen and not m.attrs.get("past")]
         # the report's own operation first; else one the clinical notes name in the present ("Clinical: right iliac
         # fossa pain. Laparoscopic appendicectomy."), never one they date or put in the past
-        organs = [m.attrs["organ"] for m in ops if m.section not in HISTORY_SECTIONS and not m.historical] or \
-                 [m.attrs["organ"] for m in ops if m.section in HISTORY_SECTIONS]
-        if organs:
-            return specimen_site(organs[0].replace("_", " ")), procedure or "resection", None
+        chosen = [m for m in ops if m.section not in HISTORY_SECTIONS and not m.historical] or \
+                 [m for m in ops if m.section in HISTORY_SECTIONS]
+        if chosen:
+            # the operation stands for the specimen designation: its organ is also the primary's when a tumour is there
+            # ("Distal pancreatectomy and splenectomy" ... "A. Distal pancreas: well-differentiated NET")
+            return specimen_site(chosen[0].attrs["organ"].replace("_", " ")), procedure or "resection", chosen[0]
     return (site.norm if site else None), procedure, site
 
 

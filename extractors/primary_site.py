@@ -9,6 +9,8 @@ History sections count here: the primary is usually named there.
 """
 from __future__ import annotations
 
+import re
+
 from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, register
@@ -18,6 +20,8 @@ from ._pathology_common import primary_organ
 _CUES = load_lexicon("primary_site")
 
 SPEC = ExtractorSpec(name="primary_site", order=67)
+_ASIDE = re.compile(r"\(([^()\n]{1,20})\)")
+_SMALL_BOWEL_PARTS = frozenset({"ileum", "jejunum", "duodenum"})
 
 
 class PrimarySiteExtractor(ClaimingExtractor):
@@ -35,6 +39,12 @@ class PrimarySiteExtractor(ClaimingExtractor):
         organ = primary_organ(organ_text or "")
         if organ is None:
             return []
+        if organ == "small_bowel":  # "the known small bowel (jejunal) primary": the part in brackets
+            for aside in _ASIDE.findall(match.group(0)):
+                part = primary_organ(aside)
+                if part in _SMALL_BOWEL_PARTS:
+                    organ = part
+                    break
         return [Finding(start, end, rule.label, value_norm=organ, attrs={"rank": rule.attrs.get("rank", 2)})]
 
 

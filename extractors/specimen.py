@@ -33,6 +33,8 @@ _PANCREAS_OPERATION = _CUES["PANCREAS_OPERATION"]
 _OPERATION_LEAD = _CUES["OPERATION_LEAD"]
 _ACCESSION_AFTER = _CUES["ACCESSION_AFTER"]
 _WITH_NODES = _CUES["WITH_NODES"]
+_PARTS_LIST = _CUES["PARTS_LIST"]
+_MASS_ONLY = _CUES["MASS_ONLY"]
 
 
 def _spared(text: str, organ) -> bool:
@@ -57,10 +59,12 @@ def _organ(body: str):
     found = [m for m in ORGAN_RE.finditer(body) if not _spared(body, m)]
     named = [m for m in found if not m.group(0).lower().endswith("ectomy")]
     first = (named or found or [None])[0]
-    if found and first is not None and found[0].start() < first.start() and specimen_site(first.group(0)) == "lymph_node" \
-            and _WITH_NODES.search(body, found[0].end(), first.start()):
+    if found and first is not None and found[0].start() < first.start() and (
+            specimen_site(first.group(0)) == "lymph_node" and _WITH_NODES.search(body, found[0].end(), first.start())
+            or _PARTS_LIST.match(body, found[0].end())):
         # "Right upper lobectomy with mediastinal lymph node dissection": the operation's organ is the specimen, the
-        # nodes come with it
+        # nodes come with it; "Right hemicolectomy (terminal ileum, caecum, ascending colon, appendix)": the
+        # operation's parts, listed in brackets
         return found[0]
     if first is not None and first.group(0).lower().startswith("mesenter"):
         # "Mesenteric root lymph nodes, excision": the mesentery places the nodes, the nodes are the specimen
@@ -102,6 +106,8 @@ class SpecimenExtractor(ClaimingExtractor):
             cut = _DESIGNATION_END.search(body, organ.end())
             designation = body[:cut.start() if cut else len(body)]
             attrs = {"rank": rule.attrs.get("rank", 1), "organ": _fine_organ(designation[:160])}
+            if _MASS_ONLY.search(designation) and "ectomy" not in designation.lower():
+                attrs["mass_only"] = True  # "Mesenteric mass, CT-guided core biopsy": the label cannot name the tissue
             if proc is not None:
                 attrs["procedure"] = procedure_kind(proc.group(0))
             seg_end = len(designation.rstrip(" \t:.;,"))

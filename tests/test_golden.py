@@ -87,8 +87,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     },
     "blind4": {
         ("imaging", "bilobar"): 0.966, ("imaging", "extrahepatic_sites"): 0.966,
-        ("pathology", "ki67_percent"): 0.95,
-        ("pathology", "primary_site"): 0.95, ("pathology", "specimen_site"): 0.95,
+        ("pathology", "ki67_percent"): 0.95, ("pathology", "primary_site"): 0.95,
     },
     "blind5": {
         ("imaging", "bilobar"): 0.966, ("imaging", "largest_liver_lesion_mm"): 0.966,
@@ -117,10 +116,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("pathology", "specimen_site"): 0.958,
     },
     "blind11": {},
-    "blind12": {
-        ("pathology", "margin_status"): 0.958, ("pathology", "primary_site"): 0.875,
-        ("pathology", "specimen_site"): 0.916,
-    },
+    "blind12": {},
 }
 
 

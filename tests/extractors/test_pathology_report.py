@@ -364,3 +364,33 @@ def test_new_lab_styles(extract, text, expected):
 def test_lab_numbers_and_diagnosis_designations(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind12 phenomena (busy reporting): an operation named only in the clinical notes gives the primary too; a nodal
+# station sampled by EBUS; an operation's parts in brackets; "small bowel (jejunal) primary"; a tumour abutting the
+# inked surface.
+@pytest.mark.parametrize("text,expected", [
+    ("Clinical notes: Pancreatic tail lesion 28 mm. Distal pancreatectomy and splenectomy.\nMicroscopic: Well-"
+     "differentiated neuroendocrine tumour. Ki-67 2%.\nDiagnosis: well-differentiated neuroendocrine tumour, 27 mm.",
+     dict(specimen_site="pancreas", procedure="resection", primary_site="pancreas")),
+    ("Sigmoid colectomy - final report\nDiagnosis: mixed neuroendocrine-non-neuroendocrine neoplasm (MiNEN), large cell "
+     "NEC and adenocarcinoma.", dict(specimen_site="other", primary_site="colon")),
+    ("Clinical: Right hemicolectomy 2019 for an ileal NET.\nLiver, segment 6, core biopsy: metastatic NET.",
+     dict(specimen_site="liver", primary_site="ileum")),                                                   # NEG
+    ("CYTOLOGY / CELL BLOCK - EBUS-TBNA station 7 (subcarinal) and 11R\nStation 7: small round blue cells with nuclear "
+     "moulding.\nDiagnosis: metastatic small cell carcinoma, consistent with a pulmonary primary.",
+     dict(specimen_site="lymph_node", procedure="biopsy")),
+    ("Specimen: Right hemicolectomy (terminal ileum, caecum, ascending colon, appendix).\nConclusion: Terminal ileal "
+     "well-differentiated NET, grade 2, completely excised.", dict(specimen_site="other", primary_site="ileum")),
+    ("Specimen: Small bowel (terminal ileum), segmental resection.\nDiagnosis: well-differentiated NET.",
+     dict(specimen_site="small_bowel")),                                                                   # NEG
+    ("LIVER, SEGMENT 8 LESION, CORE BIOPSY:\n- METASTATIC WELL-DIFFERENTIATED NEUROENDOCRINE TUMOR\nCOMMENT: in keeping "
+     "with spread from the known small bowel (jejunal) primary.", dict(primary_site="jejunum")),
+    ("Pancreas, body, enucleation: well-differentiated neuroendocrine tumor, WHO grade 1.\nMargin: tumor abuts the inked "
+     "enucleation surface over 3 mm.", dict(margin_status="R1")),
+    ("Pancreas, body, enucleation: well-differentiated neuroendocrine tumor, WHO grade 1.\nMargin: tumor is 2 mm from "
+     "the inked enucleation surface.", dict(margin_status="R0")),                                           # NEG
+])
+def test_busy_reporting_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
