@@ -99,8 +99,8 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("pathology", "primary_site"): 0.958, ("pathology", "specimen_site"): 0.958,
     },
     "blind7": {
-        ("imaging", "bilobar"): 0.966, ("imaging", "extrahepatic_sites"): 0.933,
-        ("imaging", "largest_liver_lesion_mm"): 0.966, ("imaging", "liver_segments"): 0.933,
+        ("imaging", "bilobar"): 0.966, ("imaging", "extrahepatic_sites"): 0.966,
+        ("imaging", "liver_segments"): 0.966,
         ("pathology", "margin_status"): 0.958, ("pathology", "procedure"): 0.958,
         ("pathology", "specimen_site"): 0.958,
     },

@@ -1636,3 +1636,18 @@ _DATED = ("Target lesion measurements (mm):\n| Lesion | 2025-03-14 | 2025-09-02 
 ])
 def test_busy_reporting(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind7 misses: "Solitary uptake in segment IVb"; a primary with a dated operation after it, or "after Whipple", is
+# resected history.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Liver: Solitary uptake in segment IVb, 1.5 cm, SUVmax 13.2.", "PET", "liver_segments", ["4b"]),
+    ("Patient: metastatic ileal NET, ileocaecal resection 2021, PRRT completed 04/2026.\nLiver: avid metastasis in "
+     "segment 8, 3.1 cm, SUVmax 21.7.\nPeritoneum: no peritoneal uptake.", "PET", "extrahepatic_sites", []),
+    ("Indication: follow-up, pancreatic NET, after Whipple.\nLiver: Solitary uptake in segment IVb, 1.5 cm, SUVmax "
+     "13.2.\nLymph nodes: none.", "PET", "extrahepatic_sites", []),
+    ("Findings: intense uptake in a 2 cm pancreatic NET (SUVmax 30.1), resection planned in 2026.\nLymph nodes: none.",
+     "PET", "extrahepatic_sites", ["pancreas"]),                                                          # NEG
+])
+def test_solitary_uptake_and_dated_resections(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
