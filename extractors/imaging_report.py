@@ -1211,17 +1211,24 @@ def _lesion_before(report: _Report, span: Span) -> bool:
 
 def _suv_max(report: _Report) -> float | None:
     values = []
+    title = next((line for line in report.text.splitlines() if line.strip()), "")
+    sstr_study = bool(_SSTR.search(title))  # "Ga-68 DOTATATE and F-18 FDG PET/CT", not "18F-FDG PET/CT"
     for span in report.get("SUV"):
         if not report.is_current(span) or _attrs(span).get("prior"):
             continue
         sent = report.sent(span)
-        before = report.text[max(sent.start_char, span.start_char - 40):span.start_char]
+        lead = max(sent.start_char, span.start_char - 40)
+        before = report.text[lead:span.start_char]
         ref = _SUV_REFERENCE.search(before)
-        if ref and (_NO_UPTAKE_ABOVE.search(before) or not _COMPARATIVE.search(before[:ref.start()])
+        # the comparison may begin before the 40 characters: "show uptake below that of the normal liver (Krenning 1)"
+        compared = ref and _COMPARATIVE.search(report.text, max(sent.start_char, lead - 30), lead + ref.start())
+        if ref and (_NO_UPTAKE_ABOVE.search(before) or not compared
                     or _REFERENCE_OWN_VALUE.search(before, ref.start())) \
                 and not _SUV_OF_LESION_AFTER.match(report.text, span.end_char):
             continue  # "(liver background SUVmax 7.6)"; "no focal uptake above background (liver SUVmax 7.9)"; not
             # "show no uptake above the liver background: SUVmax 4.6 within the segment 8 lesion" (the lesion's own)
+        if sstr_study and _FDG.search(sent.text) and not _SSTR.search(sent.text):
+            continue  # a dual-tracer report's "FDG (next day): ... SUVmax 21.0": not the receptor PET's SUV
         clause = report.text[sent.start_char:span.start_char]
         clause = clause[clause.rfind(";") + 1:]
         if _PHYSIOLOGIC.search(clause):

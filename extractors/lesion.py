@@ -71,6 +71,8 @@ _CLAUSE_CUT = re.compile(r"[.;:\n(]")
 _NO_DEFAULT_LIVER = _CUES["NO_DEFAULT_LIVER"]
 _NODAL = _CUES["NODAL"]
 _PERITONEAL_NOUN = _CUES["PERITONEAL_NOUN"]
+_MASS_WORD = re.compile(r"\bmass\b", re.I)
+_LIVER_PLACE = _CUES["LIVER_PLACE"]
 _LOOKBACK_SENTS = 6
 #: Words that make a count add to the lesions named before it ("four smaller lesions", "two further metastases").
 _ADDITIVE = _CUES["ADDITIVE"]
@@ -223,7 +225,9 @@ class LesionExtractor(ImagingExtractor):
             if found:
                 return found[-1][2]
         noun = doc[span.end - 1].text
-        return None if _NO_DEFAULT_LIVER.match(noun) else "liver"
+        if _NO_DEFAULT_LIVER.match(noun) and not _LIVER_PLACE.search(sent.text):
+            return None  # "foci" alone may lie anywhere; "tiny foci in the left lateral segment" lie in the liver
+        return "liver"
 
 
 def _site(organ: str | None, doc: Doc, span: Span) -> str | None:
@@ -232,7 +236,9 @@ def _site(organ: str | None, doc: Doc, span: Span) -> str | None:
         sent = DocIndex.of(doc).sentence(span).text
         if _NODAL.search(sent):
             return "lymph_node"
-        return "peritoneum" if _PERITONEAL_NOUN.search(span.text) else "other"
+        if _PERITONEAL_NOUN.search(span.text) and not (_MASS_WORD.search(sent) and not value(span, "attrs").get("plural")):
+            return "peritoneum"  # "mesenteric implants": peritoneal disease; not "a spiculated mesenteric mass, the known
+        return "other"  # mesenteric deposit" (the mass itself, named again)
     return ORGAN_SITE.get(organ or "")
 
 

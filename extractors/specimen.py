@@ -68,8 +68,8 @@ def _organ(body: str):
         return found[0]
     if first is not None and first.group(0).lower().startswith("mesenter"):
         # "Mesenteric root lymph nodes, excision": the mesentery places the nodes, the nodes are the specimen
-        node = next((m for m in named[1:] if specimen_site(m.group(0)) == "lymph_node" and m.start() - first.end() <= 12),
-                    None)
+        node = next((m for m in found if m.start() > first.start() and specimen_site(m.group(0)) == "lymph_node"
+                     and m.start() - first.end() <= 12), None)  # also "Redo mesenteric lymphadenectomy"
         if node is not None:
             return node
     return first

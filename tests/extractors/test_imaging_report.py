@@ -1651,3 +1651,34 @@ def test_busy_reporting(extract, text, kind, column, expected):
 ])
 def test_solitary_uptake_and_dated_resections(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind13 phenomena (conventions in new words): a single "mesenteric deposit" named as a mass is the mass (other); "is
+# FNH"; "Peritoneal surfaces are smooth with no nodularity"; foci placed only by a liver segment; "No focal hepatic
+# uptake"; a dual-tracer report's FDG SUV; a comparison begun before the reference ("below that of the normal liver").
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Liver: a 2 cm metastasis in segment 6.\nThere is a 2.4 cm spiculated soft-tissue mass at the mesenteric root, in "
+     "keeping with the known mesenteric deposit; unchanged.", "CT", "extrahepatic_sites", ["other"]),
+    ("Liver: a 2 cm metastasis in segment 6.\nMultiple mesenteric implants.", "CT", "extrahepatic_sites",
+     ["peritoneum"]),                                                                                     # NEG
+    ("New 12 mm lesion in segment II, in keeping with a metastasis. A 2.2 cm iso-enhancing lesion in segment VIII, "
+     "hyperintense in the hepatobiliary phase, is FNH.", "MRI", "liver_segments", ["2"]),
+    ("Liver: two metastases in segment 6.\nPeritoneal surfaces are smooth with no nodularity.", "CT",
+     "peritoneal_carcinomatosis", False),
+    ("Liver: two metastases in segment 6.\nPeritoneal surfaces are studded with nodules.", "CT",
+     "peritoneal_carcinomatosis", True),                                                                  # NEG
+    ("MR liver.\nClinical notes: Known ileal NET.\nTwo or three tiny foci in the left lateral segment, up to 8 mm, too "
+     "small to characterise but favoured to be metastases.", "MRI", "liver_segments", ["2", "3"]),
+    ("Findings: No focal hepatic uptake. Liver background SUVmax 6.1. Physiological splenic uptake.", "PET",
+     "liver_lesion_count", 0),
+    ("Findings: No abnormal hepatic uptake apart from a focus in segment 7, SUVmax 12.", "PET", "liver_lesion_count",
+     1),                                                                                                  # NEG
+    ("Ga-68 DOTATATE and F-18 FDG PET/CT (dual tracer)\nDOTATATE: Numerous avid liver metastases, highest SUVmax 16.2.\n"
+     "FDG (next day): the dominant segment 7 lesion is also FDG avid, SUVmax 21.0.", "PET", "suv_max", 16.2),
+    ("18F-FDG PET/CT\nIndication: heterogeneous SSTR expression on DOTATATE PET.\nThe segment 7 mass is FDG-avid "
+     "(SUVmax 8.4).", "PET", "suv_max", 8.4),                                                              # NEG
+    ("The two known liver metastases, segment 4b (27 mm) and segment 7 (15 mm), show uptake below that of the normal "
+     "liver (Krenning 1), SUVmax 3.9. Background liver SUVmax 6.8.", "PET", "suv_max", 3.9),
+])
+def test_conventions_in_new_words(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -394,3 +394,23 @@ def test_lab_numbers_and_diagnosis_designations(extract, text, expected):
 def test_busy_reporting_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind13 phenomena (conventions in new words): "Our index ... is 14%"; "High grade large cell neuroendocrine
+# carcinoma"; "Primary site: not identifiable"; "Redo mesenteric lymphadenectomy".
+@pytest.mark.parametrize("text,expected", [
+    ("Outside diagnosis: Metastatic well differentiated NET, grade 3 (Ki-67 25%).\nOur review: We repeated Ki-67 on an "
+     "unstained slide. Our index in tumour cells is 14% (hot spot, 1,000 cells).\nOpinion: Metastatic well "
+     "differentiated neuroendocrine tumour, WHO grade 2 (not grade 3).", dict(ki67_percent=14.0, who_grade="G2")),
+    ("Specimen: Liver, core biopsy.\nDiagnosis: High grade large cell neuroendocrine carcinoma, metastatic to liver. "
+     "Ki-67 70%.", dict(who_grade="G3", who_grade_source="stated")),
+    ("Specimen: Liver, core biopsy.\nDiagnosis: Metastatic large cell neuroendocrine carcinoma. Ki-67 70%.",
+     dict(who_grade="G3", who_grade_source="ki67")),                                                      # NEG
+    ("Specimen: Liver, core biopsy.\nDiagnosis: Metastatic well-differentiated NET.\nPrimary site: not identifiable on "
+     "morphology or immunoprofile (unknown).", dict(primary_site="unknown")),
+    ("Clinical history: Terminal ileal NET resected 2021.\nProcedure: Redo mesenteric lymphadenectomy.\nDiagnosis: "
+     "Metastatic well-differentiated NET in 1 of 6 lymph nodes.", dict(specimen_site="lymph_node", procedure="resection")),
+])
+def test_conventions_in_new_words_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
