@@ -115,6 +115,11 @@ _WEAK_SITE_BLOCK = _CUES["WEAK_SITE_BLOCK"]
 _NEGATED_CUE = _CUES["NEGATED_CUE"]
 _GROUP_LARGEST_BEFORE = _CUES["GROUP_LARGEST_BEFORE"]
 _LATER_HEDGE = _CUES["LATER_HEDGE"]
+_QUOTED_PRIOR = _CUES["QUOTED_PRIOR"]
+_NOT_ASSESSED = _CUES["NOT_ASSESSED"]
+_RESPONSE_AT_BEFORE = _CUES["RESPONSE_AT_BEFORE"]
+#: the segment numeral of "segment VI", "seg 6", "S6" (lower-cased text), to tell two lesions' sentences apart
+_SEGMENT_NAMES = re.compile(r"\b(?:segments?|seg\.?)\s*((?:[1-8]|viii|vii|vi|iv|v|iii|ii|i)[ab]?)\b")
 _REVISING_READ = _CUES["REVISING_READ"]
 _PRELIMINARY_WORD = _CUES["PRELIMINARY_WORD"]
 _PHYSIOLOGIC = _CUES["PHYSIOLOGIC"]
@@ -217,6 +222,8 @@ class _Report:
         self.index = DocIndex.of(doc)
         # "=== PRELIMINARY READ ===" ... "=== FINAL READ ===": the final read supersedes the preliminary one
         self.superseded_preliminary = bool(_FINAL_READ.search(self.text))
+        # a prior report quoted inside this one ('The pre-PRRT PET report reads: >> "Multiple avid liver metastases ..."')
+        self.quoted_prior = [(m.start("quote"), m.end("quote")) for m in _QUOTED_PRIOR.finditer(self.text)]
         spans = list(doc.spans[FINDINGS]) if FINDINGS in doc.spans else []
         self.by_label: dict[str, list[Span]] = {}
         for span in spans:
@@ -264,7 +271,9 @@ class _Report:
         return self.index.sentence(span).section
 
     def superseded(self, span: Span) -> bool:
-        """In a preliminary read that a final read replaces."""
+        """In a preliminary read that a final read replaces, or in a prior report quoted in this one."""
+        if self.quoted_prior and any(a <= span.start_char < b for a, b in self.quoted_prior):
+            return True
         return self.superseded_preliminary and self.section(span) == "preliminary"
 
     def is_current(self, span: Span) -> bool:
@@ -331,10 +340,14 @@ class _Report:
         anaphor ("It is ...", "This shows ..."), or, after a treated lesion, name no other segment or organ."""
         number = self.index.sentence_at(sent.start_char)
         out = []
+        own = set(_SEGMENT_NAMES.findall(sent.text.lower()))
         for nxt in self.index.sentences[number + 1:number + 3]:
             if nxt.section != sent.section:
                 break
             if _ANAPHOR.match(nxt.text):
+                named = set(_SEGMENT_NAMES.findall(nxt.text.lower()))
+                if own and named and not own & named:
+                    break  # "The lesion in segment II ... is no longer appreciable" is another lesion than segment VI's
                 out.append(nxt.text)
                 continue
             if treated and not _SEGMENT_WORD.search(nxt.text) and not any(
@@ -454,6 +467,8 @@ class _Report:
         for span, slot in attachables:
             if not self.is_current(span):
                 continue
+            if slot == "segments" and _RESPONSE_AT_BEFORE.search(self.text, max(0, span.start_char - 40), span.start_char):
+                continue  # "...; complete response at segment 5; ...": a treated lesion's place, no lesion of its own
             sent = self.sent(span)
             targets = self.targets_by_sent.get(sent.start, [])
             if sent.start not in organ_cache:
@@ -1030,6 +1045,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             continue
         if _attrs(span).get("kind") == "primary" and _KNOWN_PRIMARY_STATEMENT.match(report.sent(span).text):
             continue  # "CT abdomen. Known rectal NET. Twelve metastases ...": the history recalled, not a finding
+        if _NOT_ASSESSED.search(_clause(report, span)):
+            continue  # "Liver-only protocol; extrahepatic disease was not assessed": nothing said outside the liver
         addressed = True
         if any(b0 <= span.start_char and span.end_char <= b1 for b0, b1 in benign) and \
                 _attrs(span).get("source") != "lesion":
@@ -1094,7 +1111,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             carcinomatosis = True
     for ts in report.targets_by_sent.values():
         for t in ts:
-            if t.kind == "other" and t.span is not None and report.section(t.span) not in PAST_SECTIONS:
+            if t.kind == "other" and t.span is not None and report.section(t.span) not in PAST_SECTIONS \
+                    and not report.superseded(t.span) and not _NOT_ASSESSED.search(_clause(report, t.span)):
                 addressed = True
     return {
         "extrahepatic_sites": sorted(sites) if sites or addressed else None,

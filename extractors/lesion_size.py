@@ -230,7 +230,8 @@ class LesionSizeExtractor(ImagingExtractor):
             if _DISTANCE.match(text, end) or _WITHIN.search(text[max(0, start - 45):start]):
                 return []  # "lies 14 mm from the right hepatic vein", "within 5 mm of the IVC": a distance, not a size
             window = text[max(0, start - 60):start].lower()
-            if "sum" in window and _SUM_OF_DIAMETERS_BEFORE.search(text, max(0, start - 60), start):
+            if "sum" in text[max(0, start - 120):start].lower() and _SUM_OF_DIAMETERS_BEFORE.search(
+                    text, max(0, start - 120), start):
                 return []  # "Sum of diameters 5.0 cm versus 5.2 cm": RECIST's sum, not a lesion
             if ("liver" in window or "hepatomegaly" in window) and _LIVER_MEASURE_BEFORE.search(text, max(0, start - 60), start):
                 return []  # "The liver is enlarged, measuring 21 cm": the organ's size, not a lesion's

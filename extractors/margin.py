@@ -30,6 +30,7 @@ _NEGATION_BEFORE = _CUES["NEGATION_BEFORE"]
 _SUPERSEDED = _CUES["SUPERSEDED"]
 _ORIGINAL_LABEL = _CUES["ORIGINAL_LABEL"]
 _FINAL_LABEL = _CUES["FINAL_LABEL"]
+_OVERALL_LABEL = _CUES["OVERALL_LABEL"]
 _CLAUSE_END = _CUES["CLAUSE_END"]
 
 
@@ -52,6 +53,8 @@ def supersession(text: str, start: int, end: int) -> dict:
     attrs = {}
     if _SUPERSEDED.search(label + after):
         attrs["superseded"] = True
+    if _OVERALL_LABEL.search(label):
+        attrs["overall"] = True  # "Overall margin status after re-excision: R0"
     if _ORIGINAL_LABEL.search(label):
         attrs["original"] = True
     elif _FINAL_LABEL.search(label):

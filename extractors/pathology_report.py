@@ -340,12 +340,14 @@ def margin_status(ms: list[Mention]) -> str | None:
 
     Frozen-section (intraoperative) margins count only when the report states no other margin. A margin
     explicitly superseded ('Original neck margin: involved (superseded by C)'), or called the original one
-    when a final one is stated ('Final neck margin: negative'), gives way to the others (margin attrs)."""
+    when a final one is stated ('Final neck margin: negative'), gives way to the others (margin attrs); the report's
+    own overall verdict ('Overall margin status after re-excision: R0') decides alone."""
     usable = [m for m in ms if m.norm in _R_ORDER and m.current(negation=False) and m.section != "gross"]
     usable = [m for m in usable if m.section != "intraoperative"] or usable
     if any(m.attrs.get("final") for m in usable):
         usable = [m for m in usable if not m.attrs.get("original")] or usable
     usable = [m for m in usable if not m.attrs.get("superseded")] or usable
+    usable = [m for m in usable if m.attrs.get("overall")] or usable  # "Overall margin status after re-excision: R0"
     values = [m.norm for m in usable]
     return max(values, key=_R_ORDER.get) if values else None
 

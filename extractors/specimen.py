@@ -81,7 +81,8 @@ class SpecimenExtractor(ClaimingExtractor):
     KEYWORDS = ('biops', 'bx', 'resect', 'ectomy', 'excision', 'excised', 'specimen', 'source', 'tissue', 'procedure', 'site',
                 'material', 'fna', 'fnb', 'needle', 'core', 'cytolog', 'curett', 'punch', 'brush', 'aspirat', 'block',
                 'whipple', 'enucleat', 'explant', 'emr', 'esd', 'tbna', 'ebus', 'tru-cut', 'trucut', 'operation',
-                'sample')
+                'sample', 'wedge', 'appendix', 'liver', 'pancrea', 'stomach', 'rectum', 'colon', 'caecum', 'cecum', 'ileum',
+                'jejunum', 'duodenum', 'lung')  # the organ words of an opening organ label ('Appendix: acute ...')
     def findings(self, doc, match, rule):
         if "body" in match.groupdict():
             return self._header(doc, match, rule)
@@ -135,9 +136,13 @@ class SpecimenExtractor(ClaimingExtractor):
             return [Finding(start, end, "PROCEDURE", value_norm=rule.norm, attrs=attrs)]
         org = match.group("org")
         start, end = match.span()
-        return [Finding(start, end, "SPECIMEN_SITE", value_norm=specimen_site(org),
-                        attrs={"rank": rank, "organ": primary_organ(org),
-                               "procedure": procedure_kind(match.group("proc"))})]
+        if rule.attrs.get("opening_lines") and match.string.count("\n", 0, start) >= rule.attrs["opening_lines"]:
+            return []  # an organ label names the specimen only at the report's head ("Appendix: acute appendicitis. ...")
+        proc = match.groupdict().get("proc")
+        attrs = {"rank": rank, "organ": primary_organ(org)}
+        if proc:
+            attrs["procedure"] = procedure_kind(proc)
+        return [Finding(start, end, "SPECIMEN_SITE", value_norm=specimen_site(org), attrs=attrs)]
 
 
 register(SPEC, SpecimenExtractor)

@@ -1682,3 +1682,39 @@ def test_solitary_uptake_and_dated_resections(extract, text, kind, column, expec
 ])
 def test_conventions_in_new_words(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind14 phenomena (the past inside the report): "not present on either prior study" is new, not absent; a sentence
+# about another segment's lesion ends the first one's status; "disappearance of the segment II lesion"; every value of a
+# RECIST sum's line; "complete response at segment 5"; "as before" is no prior cue; a quoted earlier report is history.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("LIVER: The known segment 4a metastasis measures 15 mm (13 mm in June). There are two new hypoenhancing lesions, "
+     "segment 6 (11 mm) and segment 7 (8 mm), not present on either prior study, consistent with new metastases.", "CT",
+     "liver_lesion_count", 3),
+    ("LIVER: No focal lesion, not present on either prior study either.", "CT", "liver_lesion_count", 0),     # NEG
+    ("The lesion in segment VI decreased from 32 to 21 mm.\nThe lesion in segment IVb decreased from 15 to 9 mm.\nThe "
+     "lesion in segment II, 7 mm on the March study, is no longer appreciable.\nConclusion: Partial response, with "
+     "disappearance of the segment II lesion.", "MRI", "liver_segments", ["4b", "6"]),
+    ("Target lesion 1 (segment 7): 41 mm at baseline, nadir 25 mm, now 27 mm.\nTarget lesion 2 (segment 4a): 22 mm at "
+     "baseline, now 11 mm.\nSum of target diameters: 63 mm at baseline, 35 mm at nadir, 38 mm today.", "MRI",
+     "largest_liver_lesion_mm", 27.0),
+    ("The segment 8 metastasis now measures 28 mm overall. The segment 5 lesion treated with TACE remains non-enhancing, "
+     "in keeping with complete response.\nThe untreated segment 2 metastasis is unchanged at 11 mm.\nOpinion: Further "
+     "reduction of viable tumour at the segment 8 lesion; complete response at segment 5; segment 2 stable.", "MRI",
+     "liver_segments", ["2", "8"]),
+    ("CT A/P. Comp 14/10/2025.\nInnumerable liver mets as before, largest seg 8 38 mm (was 37).\nNo new lesions.", "CT",
+     "largest_liver_lesion_mm", 38.0),
+    ("Liver: metastasis in segment 8, 18 mm (previously 25 mm before PRRT).", "MRI", "largest_liver_lesion_mm",
+     18.0),                                                                                               # NEG
+    ("Comparison: MRI 2025-05-14. The pre-PRRT DOTATATE PET report (2025-04-30) reads:\n>> \"Multiple avid liver "
+     "metastases, bilobar, SUVmax up to 24. Avid left iliac bone metastasis.\n>> Mesenteric nodal mass.\"\nFindings:\n"
+     "Three residual liver metastases: segment 3, 15 mm; segment 5, 12 mm; segment 8, 18 mm.\nLiver-only protocol; "
+     "extrahepatic disease was not assessed.", "MRI", "extrahepatic_sites", None),
+    ("Baseline report (2023) for reference: \"Innumerable hepatic metastases, SUVmax 51.0; pancreatic tail primary SUVmax "
+     "60.2.\"\nLiver: two avid metastases, segment 8 SUVmax 42.6 and segment 4b SUVmax 30.2.\nPancreas: No recurrence in "
+     "the pancreatic bed.", "PET", "suv_max", 42.6),
+    ("Liver: two avid metastases, \"segment 8\" SUVmax 42.6.\nPancreas: avid pancreatic tail primary, SUVmax 60.2.", "PET",
+     "suv_max", 60.2),                                                                                    # NEG
+])
+def test_the_past_inside_the_report(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -414,3 +414,32 @@ def test_busy_reporting_pathology(extract, text, expected):
 def test_conventions_in_new_words_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind14 phenomena (history inside the report): "Liver core with ...", "GROSS: Liver wedge, ..."; "Specimen under
+# discussion:"; an organ label opening the report; "spread from the sigmoid colon ..."; "Overall margin status after
+# re-excision: R0".
+@pytest.mark.parametrize("text,expected", [
+    ("Microscopy: Liver core with a von Meyenburg complex (bile duct hamartoma).\nConclusion: Bile duct hamartoma. No "
+     "neuroendocrine tumour identified.", dict(specimen_site="liver", procedure="biopsy")),
+    ("GROSS: Liver wedge, 5.2 x 3.8 x 2.6 cm, with a nodule 2.1 cm.\nDiagnosis: metastatic well-differentiated NET.",
+     dict(specimen_site="liver", procedure="resection")),
+    ("Background: rectal polyp biopsied 02/2025 elsewhere.\nSpecimen under discussion: rectal ESD (endoscopic submucosal "
+     "dissection) 03/2025, our lab.\nPathology review: well-differentiated NET, 9 mm. WHO grade 1.",
+     dict(specimen_site="other", procedure="resection", primary_site="rectum")),
+    ("Appendix: acute suppurative appendicitis. At the tip, a 6 mm well-differentiated neuroendocrine tumour. Ki-67 <1%."
+     "\nDiagnosis: Acute appendicitis with incidental well-differentiated NET of the appendix tip.",
+     dict(specimen_site="other")),
+    ("Clinical: NET.\nMicroscopy: sheets of tumour.\nLiver: background steatosis.\nDiagnosis: metastatic NET.",
+     dict(specimen_site=None)),                                                                           # NEG: not the head
+    ("Specimen: Liver, segment 5, core biopsy x 2.\nDiagnosis: Metastatic adenocarcinoma, in keeping with spread from the "
+     "sigmoid colon adenocarcinoma.", dict(primary_site="colon")),
+    ("1. Ileum: well-differentiated neuroendocrine tumour, WHO grade 2. Mesenteric margin involved.\n2. Additional "
+     "mesenteric margin: the new (final) inked margin is free of tumour by 4 mm.\nOverall margin status after "
+     "re-excision: R0.", dict(margin_status="R0")),
+    ("Ileum: well-differentiated neuroendocrine tumour, WHO grade 2. Mesenteric margin involved. Enteric margins clear.",
+     dict(margin_status="R1")),                                                                           # NEG
+])
+def test_history_inside_the_report(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
