@@ -8,6 +8,7 @@ import pytest
     ("Lesion in segment 4A.", ["4a"]),
     ("Lesion in S7.", ["7"]),
     ("Lesion in segment VII.", ["7"]),
+    ("Lesion in segement 4b measuring 17 mm.", ["4b"]),                 # a common misspelling
     ("Lesion in seg 6.", ["6"]),
     ("Lesion straddling segments 5/6.", ["5,6"]),
     ("Lesion in segment 4a/4b.", ["4a,4b"]),
