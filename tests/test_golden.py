@@ -121,8 +121,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("imaging", "bilobar"): 0.966,
     },
     "blind14": {
-        ("imaging", "bilobar"): 0.933, ("imaging", "largest_liver_lesion_mm"): 0.966,
-        ("imaging", "liver_segments"): 0.966, ("imaging", "peritoneal_carcinomatosis"): 0.966,
+        ("imaging", "bilobar"): 0.966, ("imaging", "peritoneal_carcinomatosis"): 0.966,
         ("imaging", "sstr_avid"): 0.966, ("imaging", "suv_max"): 0.966,
     },
 }

@@ -1718,3 +1718,18 @@ def test_conventions_in_new_words(extract, text, kind, column, expected):
 ])
 def test_the_past_inside_the_report(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind14: a sizes line naming segments with no lesion noun ("Sizes: segment 4b 21 mm (nadir 17 mm), segment 7 16 mm");
+# "nadir" marks a prior size.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("LIVER: SUVmax values have risen since the nadir.\nSizes: segment 4b 21 mm (nadir 17 mm), segment 7 16 mm (nadir 15 "
+     "mm). No new hepatic lesion.\nIMPRESSION: Rising uptake and size of both liver metastases.", "PET", "liver_segments",
+     ["4b", "7"]),
+    ("LIVER: SUVmax values have risen since the nadir.\nSizes: segment 4b 21 mm (nadir 27 mm), segment 7 16 mm (nadir 15 "
+     "mm). No new hepatic lesion.\nIMPRESSION: Rising uptake and size of both liver metastases.", "PET",
+     "largest_liver_lesion_mm", 21.0),
+    ("LIVER: Segment 4b 2 cm cyst, unchanged. No other lesion.", "CT", "liver_segments", []),               # NEG
+])
+def test_sizes_lines_and_nadir(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
