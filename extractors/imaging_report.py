@@ -119,7 +119,9 @@ _QUOTED_PRIOR = _CUES["QUOTED_PRIOR"]
 _NOT_ASSESSED = _CUES["NOT_ASSESSED"]
 _RESPONSE_AT_BEFORE = _CUES["RESPONSE_AT_BEFORE"]
 #: the segment numeral of "segment VI", "seg 6", "S6" (lower-cased text), to tell two lesions' sentences apart
-_SEGMENT_NAMES = re.compile(r"\b(?:segments?|seg\.?)\s*((?:[1-8]|viii|vii|vi|iv|v|iii|ii|i)[ab]?)\b")
+_SEGMENT_NAMES = _CUES["SEGMENT_NAME"]
+_CALLED_PHYSIOLOGICAL = _CUES.source("CALLED_PHYSIOLOGICAL")
+_LIVER_WORD = _CUES["LIVER_WORD"]
 _REVISING_READ = _CUES["REVISING_READ"]
 _PRELIMINARY_WORD = _CUES["PRELIMINARY_WORD"]
 _PHYSIOLOGIC = _CUES["PHYSIOLOGIC"]
@@ -925,8 +927,7 @@ def _relabelled_physiological(report: _Report, span: Span) -> bool:
         return False
     later = report.text[max(revised_at, span.end_char):]  # the addendum's own "left adrenal (SUVmax 22.8) ... physiological"
     word = re.escape(organs[-1])
-    return bool(re.search(rf"\bphysiolog\w*\s+(?:\w+\s+){{0,2}}{word}|\b{word}\w*\s+(?:\w+\s+){{0,3}}(?:is|are|was|as)\s+"
-                          rf"(?:\w+\s+){{0,2}}physiolog", later, re.I))
+    return bool(re.search(_CALLED_PHYSIOLOGICAL.replace("ORGAN_WORD", word), later, re.I))
 
 
 #: what may stand between a noun premodifying a lesion noun and it: at most two words ("NET liver metastases")
@@ -1169,7 +1170,7 @@ def _liver_background(report: _Report) -> float | None:
         sent = report.sent(span)
         before = report.text[max(sent.start_char, span.start_char - 40):span.start_char]
         ref = _SUV_REFERENCE.search(before)
-        if ref and re.search(r"\b(?:liver|hepatic)\b", before, re.I) and not _COMPARATIVE.search(before[:ref.start()]):
+        if ref and _LIVER_WORD.search(before) and not _COMPARATIVE.search(before[:ref.start()]):
             return span_value(span, "value_num")
     return None
 

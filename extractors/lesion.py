@@ -71,7 +71,7 @@ _CLAUSE_CUT = re.compile(r"[.;:\n(]")
 _NO_DEFAULT_LIVER = _CUES["NO_DEFAULT_LIVER"]
 _NODAL = _CUES["NODAL"]
 _PERITONEAL_NOUN = _CUES["PERITONEAL_NOUN"]
-_MASS_WORD = re.compile(r"\bmass\b", re.I)
+_MASS_WORD = _CUES["MASS_WORD"]
 _LIVER_PLACE = _CUES["LIVER_PLACE"]
 _LOOKBACK_SENTS = 6
 #: Words that make a count add to the lesions named before it ("four smaller lesions", "two further metastases").

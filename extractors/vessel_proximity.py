@@ -31,7 +31,7 @@ _PROX_AFTER = _CUES["PROX_AFTER"]
 _FIELD_LABEL_AFTER = _CUES["FIELD_LABEL_AFTER"]
 _FIELD_VALUE = _CUES["FIELD_VALUE"]
 #: a field label starts its line: at most a short lead before the structure word ("Hilar / ...", "- Vascular ...")
-_LINE_LEAD = re.compile(r"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?(?:(?:major|hepatic|liver|macro)[ \t-]?)?$", re.I)
+_LINE_LEAD = _CUES["FIELD_LINE_LEAD"]
 
 
 class VesselProximityExtractor(ImagingExtractor):
