@@ -133,6 +133,7 @@ _ABSENCE = _CUES["ABSENCE"]
 #: "uptake above background pancreas (SUVmax 3.4)": the SUV is the lesion's, compared with the background.
 _COMPARATIVE = _CUES["COMPARATIVE"]
 _REFERENCE_OWN_VALUE = _CUES["REFERENCE_OWN_VALUE"]
+_REFERENCE_GIVEN_AFTER = _CUES["REFERENCE_GIVEN_AFTER"]
 #: A change that says tumour seen before is gone (a shrinking ablation zone is not one).
 _RESOLVED = _CUES["RESOLVED"]
 _OTHER_HILUM = _CUES["OTHER_HILUM"]
@@ -1243,9 +1244,12 @@ def _suv_max(report: _Report) -> float | None:
         compared = ref and _COMPARATIVE.search(report.text, max(sent.start_char, lead - 30), lead + ref.start())
         if ref and (_NO_UPTAKE_ABOVE.search(before) or not compared
                     or _REFERENCE_OWN_VALUE.search(before, ref.start())) \
-                and not _SUV_OF_LESION_AFTER.match(report.text, span.end_char):
+                and not _SUV_OF_LESION_AFTER.match(report.text, span.end_char) \
+                and not ("(" in report.text[max(0, span.start_char - 12):span.start_char]
+                         and _REFERENCE_GIVEN_AFTER.match(report.text, span.end_char)):
             continue  # "(liver background SUVmax 7.6)"; "no focal uptake above background (liver SUVmax 7.9)"; not
-            # "show no uptake above the liver background: SUVmax 4.6 within the segment 8 lesion" (the lesion's own)
+            # "show no uptake above the liver background: SUVmax 4.6 within the segment 8 lesion" (the lesion's own), nor
+            # "no uptake above the normal liver (SUVmax 4.1; normal liver 6.0)" (the reference's value given after it)
         if sstr_study and _FDG.search(sent.text) and not _SSTR.search(sent.text):
             continue  # a dual-tracer report's "FDG (next day): ... SUVmax 21.0": not the receptor PET's SUV
         clause = report.text[sent.start_char:span.start_char]

@@ -204,6 +204,8 @@ def _mention(span: Span) -> Mention:
         # specimen, unless its sentence puts it in the past ('Whipple 2019', 's/p', 'underwent')
         attrs["organ"] = primary_organ(span.text)
         attrs["past"] = bool(_PAST_OPERATION.search(_sentence_text(span)))
+    elif span.label_ == "PROCEDURE" and section in HISTORY_SECTIONS:
+        attrs["past"] = bool(_PAST_OPERATION.search(_sentence_text(span)))  # 'Mesenteric lymph node dissection.' is not
     return Mention(
         label=span.label_, start=span.start_char, norm=found["value_norm"], num=found["value_num"],
         attrs=attrs, section=section,
@@ -459,6 +461,13 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
         # 'Specimen: Appendix.' + 'Clinical notes: Laparoscopic appendicectomy for acute appendicitis.': the
         # clinical notes name the operation on the specimen's own organ, and nothing else names a procedure
         procedure = "resection"
+    if procedure is None and site is not None:
+        # "History: ... Enlarging mesenteric nodes. Mesenteric lymph node dissection." and nothing else names one: the
+        # clinical notes name this specimen's procedure in the present
+        named = [m for m in procs if m.section in HISTORY_SECTIONS and m.attrs.get("past") is False and not m.hypothetical
+                 and not m.near_negated and not m.other_specimen]
+        if named:
+            procedure = named[0].norm
     if site is None:
         # "Sigmoid colectomy - surgical pathology" and no specimen designation: the operation's organ is the specimen's
         ops = [m for m in history if m.norm in _RESECTIONS and m.attrs.get("organ") and not m.hypothetical

@@ -35,6 +35,7 @@ _ACCESSION_AFTER = _CUES["ACCESSION_AFTER"]
 _WITH_NODES = _CUES["WITH_NODES"]
 _PARTS_LIST = _CUES["PARTS_LIST"]
 _MASS_ONLY = _CUES["MASS_ONLY"]
+_DIAGNOSIS_LABEL = _CUES["DIAGNOSIS_LABEL"]
 
 
 def _spared(text: str, organ) -> bool:
@@ -94,7 +95,8 @@ class SpecimenExtractor(ClaimingExtractor):
         stop = _SENTENCE_STOP.search(body)  # "Rectal NET, well differentiated. Complete excision is recommended."
         proc = PROC_RE.search(body, 0, stop.start() if stop else len(body))
         if rule.attrs.get("needs_proc"):
-            in_specimen_list = doc[doc.char_span(offset, offset + 1, alignment_mode="expand").start]._.section_category == "specimen"
+            in_specimen_list = doc[doc.char_span(offset, offset + 1, alignment_mode="expand").start]._.section_category == "specimen" \
+                or bool(_DIAGNOSIS_LABEL.match(match.group(0)))  # "Final diagnosis: Mesenteric lymph nodes: metastatic NET"
             lead = body[:organ.start()] if organ is not None else ""
             if organ is None or not (_MODIFIERS.fullmatch(lead) or _OPERATION_LEAD.fullmatch(lead)) \
                     or ((proc is None or proc.start() > 120) and not in_specimen_list):

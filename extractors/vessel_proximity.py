@@ -30,6 +30,7 @@ _PROX_BEFORE = _CUES["PROX_BEFORE"]
 _PROX_AFTER = _CUES["PROX_AFTER"]
 _FIELD_LABEL_AFTER = _CUES["FIELD_LABEL_AFTER"]
 _FIELD_VALUE = _CUES["FIELD_VALUE"]
+_DENIED_CONTACT_BEFORE = _CUES["DENIED_CONTACT_BEFORE"]
 #: a field label starts its line: at most a short lead before the structure word ("Hilar / ...", "- Vascular ...")
 _LINE_LEAD = _CUES["FIELD_LINE_LEAD"]
 
@@ -55,8 +56,8 @@ class VesselProximityExtractor(ImagingExtractor):
                 return []  # a vessel named without a lesion touching it ("portal vein patent")
             start = before.start() if before else start
             end = after.end() if after else end
-        attrs = {"remote": bool(_REMOTE.search(text[start:end]))}
-        return [Finding(start, end, "VESSEL_PROXIMITY", value_norm=rule.norm, attrs=attrs)]
+        remote = bool(_REMOTE.search(text[start:end])) or bool(_DENIED_CONTACT_BEFORE.search(text, max(0, start - 80), end))
+        return [Finding(start, end, "VESSEL_PROXIMITY", value_norm=rule.norm, attrs={"remote": remote})]
 
 
 register(SPEC, VesselProximityExtractor)

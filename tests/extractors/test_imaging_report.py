@@ -1733,3 +1733,21 @@ def test_the_past_inside_the_report(extract, text, kind, column, expected):
 ])
 def test_sizes_lines_and_nadir(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind15 (an ordinary week): a contact denied for every lesion ("None abut the hepatic veins or the hilum"); a lesion's
+# SUV in brackets with the reference's own value after it.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Liver: Three metastases, all in the right lobe: segment 5 (32 mm), segment 6 (20 mm) and segment 7 (12 mm). None "
+     "abut the hepatic veins or the hilum.", "CT", "lesion_near_major_vessel", False),
+    ("Liver: Three metastases, all in the right lobe: segment 5 (32 mm), segment 6 (20 mm) and segment 7 (12 mm). None "
+     "abut the hepatic veins or the hilum.", "CT", "hilar_or_central_bile_duct", False),
+    ("Liver: Three metastases: segment 5 (32 mm), segment 6 (20 mm). The segment 5 lesion abuts the right hepatic vein.",
+     "CT", "lesion_near_major_vessel", True),                                                             # NEG
+    ("The known 38 mm hypodense lesion in segment 5 shows no uptake above the normal liver (SUVmax 4.1; normal liver "
+     "6.0).", "PET", "suv_max", 4.1),
+    ("Liver: avid metastasis in segment 8, SUVmax 29.6.\nReference organs: spleen SUVmax 31.0; liver background SUVmean "
+     "5.8.", "PET", "suv_max", 29.6),                                                                      # NEG
+])
+def test_an_ordinary_week(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -443,3 +443,20 @@ def test_conventions_in_new_words_pathology(extract, text, expected):
 def test_history_inside_the_report(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind15 (an ordinary week): "Wedge of liver"; a designation right after "Final diagnosis:"; the clinical notes' present
+# procedure when nothing else names one.
+@pytest.mark.parametrize("text,expected", [
+    ("Clinical: Pancreatic NET (distal pancreatectomy 2021). Solitary segment 3 metastasis.\nMacro: Wedge of liver 60 x 40 "
+     "x 30 mm containing a 22 mm tumour.\nMicro: Metastatic well-differentiated neuroendocrine tumour.",
+     dict(specimen_site="liver", procedure="resection")),
+    ("History: Ileal NET resected 2023. Enlarging mesenteric nodes. Mesenteric lymph node dissection.\nFinal diagnosis: "
+     "Mesenteric lymph nodes: metastatic well-differentiated neuroendocrine tumor (3/7).",
+     dict(specimen_site="lymph_node", procedure="resection")),
+    ("History: Ileal NET, lymph node dissection in 2019.\nFinal diagnosis: Liver: metastatic well-differentiated NET.",
+     dict(specimen_site="liver", procedure=None)),                                                          # NEG: dated
+])
+def test_an_ordinary_week_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
