@@ -96,7 +96,10 @@ class SpecimenExtractor(ClaimingExtractor):
         proc = PROC_RE.search(body, 0, stop.start() if stop else len(body))
         if rule.attrs.get("needs_proc"):
             in_specimen_list = doc[doc.char_span(offset, offset + 1, alignment_mode="expand").start]._.section_category == "specimen" \
-                or bool(_DIAGNOSIS_LABEL.match(match.group(0)))  # "Final diagnosis: Mesenteric lymph nodes: metastatic NET"
+                or bool(organ is not None and _DIAGNOSIS_LABEL.match(match.group(0))
+                        and _DESIGNATION_END.search(body, organ.end(), organ.end() + 60))
+            # "Final diagnosis: Mesenteric lymph nodes: metastatic NET" (a designation with its own colon), not
+            # "Conclusion: Liver lesion most likely a metastasis"
             lead = body[:organ.start()] if organ is not None else ""
             if organ is None or not (_MODIFIERS.fullmatch(lead) or _OPERATION_LEAD.fullmatch(lead)) \
                     or ((proc is None or proc.start() > 120) and not in_specimen_list):
