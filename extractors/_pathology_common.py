@@ -86,6 +86,8 @@ def line_of(text: str, pos: int) -> str:
 
 #: Organ words that can name a specimen (checked in a header body, first one wins).
 ORGAN_RE = _CUES["ORGAN"]
+#: the parts of the small bowel a primary site or specimen can name, in the order a designation is read for them
+SMALL_BOWEL_PARTS = ("ileum", "jejunum", "duodenum")
 #: Procedure words; a biopsy word or else a resection word.
 PROC_RE = _CUES["PROC"]
 _BIOPSY_WORD = _CUES["BIOPSY_WORD"]

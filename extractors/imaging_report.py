@@ -227,6 +227,8 @@ class _Report:
         self.superseded_preliminary = bool(_FINAL_READ.search(self.text))
         # a prior report quoted inside this one ('The pre-PRRT PET report reads: >> "Multiple avid liver metastases ..."')
         self.quoted_prior = [(m.start("quote"), m.end("quote")) for m in _QUOTED_PRIOR.finditer(self.text)]
+        self.revised_at = _revising_read_start(self.text)  # 'ATTENDING ADDENDUM: ...' after a preliminary read
+        self.title = next((line for line in self.text.splitlines() if line.strip()), "")
         spans = list(doc.spans[FINDINGS]) if FINDINGS in doc.spans else []
         self.by_label: dict[str, list[Span]] = {}
         for span in spans:
@@ -755,18 +757,18 @@ def _benign_by_reference(report: _Report) -> list[set[str]]:
     return out
 
 
-def _revising_read_start(report: _Report) -> int | None:
+def _revising_read_start(text: str) -> int | None:
     """Where the read that revises a preliminary one starts ('ATTENDING ADDENDUM (Dr. ...): ...'), if any."""
-    prelim = _PRELIMINARY_WORD.search(report.text)
+    prelim = _PRELIMINARY_WORD.search(text)
     if prelim is None:
         return None
-    revising = _REVISING_READ.search(report.text, prelim.end())
+    revising = _REVISING_READ.search(text, prelim.end())
     return revising.start() if revising else None
 
 
 def _liver_columns(report: _Report) -> dict[str, Any]:
     targets = report.liver_targets()
-    revised_at = _revising_read_start(report)
+    revised_at = report.revised_at
     if revised_at is not None and any(t.start >= revised_at and not t.implicit and _attrs(t.span).get("count_kind") == "exact"
                                       for t in targets):
         # "ATTENDING ADDENDUM: ... the segment 3 lesion is a simple cyst ... Final impression: single new segment 6
@@ -918,7 +920,7 @@ def _relabelled_physiological(report: _Report, span: Span) -> bool:
     """An uptake that the read revising a preliminary one calls physiological later on: "Right adrenal: focal uptake, SUVmax
     23.5, suspicious for a new adrenal metastasis." ... "ATTENDING ADDENDUM: The uptake is symmetric with the left adrenal
     (SUVmax 22.8) ... this is physiological adrenal uptake"."""
-    revised_at = _revising_read_start(report)
+    revised_at = report.revised_at
     if revised_at is None:
         return False
     sent = report.sent(span)
@@ -1179,7 +1181,7 @@ def _liver_background(report: _Report) -> float | None:
 def _sstr_avid(report: _Report, report_type: str, disease: bool, suv: float | None = None) -> bool | None:
     if report_type != "PET" or not disease:
         return None
-    title = next((line for line in report.text.splitlines() if line.strip()), "")
+    title = report.title
     if _FDG.search(title) and not _SSTR.search(title):
         return None  # "18F-FDG PET/CT" heading a report that mentions "SSTR expression on recent DOTATATE PET"
     if _FDG.search(report.text) and not _SSTR.search(report.text):
@@ -1231,7 +1233,7 @@ def _lesion_before(report: _Report, span: Span) -> bool:
 
 def _suv_max(report: _Report) -> float | None:
     values = []
-    title = next((line for line in report.text.splitlines() if line.strip()), "")
+    title = report.title
     sstr_study = bool(_SSTR.search(title))  # "Ga-68 DOTATATE and F-18 FDG PET/CT", not "18F-FDG PET/CT"
     for span in report.get("SUV"):
         if not report.is_current(span) or _attrs(span).get("prior"):

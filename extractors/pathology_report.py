@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.lexicon import load_lexicon
 
 from ._base import doc_text, flag, token_section, values
-from ._pathology_common import FOREIGN_CUES, PART_MARKER, part_label, primary_organ, specimen_site
+from ._pathology_common import FOREIGN_CUES, PART_MARKER, SMALL_BOWEL_PARTS, part_label, primary_organ, specimen_site
 from ._pathology_units import GRADES, derive_grade
 
 _CUES = load_lexicon("pathology_report")
@@ -46,7 +46,6 @@ HISTORY_SECTIONS = frozenset({"history", "comparison"})
 DIAGNOSTIC_SECTIONS = ("diagnosis", "synoptic", "addendum", "impression", None, "microscopic",
                        "immunohistochemistry", "comment", "findings", "specimen", "exam", "gross", "intraoperative")
 NE_TYPES = frozenset({"NET", "NEC", "MiNEN", "NEN"})
-SMALL_BOWEL_PARTS = ("ileum", "jejunum", "duodenum")
 _R_ORDER = {"R0": 0, "R1": 1, "R2": 2}
 _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "but", "however", "and"})
 _OTHER_SPECIMEN = _CUES["OTHER_SPECIMEN"]
@@ -200,12 +199,11 @@ def _mention(span: Span) -> Mention:
     if _replaced_original(span):
         attrs["replaced"] = True
     if span.label_ == "PROCEDURE_HISTORY":
-        # 'Clinical notes: Laparoscopic appendicectomy for acute appendicitis.': the operation that gave the
-        # specimen, unless its sentence puts it in the past ('Whipple 2019', 's/p', 'underwent')
         attrs["organ"] = primary_organ(span.text)
+    if span.label_ == "PROCEDURE_HISTORY" or (span.label_ == "PROCEDURE" and section in HISTORY_SECTIONS):
+        # 'Clinical notes: Laparoscopic appendicectomy for acute appendicitis.', 'Mesenteric lymph node dissection.':
+        # the operation that gave the specimen, unless its sentence puts it in the past ('Whipple 2019', 's/p')
         attrs["past"] = bool(_PAST_OPERATION.search(_sentence_text(span)))
-    elif span.label_ == "PROCEDURE" and section in HISTORY_SECTIONS:
-        attrs["past"] = bool(_PAST_OPERATION.search(_sentence_text(span)))  # 'Mesenteric lymph node dissection.' is not
     return Mention(
         label=span.label_, start=span.start_char, norm=found["value_norm"], num=found["value_num"],
         attrs=attrs, section=section,

@@ -15,13 +15,12 @@ from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, register
 from ._pathology_base import ClaimingExtractor
-from ._pathology_common import primary_organ
+from ._pathology_common import SMALL_BOWEL_PARTS, primary_organ
 
 _CUES = load_lexicon("primary_site")
 
 SPEC = ExtractorSpec(name="primary_site", order=67)
 _ASIDE = re.compile(r"\(([^()\n]{1,20})\)")
-_SMALL_BOWEL_PARTS = frozenset({"ileum", "jejunum", "duodenum"})
 
 
 class PrimarySiteExtractor(ClaimingExtractor):
@@ -42,7 +41,7 @@ class PrimarySiteExtractor(ClaimingExtractor):
         if organ == "small_bowel":  # "the known small bowel (jejunal) primary": the part in brackets
             for aside in _ASIDE.findall(match.group(0)):
                 part = primary_organ(aside)
-                if part in _SMALL_BOWEL_PARTS:
+                if part in SMALL_BOWEL_PARTS:
                     organ = part
                     break
         return [Finding(start, end, rule.label, value_norm=organ, attrs={"rank": rule.attrs.get("rank", 2)})]

@@ -16,7 +16,7 @@ from pipeline.lexicon import load_lexicon
 
 from ._base import ExtractorSpec, Finding, register
 from ._pathology_base import ClaimingExtractor
-from ._pathology_common import ORGAN_RE, PROC_RE, primary_organ, procedure_kind, specimen_site
+from ._pathology_common import ORGAN_RE, PROC_RE, SMALL_BOWEL_PARTS, primary_organ, procedure_kind, specimen_site
 
 _CUES = load_lexicon("specimen")
 
@@ -47,7 +47,7 @@ def _fine_organ(segment: str) -> str | None:
     """The most specific primary organ in a header segment: 'Small bowel (ileum)' -> 'ileum'."""
     organ = primary_organ(segment)
     if organ == "small_bowel":
-        for part in ("ileum", "jejunum", "duodenum"):
+        for part in SMALL_BOWEL_PARTS:
             if primary_organ(segment.replace("small", "")) == part:
                 return part
     return organ
