@@ -39,6 +39,9 @@ _SLOT_OTHER = _CUES["SLOT_OTHER"]
 #: A list row under a legend: "- Liver S7: 16.9 / 34.0; 3.0 cm / 3.9 cm", "2) Retroperitoneal node: 7.5 / 18.0".
 _LEGEND_ROW = _CUES["LEGEND_ROW"]
 _MAX_ROWS = 40
+#: Before a "from X to Y" pair: the SUV its sentence named first ("SUVmax values have risen: segment 4b from 9.8 to 17.6").
+_SUV_PAIR_LEAD = _CUES["SUV_PAIR_LEAD"]
+_PAIR_REACH = 250
 
 
 _CELL_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d+)?")
@@ -130,6 +133,12 @@ class SstrUptakeExtractor(ImagingExtractor):
             return _table_suv(doc_text(doc), start, end)
         if rule.id.startswith("sstr_uptake.suv_legend"):
             return _legend_suv(doc_text(doc), match.start("suv"))
+        if rule.id == "sstr_uptake.suv_max.3":
+            text = doc_text(doc)
+            if not _SUV_PAIR_LEAD.search(text, max(0, start - _PAIR_REACH), start):
+                return []
+            start = match.start("value")
+            return [Finding(start, end, "SUV", value_num=parse_number(match.group("value")), attrs={"prior": False})]
         if rule.label == "SUV":
             value = parse_number(match.group("value"))
             before = doc_text(doc)[max(0, start - 30):start]

@@ -1720,6 +1720,24 @@ def test_the_past_inside_the_report(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
 
 
+# blind14: a site the report says it did not look at says nothing about it; an SUV named once before several
+# "from X to Y" pairs gives each pair's current value.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("LIVER: Two metastases, segments 7 and 3.\nPERITONEUM: Not specifically addressed on this limited review.\n"
+     "CHEST: Clear lungs.", "CT", "peritoneal_carcinomatosis", None),
+    ("LIVER: Two metastases, segments 7 and 3.\nPERITONEUM: Not thickened. No nodules.", "CT",
+     "peritoneal_carcinomatosis", False),                                                                 # NEG
+    ("Liver: one metastasis in segment 6.\nNodes: not assessed (liver protocol).", "MRI", "extrahepatic_sites", None),
+    ("LIVER: SUVmax values have risen since the nadir in June: segment 4b from 9.8 to 17.6, segment 7 from 7.5 to 12.0."
+     "\nIMPRESSION: Rising uptake of both liver metastases.", "PET", "suv_max", 17.6),
+    ("LIVER: SUVmax values have fallen: segment 4b from 19.8 to 7.6, segment 7 from 17.5 to 12.0.\nIMPRESSION: "
+     "Response.", "PET", "suv_max", 12.0),
+    ("LIVER: avid segment 4b metastasis, SUVmax 9.1; it grew from 12 to 18 mm.", "PET", "suv_max", 9.1),     # NEG
+])
+def test_not_addressed_and_suv_pairs(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
+
+
 # blind14: a sizes line naming segments with no lesion noun ("Sizes: segment 4b 21 mm (nadir 17 mm), segment 7 16 mm");
 # "nadir" marks a prior size.
 @pytest.mark.parametrize("text,kind,column,expected", [

@@ -27,6 +27,12 @@ def test_sstr(extract, text, expected):
     ("Segment 7 lesion (SUVmax 24.3).", [24.3]),
     ("Maximum SUV of 18 in the pancreas.", [18.0]),
     ("SUVmax increased from 12.1 to 18.4.", [18.4]),   # current value of a change
+    # pairs after an SUV label named earlier in the sentence: each pair's current value
+    ("SUVmax values have risen since the nadir: segment 4b from 9.8 to 17.6, segment 7 from 7.5 to 12.0.", [17.6, 12.0]),
+    ("SUVmax (prior -> now): liver 24.1 -> 15.2, node 8.0 -> 6.1.", [15.2, 6.1]),
+    ("SUVmax 14.2 in segment 4b. The lesion grew from 1.2 to 1.8 cm.", [14.2]),       # negative: a size pair
+    ("SUVmax 14.2; Krenning score from 2 to 3.", [14.2]),                              # negative: a score pair
+    ("Uptake rose from 9.8 to 17.6 on the ratio to liver.", []),                      # negative: no SUV label
     ("Lesion of 2 cm.", []),                           # negative
     ("Avid lesions (SUVrnax 27.4, 3.2 cm).", [27.4]),  # OCR 'rn' for 'm'
     # list rows under a legend naming the SUV column: the current slot of each row
