@@ -61,6 +61,10 @@ _TREATED_BEFORE = _CUES["TREATED_BEFORE"]
 _AND_NEXT = _CUES["AND_NEXT"]
 #: A later sentence that goes on about the lesion just described.
 _ANAPHOR = _CUES["ANAPHOR"]
+#: a sentence opening with the lesion just described as its subject: "The lesion", "This mass"
+_ANAPHORIC_SUBJECT = _CUES["ANAPHORIC_SUBJECT"]
+_TARGET_SUBSET = _CUES["TARGET_SUBSET"]
+_GONE_AFTER = _CUES["GONE_AFTER"]
 _SEGMENT_WORD = _CUES["SEGMENT_WORD"]
 _COMPONENT_NOUN = _CUES["COMPONENT_NOUN"]
 _RESIDUAL_BEFORE = _CUES["RESIDUAL_BEFORE"]
@@ -243,7 +247,7 @@ class _Report:
                 if (span.start_char, span.end_char) not in liver_keys:
                     continue
                 kind = "benign" if not self.is_counted_liver(span) else "liver"
-                if attrs.get("restates") and self._restated(span):
+                if (attrs.get("restates") or self._anaphoric_subject(span)) and self._restated(span):
                     continue  # "avid lesion ..., corresponding to a 1.4 cm hypodensity on CT": the same lesion again
             else:
                 kind = "benign" if attrs.get("kind") == "benign" else "other"
@@ -268,6 +272,16 @@ class _Report:
             target = self._continued_target(sent)
             return target is not None and target.kind == "liver"
         return False
+
+    def _anaphoric_subject(self, span: Span) -> bool:
+        """The noun is a sentence's opening "The lesion" / "This mass" and the sentence places no lesion of its own
+        ("Segment 6 lesion: incomplete lipiodol retention ... The lesion measures 38 mm overall"): the lesion just
+        described, named again."""
+        sent = self.sent(span)
+        if "count_kind" in _attrs(span) or not _ANAPHORIC_SUBJECT.fullmatch(self.text, sent.start_char, span.end_char):
+            return False
+        return not any(sent.start_char <= s.start_char < sent.end_char
+                       for label in ("LIVER_SEGMENT", "LIVER_LOBE") for s in self.get(label))
 
     def sent(self, span: Span) -> Sentence:
         return self.index.sentence(span)
@@ -757,6 +771,16 @@ def _benign_by_reference(report: _Report) -> list[set[str]]:
     return out
 
 
+def _gone_segments(report: _Report) -> set[str]:
+    """Segments a current sentence says no lesion is left in, by the segment alone ("segment III no longer visible",
+    "segment 5 has resolved")."""
+    gone: set[str] = set()
+    for span in report.get("LIVER_SEGMENT"):
+        if _GONE_AFTER.match(report.text, span.end_char) and report.is_current(span):
+            gone.update(_attrs(span).get("segments", []))
+    return gone
+
+
 def _revising_read_start(text: str) -> int | None:
     """Where the read that revises a preliminary one starts ('ATTENDING ADDENDUM (Dr. ...): ...'), if any."""
     prelim = _PRELIMINARY_WORD.search(text)
@@ -796,7 +820,9 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
             kind = "replaced"  # a preliminary read's count, replaced by the revising read's own
         if kind == "exact" and attrs.get("count_value"):
             exact.append(int(attrs["count_value"]))
-            if not attrs.get("additive"):
+            if not attrs.get("additive") and not _TARGET_SUBSET.search(target.span.text):
+                # "Multiple metastases in both lobes ... two target lesions smaller": the RECIST targets are a
+                # selection of the lesions, their number no count of them all
                 named.append(int(attrs["count_value"]))
         elif kind in {"few", "multiple", "innumerable", "at_least"}:
             vague.append("few" if kind == "few" or (kind == "at_least" and (attrs.get("count_bound") or 9) <= 3) else "multiple")
@@ -830,6 +856,9 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         merged = [m for m in merged if m not in dropped]
         if largest is not None and any(m.size == largest for m in dropped):  # the largest size was the cyst's
             largest = max((m.size for m in merged if m.size is not None), default=None)
+    gone = _gone_segments(report)
+    if gone:  # "segments II and III have decreased: segment II now 14 mm; segment III no longer visible"
+        merged = [m for m in merged if not (m.size is None and m.segments and m.segments <= gone)]
     n = len(merged)
     if added:
         # "The 5.2 cm segment 7 mass ... The four smaller lesions (...)": the lesions named apart from the additive

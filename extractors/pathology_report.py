@@ -47,6 +47,9 @@ DIAGNOSTIC_SECTIONS = ("diagnosis", "synoptic", "addendum", "impression", None, 
                        "immunohistochemistry", "comment", "findings", "specimen", "exam", "gross", "intraoperative")
 NE_TYPES = frozenset({"NET", "NEC", "MiNEN", "NEN"})
 _R_ORDER = {"R0": 0, "R1": 1, "R2": 2}
+#: the end of a sentence between two mentions (a line wrapped mid-sentence goes on; a blank line or a labelled line
+#: starts anew)
+_SENTENCE_BREAK = re.compile(r"[.;!?](?:\s|$)|\n[ \t]*\n|\n[ \t]*[A-Z][\w /()-]{0,40}:")
 _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "but", "however", "and"})
 _OTHER_SPECIMEN = _CUES["OTHER_SPECIMEN"]
 #: Another pathologist's opinion quoted in a consult or second-opinion report: 'Outside diagnosis: NET G1
@@ -354,6 +357,8 @@ def margin_status(ms: list[Mention]) -> str | None:
 
 #: sections whose designation line is the pathologist's own naming of the tissue
 _DIAGNOSIS_LINES = frozenset({"diagnosis", "impression"})
+#: organs a specimen's operation may name coarsely, with the parts of them a diagnosis line may name
+_FINER_ORGANS = {"colon": frozenset({"cecum", "appendix", "ileum", "rectum"}), "small_bowel": frozenset(SMALL_BOWEL_PARTS)}
 _RESECTIONS = frozenset({"pancreatoduodenectomy", "primary_resection", "hepatectomy"})
 
 
@@ -398,17 +403,20 @@ def _tumour_part(sites: list[Mention], first: Mention | None, tumour_at: list[in
 
     * By place: 'Part A: Gallbladder ... Part B: Jejunum, resection: NET' -> the designation whose text (up to
       the next one) holds the tumour. A tumour after a plain list of designations (one per line) is not
-      given to the last of them:
+      given to the last of them, even when another designation follows later (a synoptic for part A
+      between the list and 'FINAL DIAGNOSIS: A. Pancreas, Whipple: ...'):
     * then by label: 'Specimens: 1) Pancreas ... 2) Liver ...' then 'Diagnosis: 1) ... NET ... 2) benign' -> 1.
     The chosen mention gets attrs part=True so its own procedure is used."""
     heads = sorted((m for m in sites if m.rank == 1), key=lambda m: m.start)
     if first is None or len(heads) < 2 or not tumour_at:
         return first
-    listed = parts is not None and all(parts.text.count("\n", a.start, b.start) == 1 and _designation_only(parts.text, a.start)
-                                       for a, b in zip(heads, heads[1:]))
+    # a head naming a specimen and nothing more, with the next head on the next line: a list of designations
+    linked = [parts is not None and parts.text.count("\n", a.start, b.start) == 1 and _designation_only(parts.text, a.start)
+              for a, b in zip(heads, heads[1:])]
     chosen = None
     for i, head in enumerate(heads):
-        end = heads[i + 1].start if i + 1 < len(heads) else (head.start if listed else float("inf"))
+        last_of_list = i > 0 and linked[i - 1] and (i + 1 == len(heads) or not linked[i])
+        end = head.start if last_of_list else (heads[i + 1].start if i + 1 < len(heads) else float("inf"))
         if any(head.start <= pos < end for pos in tumour_at):
             chosen = head
             break
@@ -482,14 +490,20 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
 
 
 def primary_site(ms: list[Mention], site: Mention | None, has_tumour: bool, sites: list[Mention] = (),
-                 benign: bool = False) -> str | None:
+                 benign: bool = False, text: str | None = None) -> str | None:
     """Stated primary first ('ileal primary', 'Tumor site: Ileum'); else the organ of a tumour specimen
     that can be a primary ('Pancreas, tail, EUS biopsy: NET' -> pancreas; 'Appendix, appendicectomy:
     goblet cell adenocarcinoma' -> appendix). A stated 'small bowel' takes the part a specimen designation
     names ('SMALL BOWEL (TERMINAL ILEUM), SEGMENTAL RESECTION' -> ileum). ``benign``: the specimen holds
-    no tumour ('No evidence of metastatic NET'): a primary named only in the history ('Ileal NET resected
-    2022') is not this specimen's."""
+    no tumour ('No evidence of metastatic NET') or only another tumour (a GIST): a primary named only in the
+    history ('Ileal NET resected 2022', 'surveillance for a pancreatic NET') is not this specimen's. ``text``: the report's text, to read sentence bounds."""
     usable = [m for m in ms if m.norm and m.current(history_ok=not benign, negation=m.norm != "unknown")]
+    if text is not None:
+        # "CDX2 raises the possibility of a colorectal origin but is not specific, and the primary site cannot be
+        # determined": an organ its own sentence goes on to leave undetermined was considered and set aside
+        unknown_at = [m.start for m in usable if m.norm == "unknown"]
+        usable = [m for m in usable if m.norm == "unknown" or not any(
+            m.start < u and not _SENTENCE_BREAK.search(text, m.start, u) for u in unknown_at)]
     if usable:
         best = min(usable, key=lambda m: (m.rank, m.section in HISTORY_SECTIONS, m.start)).norm
         if best == "small_bowel":  # 'small intestine NET' + 'Tumor site: Ileum' -> the specific part
@@ -501,7 +515,12 @@ def primary_site(ms: list[Mention], site: Mention | None, has_tumour: bool, site
             return parts[0] if parts else best
         return best
     if site is not None and has_tumour and site.norm not in {"liver", "lymph_node"}:
-        return site.attrs.get("organ")
+        organ = site.attrs.get("organ")
+        # "Specimen: Right hemicolectomy" ... "Conclusion: Caecum - MiNEN": the diagnosis line names the part of the
+        # operation's organ that holds the tumour
+        finer = {m.attrs.get("organ") for m in sites if m.current() and m.rank == 1 and m.start > site.start
+                 and m.section in _DIAGNOSIS_LINES} & _FINER_ORGANS.get(organ, frozenset())
+        return finer.pop() if len(finer) == 1 else organ
     return None
 
 
@@ -552,6 +571,7 @@ def summarize(doc: Doc) -> dict[str, Any]:
         "tumor_type": ttype,
         "margin_status": margin_status(get("MARGIN")),
         "primary_site": primary_site(get("PRIMARY_SITE"), site_mention, ttype is not None, get("SPECIMEN_SITE"),
-                                     benign=ttype is None and any(m.near_negated and m.current(negation=False)
-                                                                  for m in get("TUMOR_TYPE"))),
+                                     benign=other_only or (ttype is None and any(
+                                         m.near_negated and m.current(negation=False) for m in get("TUMOR_TYPE"))),
+                                     text=doc_text(doc)),
     }

@@ -133,7 +133,7 @@ class SstrUptakeExtractor(ImagingExtractor):
             return _table_suv(doc_text(doc), start, end)
         if rule.id.startswith("sstr_uptake.suv_legend"):
             return _legend_suv(doc_text(doc), match.start("suv"))
-        if rule.id == "sstr_uptake.suv_max.3":
+        if rule.id in ("sstr_uptake.suv_max.3", "sstr_uptake.suv_max.4"):
             text = doc_text(doc)
             if not _SUV_PAIR_LEAD.search(text, max(0, start - _PAIR_REACH), start):
                 return []

@@ -74,7 +74,7 @@ def _below_floor(scores: dict, floor_of) -> list[str]:
             if s["accuracy"] < floor_of(table, field)]
 
 
-#: fixtures/blind3 to blind15 (written blind, partly fixed: see their READMEs): every field at least its score when
+#: fixtures/blind3 to blind16 (written blind, partly fixed: see their READMEs): every field at least its score when
 #: last raised; fields not listed must stay at 1.0. Raise a floor when a fix lifts the field.
 BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     "blind3": {
@@ -120,10 +120,10 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("imaging", "bilobar"): 0.966,
     },
     "blind14": {
-        ("imaging", "bilobar"): 0.966, ("imaging", "peritoneal_carcinomatosis"): 0.966,
-        ("imaging", "sstr_avid"): 0.966, ("imaging", "suv_max"): 0.966,
+        ("imaging", "bilobar"): 0.966,
     },
     "blind15": {},
+    "blind16": {},
 }
 
 

@@ -1769,3 +1769,44 @@ def test_sizes_lines_and_nadir(extract, text, kind, column, expected):
 ])
 def test_an_ordinary_week(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind16 (after treatment, and the mimics): a sentence opening "The lesion ..." names the lesion just described; a
+# lipiodol-laden lesion without residual enhancement and a "complete lipiodol response" are no lesion; RECIST target
+# counts are a selection; a bracketed size read on another study is prior; a segment "no longer visible"; regenerative
+# nodules and abscesses are mimics; a rim of residual avid tissue is viable; "L4 vertebral met"; a photopenic centre.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Segment 5 lesion: partial lipiodol uptake; a nodular enhancing component of 9 mm persists along its rim. The lesion "
+     "measures 33 mm overall (previously 36 mm).\nSegment 2 lesion (untreated): 14 mm.", "CT", "liver_lesion_count", 2),
+    ("Segment 5 lesion: partial lipiodol uptake; a nodular enhancing component of 9 mm persists along its rim. The lesion "
+     "measures 33 mm overall (previously 36 mm).\nSegment 2 lesion (untreated): 14 mm.", "CT", "largest_liver_lesion_mm",
+     33.0),
+    ("Segment 5 lesion: 33 mm.\nThe lesion in segment 2 measures 14 mm.", "CT", "liver_lesion_count", 2),   # NEG
+    ("Segment 7 lesion: dense homogeneous lipiodol deposition throughout, 40 mm, with no residual arterial enhancement.\n"
+     "Segment 3 lesion (untreated): 16 mm.", "CT", "liver_lesion_count", 1),
+    ("Liver: untreated segment 3 metastasis, 16 mm.\nOpinion: Complete lipiodol response of the segment 7 metastasis.",
+     "CT", "liver_segments", ["3"]),
+    ("LIVER: Multiple metastases in both lobes.\nTarget lesions: T1 segment 8 4.1 cm; T2 segment 2 2.4 cm.\nIMPRESSION: "
+     "Mixed response: two target lesions smaller.", "CT", "liver_lesion_count", None),
+    ("LIVER: Two target lesions: segment 8, 4.1 cm; segment 2, 2.4 cm.", "CT", "liver_lesion_count", 2),     # NEG
+    ("Comparison: CT 2025-10-14.\nThree metastases:\n - Segment 4a, 31 mm (24 mm on CT).\n - Segment 7, 17 mm (15 mm).",
+     "MRI", "largest_liver_lesion_mm", 31.0),
+    ("The lesions in segments II and III have decreased: segment II now 14 mm (previously 27 mm); segment III no longer "
+     "visible.\nThe segment VI lesion measures 22 mm.", "MRI", "liver_segments", ["2", "6"]),
+    ("The segment II lesion now measures 14 mm; the segment III lesion measures 9 mm.", "MRI", "liver_segments",
+     ["2", "3"]),                                                                                         # NEG
+    ("Liver: solitary segment 7 metastasis, 18 mm. Several subcentimetre nodules in both lobes, compatible with regenerative "
+     "nodules.", "MRI", "liver_lesion_count", 1),
+    ("Liver: a 3 cm rim-enhancing collection in segment 6 at the ablation site, in keeping with an abscess. Segment 2 "
+     "metastasis, 15 mm.", "CT", "liver_segments", ["2"]),
+    ("Treated segment 6 lesion: photopenic centre with a thin rim of residual avid tissue, SUVmax 9.4.", "PET",
+     "liver_lesion_count", 1),
+    ("Treated segment 6 lesion: photopenic centre with a thin rim of residual avid tissue, SUVmax 9.4.", "PET", "sstr_avid",
+     True),
+    ("Treated segment 6 lesion: photopenic, no residual avid tissue.", "PET", "liver_lesion_count", 0),     # NEG
+    ("L4 vertebral met SUVmax 15.1, unchanged. Portocaval nodal met 12 mm.", "PET", "extrahepatic_sites",
+     ["bone", "lymph_node"]),
+    ("The nodal criteria were met. Liver: two metastases, segments 2 and 7.", "CT", "extrahepatic_sites", None),  # NEG
+])
+def test_after_treatment_and_the_mimics(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -145,6 +145,7 @@ def test_ki67_blind2_other_specimen_still_null(extract, text):
     ("Ki-67 (MIB-1): average 8%; hot spot up to 23%.", 23.0),
     ("Ki-67: 3%; necrotic areas 20%.", 3.0),                                        # NEG: only a peak word may follow
     ("Ki-67: 31 positive nuclei of 1250 tumour cells counted.", 2.48),
+    ("Ki-67: 40 positive nuclei among 1000 tumor cells counted in the hottest area.", 4.0),
     ("Ki-67: 12 positive cells of 600 counted cells.", 2.0),
     ("Ki-67: staining is patchy; the index in the best-preserved area is approximately 5-10%.", 10.0),
     ("Ki-67 2%. Mitoses 1 per 10 HPF; the index in the liver core is 4%.", 4.0),

@@ -460,3 +460,36 @@ def test_history_inside_the_report(extract, text, expected):
 def test_an_ordinary_week_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind16 (the awkward specimens): a consultant agreeing with the outside grade states it; a list of part designations
+# then part A's synoptic; an ovary resection; an organ its own sentence leaves undetermined; the part of an operation's
+# organ the conclusion names; a non-NEN tumour's primary is not the NET's of the history.
+@pytest.mark.parametrize("text,expected", [
+    ("Outside diagnosis: \"Neuroendocrine tumor, WHO grade 2, Ki-67 9%.\"\nOur review: Ki-67 repeated on block B2: 3%.\n"
+     "CONSULTANT DIAGNOSIS: Rectum, biopsy: well-differentiated NET. We agree with the outside grade, WHO grade 2.",
+     dict(who_grade="G2", who_grade_source="stated", ki67_percent=3.0)),
+    ("Outside diagnosis: \"Neuroendocrine tumor, WHO grade 2.\"\nCONSULTANT DIAGNOSIS: Rectum, biopsy: well-differentiated "
+     "NET. Ki-67 1%.", dict(who_grade="G1", who_grade_source="ki67")),                                     # NEG
+    ("SPECIMENS:\nA. Distal pancreatectomy and splenectomy\nB. Liver, segment 6, wedge\nC. Peritoneum, nodule\nSYNOPTIC "
+     "(specimen A):\nHistologic Type: Well-differentiated neuroendocrine tumor\nKi-67: 6%\nFINAL DIAGNOSIS:\nA. Pancreas, "
+     "distal pancreatectomy: well-differentiated neuroendocrine tumor, G2.\nB-C. Metastatic well-differentiated NET.",
+     dict(specimen_site="pancreas", procedure="resection")),
+    ("Specimen: Left salpingo-oophorectomy.\nDiagnosis: Ovary: metastatic well-differentiated neuroendocrine tumour.",
+     dict(specimen_site="other", procedure="resection")),
+    ("Specimen: Liver, core biopsy.\nDiagnosis: Metastatic large cell neuroendocrine carcinoma.\nComment: Weak SATB2 "
+     "suggests a colorectal origin but is not specific, and the primary site cannot be determined on this\nmaterial.",
+     dict(primary_site="unknown")),
+    ("Specimen: Liver, core biopsy.\nDiagnosis: Metastatic well-differentiated NET.\nComment: Islet-1 positivity supports "
+     "a pancreatic primary.", dict(primary_site="pancreas")),                                                # NEG
+    ("Specimen: Right hemicolectomy.\nMicroscopy: well-differentiated neuroendocrine tumour, Ki-67 4%.\nConclusion: Caecum - "
+     "well-differentiated neuroendocrine tumour, G2. Margins clear.", dict(primary_site="cecum")),
+    ("Specimen: Right hemicolectomy.\nConclusion: Ascending colon - well-differentiated neuroendocrine tumour, G1.",
+     dict(primary_site="colon")),                                                                          # NEG
+    ("Specimen: Stomach, antral subepithelial mass, EUS-FNB.\nClinical history: surveillance for a pancreatic NET resected "
+     "in 2022.\nDIAGNOSIS: Stomach, EUS-FNB: gastrointestinal stromal tumour (GIST). Negative for neuroendocrine tumour.",
+     dict(primary_site="stomach", tumor_type="other")),
+])
+def test_awkward_specimens_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
