@@ -26,6 +26,8 @@ _CUES = load_lexicon("disease_trend")
 SPEC = ExtractorSpec(name="disease_trend", order=47)
 #: A lesion word earlier on the line of a bare status tag: "(new)" after "Small pleural effusion" is no new disease.
 _LESION_BEFORE = _CUES["LESION_BEFORE"]
+#: "The remainder of the report is unchanged": the report, not the disease.
+_REPORT_ITSELF_BEFORE = _CUES["REPORT_ITSELF_BEFORE"]
 
 
 class DiseaseTrendExtractor(ImagingExtractor):
@@ -33,8 +35,10 @@ class DiseaseTrendExtractor(ImagingExtractor):
     ``needs_lesion_before`` only counts after a lesion word on its line."""
 
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
+        text = doc_text(doc)
+        if _REPORT_ITSELF_BEFORE.search(text, max(0, match.start() - 60), match.start()):
+            return []
         if rule.attrs.get("needs_lesion_before"):
-            text = doc_text(doc)
             line_start = text.rfind("\n", 0, match.start()) + 1
             if not _LESION_BEFORE.search(text, max(line_start, match.start() - 200), match.start()):
                 return []

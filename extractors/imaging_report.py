@@ -65,6 +65,7 @@ _ANAPHOR = _CUES["ANAPHOR"]
 _ANAPHORIC_SUBJECT = _CUES["ANAPHORIC_SUBJECT"]
 _TARGET_SUBSET = _CUES["TARGET_SUBSET"]
 _GONE_AFTER = _CUES["GONE_AFTER"]
+_NO_COMPARISON = _CUES["NO_COMPARISON"]
 _SEGMENT_WORD = _CUES["SEGMENT_WORD"]
 _COMPONENT_NOUN = _CUES["COMPONENT_NOUN"]
 _RESIDUAL_BEFORE = _CUES["RESIDUAL_BEFORE"]
@@ -233,6 +234,8 @@ class _Report:
         self.quoted_prior = [(m.start("quote"), m.end("quote")) for m in _QUOTED_PRIOR.finditer(self.text)]
         self.revised_at = _revising_read_start(self.text)  # 'ATTENDING ADDENDUM: ...' after a preliminary read
         self.title = next((line for line in self.text.splitlines() if line.strip()), "")
+        # "Comparison: Nil", "COMPARISON: None available": no earlier study to be new or changed against
+        self.no_comparison = any(s.section == "comparison" and _NO_COMPARISON.search(s.text) for s in self.index.sentences)
         spans = list(doc.spans[FINDINGS]) if FINDINGS in doc.spans else []
         self.by_label: dict[str, list[Span]] = {}
         for span in spans:
@@ -1379,6 +1382,8 @@ def _trend(report: _Report, disease: bool) -> str | None:
                 denied_progression.add(section)  # not "no other progression", which grants the one named
         elif value == "progression" and not _NEW_FINDING.match(span.text):
             stated_progression.add(section)
+        elif value == "progression" and report.no_comparison:
+            continue  # "Comparison: Nil (first CT at this practice)" ... "New 19 mm adrenal nodule": new to no study
         found.setdefault(section, set()).add(value)
         if not flag(span, "is_negated") and _OVERALL_BEFORE.match(report.text, sent.start_char, span.start_char):
             verdicts.setdefault(section, value)  # "L1 has grown slightly, L3 is no longer seen. Overall stable disease"

@@ -1810,3 +1810,30 @@ def test_an_ordinary_week(extract, text, kind, column, expected):
 ])
 def test_after_treatment_and_the_mimics(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind3 leftovers: a comparison line naming no earlier study makes no finding "new"; a RECIST verdict line decides the
+# trend; an addendum's "the remainder of the report is unchanged" is no trend; a template field answered "none"; five
+# words between a proximity word and its vessel; vessels said "clear of the lesions".
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Comparison: Nil (first CT at this practice).\nLiver: two metastases, segment 5 (26 mm) and segment 2 (14 mm).\n"
+     "Adrenals: New 19 mm enhancing left adrenal nodule, suspicious for a metastasis.", "CT", "disease_trend", None),
+    ("Comparison: CT 2025-01-02.\nLiver: two metastases, segment 5 (26 mm) and segment 2 (14 mm).\nAdrenals: New 19 mm "
+     "enhancing left adrenal nodule, suspicious for a metastasis.", "CT", "disease_trend", "progression"),      # NEG
+    ("Comp: MR 2024-10-02.\n- Seg 7/8 met, 20 mm (previously 12 mm).\n- Seg 4b met, 9 mm (previously 8 mm).\nSummary: mild "
+     "growth of the seg 7/8 lesion, otherwise unchanged. RECIST 1.1: stable disease.", "MRI", "disease_trend", "stable"),
+    ("Two metastases: segment 6, 24 mm, and segment 5, 13 mm.\nADDENDUM: an additional 7 mm metastasis in segment 4a was "
+     "overlooked. The remainder of the report is unchanged.", "MRI", "disease_trend", None),
+    ("Liver: six metastases in the right lobe.\nVascular contact (hepatic lesions): none.", "CT",
+     "lesion_near_major_vessel", False),
+    ("Liver: six metastases in the right lobe.\nVascular contact (hepatic lesions): right hepatic vein.", "CT",
+     "lesion_near_major_vessel", True),                                                                   # NEG
+    ("Liver: a dozen mets, both lobes. Seg 4b met abuts the umbilical portion of the L portal vein.", "CT",
+     "lesion_near_major_vessel", True),
+    ("Liver: three metastases in segments 3, 6 and 7. The hepatic veins and portal veins are clear of the lesions.", "MRI",
+     "lesion_near_major_vessel", False),
+    ("Liver: three metastases in segments 3, 6 and 7. The portal veins are patent.", "MRI", "lesion_near_major_vessel",
+     None),                                                                                               # NEG
+])
+def test_no_comparison_recist_verdicts_and_vessel_fields(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
