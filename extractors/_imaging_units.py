@@ -229,6 +229,7 @@ _ORGAN_PATTERNS: list[tuple[str, str]] = [  # the words are in configs/lexicons/
     ("bone", _CUES.source("ORGAN_BONE")),
     ("bowel", _CUES.source("ORGAN_BOWEL")),
     ("adrenal", _CUES.source("ORGAN_ADRENAL")),
+    ("mediastinum", _CUES.source("ORGAN_MEDIASTINUM")),
     ("other", _CUES.source("ORGAN_OTHER")),
     # "soft tissue"/"subcutaneous" describe a mass more often than they place it ("a soft tissue nodule in the
     # distal ileum" is bowel): a weak organ that a named organ after the noun outranks.
@@ -245,7 +246,7 @@ _ORGAN_PREFIXES = frozenset("""
 hep spl por ren mes inf ven ivc aor smv sma rig lef lin lun pul ple per liv int cou cau bot bil seg pan unc lym nod
 ade omt ome car bon oss ske ver spi sac ili isc pub ace fem hum rib ste sca cla cal sku bow ile jej duo col rec sig
 cec cae app ana adr sup kid ova adn ute cer end bre thy pro bla gal sto gas eso oes bra orb myo hea mus sof ski tes
-thy par sub lat med ext mar rul rml rll lul lll
+thy par sub lat med ext mar rul rml rll lul lll che lep
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
@@ -320,7 +321,7 @@ def organ_of(word: str) -> str | None:
 ORGAN_SITE = {
     "lung": "lung", "pancreas": "pancreas", "lymph_node": "lymph_node", "peritoneum": "peritoneum",
     "bone": "bone", "bowel": "bowel", "adrenal": "adrenal", "other": "other", "mesentery": "other",
-    "soft_tissue": "other",
+    "mediastinum": "other", "soft_tissue": "other",
 }
 #: Organ words that only weakly place a lesion (see ``attribute_organ``).
 WEAK_ORGANS = {"soft_tissue": 3.0}

@@ -54,7 +54,7 @@ def _table_site(text: str, start: int, end: int, attrs: dict) -> list[Finding]:
             if organs[0][2] == "liver":
                 return []
             o_start, o_end, organ = organs[0]
-            site = "lymph_node" if organ == "mesentery" and _NODAL.search(cell) else ORGAN_SITE.get(organ)
+            site = "lymph_node" if organ in ("mesentery", "mediastinum") and _NODAL.search(cell) else ORGAN_SITE.get(organ)
             if site is None:
                 return []
             return [Finding(offset + o_start, offset + o_end, "EXTRAHEPATIC_SITE", value_norm=site,

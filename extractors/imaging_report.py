@@ -66,6 +66,7 @@ _ANAPHORIC_SUBJECT = _CUES["ANAPHORIC_SUBJECT"]
 _TARGET_SUBSET = _CUES["TARGET_SUBSET"]
 _GONE_AFTER = _CUES["GONE_AFTER"]
 _NO_COMPARISON = _CUES["NO_COMPARISON"]
+_UNSIDED_PLACE = _CUES["UNSIDED_PLACE"]
 _SEGMENT_WORD = _CUES["SEGMENT_WORD"]
 _COMPONENT_NOUN = _CUES["COMPONENT_NOUN"]
 _RESIDUAL_BEFORE = _CUES["RESIDUAL_BEFORE"]
@@ -661,7 +662,11 @@ def _instances(report: _Report, target: Target) -> list[Instance]:
     attrs = _attrs(target.span)
     sizes = [s for s in target.sizes if not _attrs(s).get("prior") and not _attrs(s).get("short_axis")]
     point_sizes = [s for s in sizes if _attrs(s).get("kind") not in {"range", "upto"}]
-    singular = target.implicit or not attrs.get("plural") or attrs.get("count_value") == 1
+    # a list line without a noun that gives each of several segments its own size ("Liver (Krenning 4): segment 2,
+    # 2.2 cm, SUVmax 27.9; caudate lobe, 1.5 cm; segment 6, 1.8 cm") stands for one lesion per segment
+    itemized = target.implicit and len(target.segments) >= 2 and len(point_sizes) == len(target.segments)
+    singular = (target.implicit and not itemized) or (not target.implicit and (not attrs.get("plural")
+                                                                               or attrs.get("count_value") == 1))
     if singular:
         segs = _segments_of(target)
         size = max((span_value(s, "value_num") for s in point_sizes), default=None)
@@ -772,6 +777,21 @@ def _benign_by_reference(report: _Report) -> list[set[str]]:
             if len(segments) == 1:
                 out.append(segments)
     return out
+
+
+def _unsided_lesion_place(report: _Report, targets: list[Target]) -> bool:
+    """A current liver lesion's sentence, or the sentence giving one of a group's sizes ("Liver: two avid lesions. At
+    the hepatic dome: 2.5 cm ..."), places it where no side is told, without a segment."""
+    for target in targets:
+        if target.implicit or target.span is None or not report.is_current(target.span):
+            continue
+        places = [] if target.segments or target.lobes else [report.sent(target.span)]
+        places += [report.sent(size) for size in target.sizes if not _attrs(size).get("prior")]
+        for sent in places:
+            if _UNSIDED_PLACE.search(sent.text) and not any(
+                    sent.start_char <= s.start_char < sent.end_char for s in target.segments + target.lobes):
+                return True
+    return False
 
 
 def _gone_segments(report: _Report) -> set[str]:
@@ -904,6 +924,8 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         bilobar = False  # one lesion is on one side (contract), whatever other lobe the report names ("the treated right lobe")
     elif {"left", "right"} <= sides:
         bilobar = True
+    elif sides and any(not m.segments for m in merged) and _unsided_lesion_place(report, targets):
+        bilobar = None  # "An 18 mm lesion at the hepatic dome ... A second metastasis in segment 3": one side unknown
     elif sides:
         bilobar = False
     else:

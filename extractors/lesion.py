@@ -218,6 +218,8 @@ class LesionExtractor(ImagingExtractor):
             return organ
         if known_primary is not None:
             return known_primary  # "... pancreatic body primary. Physiological splenic uptake. FDG: The primary is avid"
+        if _LIVER_PLACE.search(sent.text):
+            return "liver"  # "Conclusion: Clear progression of the right-lobe metastases" after "Small pleural effusions."
         for prev in index.sentences[max(0, number - _LOOKBACK_SENTS):number][::-1]:
             if prev.section != sent.section:
                 break
@@ -231,7 +233,9 @@ class LesionExtractor(ImagingExtractor):
 
 
 def _site(organ: str | None, doc: Doc, span: Span) -> str | None:
-    """Contract site of a non-liver lesion: a mesenteric mass is nodal only when called so."""
+    """Contract site of a non-liver lesion: a mesenteric or mediastinal mass is nodal only when called so."""
+    if organ == "mediastinum":
+        return "lymph_node" if _NODAL.search(DocIndex.of(doc).sentence(span).text) else "other"
     if organ == "mesentery":
         sent = DocIndex.of(doc).sentence(span).text
         if _NODAL.search(sent):

@@ -486,18 +486,27 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
             # the operation stands for the specimen designation: its organ is also the primary's when a tumour is there
             # ("Distal pancreatectomy and splenectomy" ... "A. Distal pancreas: well-differentiated NET")
             return specimen_site(chosen[0].attrs["organ"].replace("_", " ")), procedure or "resection", chosen[0]
+        # "Clinical details: ... left adnexal mass. Left salpingo-oophorectomy." and no designation: the operation the
+        # clinical notes name in the present names its organ, the specimen's
+        named = [m for m in procs if m.attrs.get("site") and m.section in HISTORY_SECTIONS and m.attrs.get("past") is False
+                 and not m.hypothetical and not m.near_negated and not m.other_specimen]
+        if len(named) == 1:
+            return named[0].attrs["site"], procedure or named[0].norm, None
     return (site.norm if site else None), procedure, site
 
 
 def primary_site(ms: list[Mention], site: Mention | None, has_tumour: bool, sites: list[Mention] = (),
-                 benign: bool = False, text: str | None = None) -> str | None:
+                 benign: bool = False, text: str | None = None, other_tumour: bool = False) -> str | None:
     """Stated primary first ('ileal primary', 'Tumor site: Ileum'); else the organ of a tumour specimen
     that can be a primary ('Pancreas, tail, EUS biopsy: NET' -> pancreas; 'Appendix, appendicectomy:
     goblet cell adenocarcinoma' -> appendix). A stated 'small bowel' takes the part a specimen designation
     names ('SMALL BOWEL (TERMINAL ILEUM), SEGMENTAL RESECTION' -> ileum). ``benign``: the specimen holds
     no tumour ('No evidence of metastatic NET') or only another tumour (a GIST): a primary named only in the
-    history ('Ileal NET resected 2022', 'surveillance for a pancreatic NET') is not this specimen's. ``text``: the report's text, to read sentence bounds."""
-    usable = [m for m in ms if m.norm and m.current(history_ok=not benign, negation=m.norm != "unknown")]
+    history ('Ileal NET resected 2022', 'surveillance for a pancreatic NET') is not this specimen's. ``text``: the report's text, to read sentence bounds.
+    ``other_tumour``: the report's tumour is not a NEN (a goblet cell adenocarcinoma, a GIST): the organ named for
+    that tumour ('Goblet cell adenocarcinoma of the appendix') is read too."""
+    usable = [m for m in ms if m.norm and m.current(history_ok=not benign, negation=m.norm != "unknown")
+              and (other_tumour or not m.attrs.get("other_tumour"))]
     if text is not None:
         # "CDX2 raises the possibility of a colorectal origin but is not specific, and the primary site cannot be
         # determined": an organ its own sentence goes on to leave undetermined was considered and set aside
@@ -573,5 +582,5 @@ def summarize(doc: Doc) -> dict[str, Any]:
         "primary_site": primary_site(get("PRIMARY_SITE"), site_mention, ttype is not None, get("SPECIMEN_SITE"),
                                      benign=other_only or (ttype is None and any(
                                          m.near_negated and m.current(negation=False) for m in get("TUMOR_TYPE"))),
-                                     text=doc_text(doc)),
+                                     text=doc_text(doc), other_tumour=other_only),
     }

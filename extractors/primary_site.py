@@ -25,7 +25,8 @@ _ASIDE = re.compile(r"\(([^()\n]{1,20})\)")
 
 class PrimarySiteExtractor(ClaimingExtractor):
     KEYWORDS = ('primary', 'origin', 'site', 'location', 'endocrine', 'endocrlne', 'carcinoid', 'spread', 'metasta',
-                'dissemin', 'deposit', 'secondar')  # 'endocrlne': OCR l for i, as the rules read it
+                'dissemin', 'deposit', 'secondar', 'carcinoma', 'stromal', 'gist', 'lymphoma')
+    # 'endocrlne': OCR l for i, as the rules read it; 'carcinoma' ... 'lymphoma': the organ a non-NEN tumour is named in
     PREFILTER = _CUES["PREFILTER"]  # word-bounded: not 'magnetic'
 
 

@@ -79,7 +79,7 @@ def _organ(body: str):
 class SpecimenExtractor(ClaimingExtractor):
     #: every rule needs a procedure word or a specimen label ('Specimen:', 'Source:', 'Site:', 'Material:',
     #: 'Operation:', 'Sample:')
-    KEYWORDS = ('biops', 'bx', 'resect', 'ectomy', 'excision', 'excised', 'specimen', 'source', 'tissue', 'procedure', 'site',
+    KEYWORDS = ('biops', 'bx', 'resect', 'ectomy', 'excision', 'excised', 'dissection', 'specimen', 'source', 'tissue', 'procedure', 'site',
                 'material', 'fna', 'fnb', 'needle', 'core', 'cytolog', 'curett', 'punch', 'brush', 'aspirat', 'block',
                 'whipple', 'enucleat', 'explant', 'emr', 'esd', 'tbna', 'ebus', 'tru-cut', 'trucut', 'operation',
                 'sample', 'wedge', 'appendix', 'liver', 'pancrea', 'stomach', 'rectum', 'colon', 'caecum', 'cecum', 'ileum',
@@ -138,6 +138,8 @@ class SpecimenExtractor(ClaimingExtractor):
             attrs = {"rank": rank}
             if _NOT_APPLICABLE_BEFORE.search(match.string[max(0, start - 40):start]):
                 attrs["own_polarity"] = True  # 'Margins: not applicable (biopsy)' names the procedure
+            if ORGAN_RE.fullmatch(match.group(0)):
+                attrs["site"] = specimen_site(match.group(0))  # "salpingo-oophorectomy": the operation names its organ
             return [Finding(start, end, "PROCEDURE", value_norm=rule.norm, attrs=attrs)]
         org = match.group("org")
         start, end = match.span()

@@ -74,7 +74,7 @@ def _below_floor(scores: dict, floor_of) -> list[str]:
             if s["accuracy"] < floor_of(table, field)]
 
 
-#: fixtures/blind3 to blind16 (written blind, partly fixed: see their READMEs): every field at least its score when
+#: fixtures/blind3 to blind17 (written blind, partly fixed: see their READMEs): every field at least its score when
 #: last raised; fields not listed must stay at 1.0. Raise a floor when a fix lifts the field.
 BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     "blind3": {
@@ -87,7 +87,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     },
     "blind4": {
         ("imaging", "bilobar"): 0.966, ("imaging", "extrahepatic_sites"): 0.966,
-        ("pathology", "ki67_percent"): 0.95, ("pathology", "primary_site"): 0.95,
+        ("pathology", "ki67_percent"): 0.95,
     },
     "blind5": {
         ("imaging", "bilobar"): 0.966, ("imaging", "largest_liver_lesion_mm"): 0.966,
@@ -99,7 +99,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("pathology", "primary_site"): 0.958, ("pathology", "specimen_site"): 0.958,
     },
     "blind7": {
-        ("imaging", "bilobar"): 0.966, ("imaging", "extrahepatic_sites"): 0.966,
+        ("imaging", "extrahepatic_sites"): 0.966,
         ("imaging", "liver_segments"): 0.966,
         ("pathology", "margin_status"): 0.958, ("pathology", "specimen_site"): 0.958,
     },
@@ -107,7 +107,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("imaging", "sstr_avid"): 0.966,
     },
     "blind9": {
-        ("imaging", "extrahepatic_sites"): 0.966, ("imaging", "hilar_or_central_bile_duct"): 0.966,
+        ("imaging", "extrahepatic_sites"): 0.966,
         ("imaging", "largest_liver_lesion_mm"): 0.966, ("imaging", "lesion_near_major_vessel"): 0.966,
         ("imaging", "peritoneal_carcinomatosis"): 0.966,
     },
@@ -116,14 +116,15 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     },
     "blind11": {},
     "blind12": {},
-    "blind13": {
-        ("imaging", "bilobar"): 0.966,
-    },
+    "blind13": {},
     "blind14": {
         ("imaging", "bilobar"): 0.966,
     },
     "blind15": {},
     "blind16": {},
+    "blind17": {
+        ("imaging", "extrahepatic_sites"): 0.964,
+    },
 }
 
 

@@ -1837,3 +1837,47 @@ def test_after_treatment_and_the_mimics(extract, text, kind, column, expected):
 ])
 def test_no_comparison_recist_verdicts_and_vessel_fields(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind17 (the whole body and the unusual primaries): mediastinal, pericardial and intradural disease is other; a liver
+# heading with one size per segment lists one lesion each; "Liver normal."; a sentence naming a liver lobe keeps its
+# lesion in the liver; a lesion "at the hepatic dome" has no side.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Anterior mediastinal mass now 5.8 cm (previously 4.9 cm).\nNodular pericardial thickening, consistent with "
+     "pericardial metastatic involvement.\nLiver: two new lesions. Segment 8: 2.4 cm. Segment 6: 1.1 cm.", "CT",
+     "largest_liver_lesion_mm", 24.0),
+    ("Anterior mediastinal mass now 5.8 cm (previously 4.9 cm).\nLiver: two new lesions. Segment 8: 2.4 cm. Segment 6: "
+     "1.1 cm.", "CT", "extrahepatic_sites", ["other"]),
+    ("T10 vertebral body lesion, consistent with metastasis. At L1 a 7 mm enhancing intradural extramedullary nodule, "
+     "consistent with a drop metastasis.", "MRI", "extrahepatic_sites", ["bone", "other"]),
+    ("Liver (Krenning 4): segment 2, 2.2 cm, SUVmax 27.9; caudate lobe, 1.5 cm, SUVmax 21.0; segment 6, 1.8 cm, SUVmax "
+     "19.3.", "PET", "liver_lesion_count", 3),
+    ("Liver: segment 8, 3.3 cm, extending into segment 7.", "CT", "liver_lesion_count", 1),                  # NEG
+    ("No SSTR-avid disease. Liver normal.", "PET", "liver_lesion_count", 0),
+    ("Liver normal in size; two metastases in segments 2 and 6.", "CT", "liver_lesion_count", 2),          # NEG
+    ("Assessment: Mass of 5.2 cm in segment 7. No suspect lymph nodes. Small bilateral pleural effusions. Conclusion: "
+     "Clear progression of the right-lobe metastases.", "MRI", "extrahepatic_sites", []),
+    ("FINDINGS: An 18 mm lesion at the hepatic dome shows arterial enhancement, consistent with metastasis. A second 11 mm "
+     "metastasis is in segment 3.", "MRI", "bilobar", None),
+    ("Liver: two avid lesions. At the hepatic dome: 2.5 cm, SUVmax 20.1. In the left lateral segment: 1.7 cm, SUVmax 16.0.",
+     "PET", "bilobar", None),
+    ("FINDINGS: Two metastases, segment 2 (18 mm) and segment 3 (11 mm). The hepatic dome is clear.", "MRI", "bilobar",
+     False),                                                                                              # NEG
+    ("FINDINGS: An 18 mm metastasis at the right hepatic dome (segment 8). A second 11 mm metastasis is in segment 3.",
+     "MRI", "bilobar", True),                                                                             # NEG
+])
+def test_whole_body_and_unusual_primaries(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
+
+
+# the mediastinum: a mass there is other disease, a mediastinal lesion its sentence calls nodal is a node.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Liver: two metastases, segments 2 and 6. Anterior mediastinal mass, 3 cm.", "CT", "liver_lesion_count", 2),
+    ("Liver: two metastases, segments 2 and 6. Anterior mediastinal mass, 3 cm.", "CT", "extrahepatic_sites", ["other"]),
+    ("Liver: two metastases, segments 2 and 6. Avid subcarinal and mediastinal lesions, in keeping with nodal disease.",
+     "PET", "extrahepatic_sites", ["lymph_node"]),
+    ("Liver: two metastases, segments 2 and 6. Avid mediastinal lymph node metastasis, SUVmax 12.", "PET",
+     "extrahepatic_sites", ["lymph_node"]),                                                               # NEG
+])
+def test_mediastinal_disease(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

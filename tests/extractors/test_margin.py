@@ -39,6 +39,8 @@ def test_margin_other_styles(extract, text, expected):
     ("The inked resection surface is focally involved.", "R1"),
     ("Tumour is 0 mm from the inked surface.", "R1"),                    # a distance of 0 is at ink
     ("Tumour is 2 mm from the inked surface.", "R0"),
+    ("The tumour is clear of the inked enucleation surface by 0.5 mm.", "R0"),  # clear of the inked surface
+    ("The tumour is present at the inked enucleation surface.", "R1"),          # NEG: at ink
     ("Tumour lies 0.5 mm from the nearest inked surface.", "R0"),
     ("Ink is free of tumour.", "R0"),
     ("The inked surfaces are free of tumour.", "R0"),

@@ -493,3 +493,26 @@ def test_an_ordinary_week_pathology(extract, text, expected):
 def test_awkward_specimens_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind17 (unusual primaries and the grading edge): tissue "free of" a tumour; the organ a non-NEN tumour is named in;
+# "Dx:" before a designation and an operation of the clinical notes; an operation naming its organ with no designation.
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: Rectal polyp, polypectomy.\nMicroscopy: Tubular adenoma with low-grade dysplasia. The lamina propria and "
+     "submucosa are free of neuroendocrine tumour.\nConclusion: Tubular adenoma. No neuroendocrine tumour identified.",
+     dict(tumor_type=None, differentiation=None, primary_site=None)),
+    ("SPECIMEN: Right colon and terminal ileum, completion right hemicolectomy.\nFINAL DIAGNOSIS: Goblet cell "
+     "adenocarcinoma of the appendix, grade 2. Margins negative.\nCOMMENT: This tumour is an adenocarcinoma, not a "
+     "neuroendocrine tumour.", dict(tumor_type="other", primary_site="appendix")),
+    ("Clinical: history of adenocarcinoma of the colon (2015).\nSpecimen: Liver, core biopsy.\nDiagnosis: Metastatic "
+     "well-differentiated neuroendocrine tumour of the terminal ileum.", dict(primary_site="ileum")),     # NEG
+    ("Hx: 63M, solitary 45 mm segment 6 liver mass, no primary found. Segmentectomy.\nMacro: Liver segment 6, 180 g.\n"
+     "Dx: Liver, segment 6: metastatic well-differentiated NET.", dict(specimen_site="liver", procedure="resection")),
+    ("Clinical details: 54F, 7 cm left adnexal mass, flushing. Left salpingo-oophorectomy.\nMicroscopy: Strumal carcinoid "
+     "arising in a mature cystic teratoma.", dict(specimen_site="other", procedure="resection")),
+    ("Clinical details: Left salpingo-oophorectomy in 2019 for a cyst.\nMicroscopy: Liver core with metastatic "
+     "neuroendocrine tumour.", dict(procedure="biopsy")),                                                  # NEG: past
+])
+def test_unusual_primaries_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
