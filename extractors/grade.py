@@ -20,6 +20,7 @@ from pipeline.lexicon import load_lexicon
 _CUES = load_lexicon("grade")
 _GRADE_PAIR_AROUND = _CUES["GRADE_PAIR_AROUND"]
 _GRADE_THRESHOLD_AFTER = _CUES["GRADE_THRESHOLD_AFTER"]
+_WHO_GRADE_BEFORE = _CUES["WHO_GRADE_BEFORE"]
 
 SPEC = ExtractorSpec(name="grade", order=62)
 
@@ -76,7 +77,9 @@ class GradeExtractor(ClaimingExtractor):
             return []
         attrs = {}
         text = doc_text(doc)
-        if nearest_cue_is_foreign(text, start) and not _describes_preceding_ne(text, start, end):
+        if nearest_cue_is_foreign(text, start) and not _describes_preceding_ne(text, start, end) and not (
+                _WHO_GRADE_BEFORE.search(text, max(0, start - 40), start) and not FOREIGN_ANYWHERE.search(
+                    text, max(0, start - 160), min(len(text), end + 160))):
             attrs["foreign"] = True
         return [Finding(start, end, rule.label, value_norm=norm, attrs=attrs)]
 

@@ -61,7 +61,7 @@ class LiverInvolvementExtractor(ImagingExtractor):
         if groups.get("frac"):
             value = _fraction(groups["frac"])
         else:
-            value = parse_number(match.group("hi") or match.group("lo"))
+            value = parse_number(groups.get("hi") or groups["lo"])
         if not 0 < value <= 100:
             return []
         return [Finding(*match.span(), "LIVER_INVOLVEMENT", value_num=value, value_unit="%")]

@@ -66,6 +66,7 @@ _PAST_OPERATION = _CUES["PAST_OPERATION"]
 #: comment'): values on such a line are the report's withdrawn words, whatever their label
 _ORIGINAL_BLOCK = _CUES["ORIGINAL_BLOCK"]
 _REPLACES_ORIGINAL = _CUES["REPLACES_ORIGINAL"]
+_SUPERSEDED_BANNER = _CUES["SUPERSEDED_BANNER"]
 
 
 @dataclass
@@ -174,10 +175,15 @@ def _corrected(span: Span) -> bool:
 
 
 def _replaced_original(span: Span) -> bool:
-    """The span lies on a line quoting the report's original wording, and a later correction replaces it."""
+    """The span lies on a line quoting the report's original wording, and a later correction replaces it; or below a
+    banner under which an amended report copies the version it replaces ('=== PREVIOUS REPORT (superseded) ===')."""
     text = doc_text(span.doc)
-    if "riginal" not in text and "RIGINAL" not in text and "nitial" not in text and "revious" not in text:
+    if "riginal" not in text and "RIGINAL" not in text and "nitial" not in text and "revious" not in text \
+            and "REVIOUS" not in text and "uperseded" not in text and "UPERSEDED" not in text:
         return False
+    banner = _SUPERSEDED_BANNER.search(text, 0, span.start_char)
+    if banner is not None and banner.end() <= span.start_char:
+        return True
     line_start = text.rfind("\n", 0, span.start_char) + 1
     line_end = text.find("\n", span.end_char)
     line_end = len(text) if line_end < 0 else line_end

@@ -67,8 +67,9 @@ def _organ(body: str):
         # nodes come with it; "Right hemicolectomy (terminal ileum, caecum, ascending colon, appendix)": the
         # operation's parts, listed in brackets
         return found[0]
-    if first is not None and first.group(0).lower().startswith("mesenter"):
-        # "Mesenteric root lymph nodes, excision": the mesentery places the nodes, the nodes are the specimen
+    if first is not None and first.group(0).lower().startswith("mesenter") and specimen_site(first.group(0)) != "lymph_node":
+        # "Mesenteric root lymph nodes, excision": the mesentery places the nodes, the nodes are the specimen (not
+        # "Mesenteric lymph nodes, lymphadenectomy", already the nodes)
         node = next((m for m in found if m.start() > first.start() and specimen_site(m.group(0)) == "lymph_node"
                      and m.start() - first.end() <= 12), None)  # also "Redo mesenteric lymphadenectomy"
         if node is not None:

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from .aligned_tables import colon_fields, pipe_aligned_tables
 from .checkboxes import blank_unticked_options
+from .markup import read_markup, restore_line_breaks
 from .config import Config
 from .errors import RuleFileError
 from .nlp_fingerprint import EXTRACTION_MODULES, nlp_fingerprint  # noqa: F401  (re-exported)
@@ -140,6 +141,7 @@ def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
 
     from extractors._spoken import spoken_numbers
 
+    text = restore_line_breaks(read_markup(text))  # same length: "&lt;2&#37;<br>" reads "<2%" (markup.py)
     text = blank_unticked_options(text)  # same length: "___ G3" in a checklist says nothing (checkboxes.py)
     text = colon_fields(pipe_aligned_tables(text))  # same length: every offset is the report's own (aligned_tables.py)
     text = spoken_numbers(text)  # same length: 'forty-one millimetres', 'segment seven' as digits (extractors/_spoken.py)

@@ -12,7 +12,8 @@ array write (no Python loop over tokens):
   finding per line and no punctuation: "no new liver lesions" / "pancreas tail primary 2.9 cm"),
   unless the line before ends in a word that needs its continuation ("and", "of", "with", ...):
   see :func:`dictated_line_starts`;
-* after ``.``/``!``/``?`` plus spaces when the next word opens with a capital, digit or bullet,
+* after ``.``/``!``/``?`` plus spaces when the next word opens with a capital, digit or bullet (or
+  with any letter in a text written all in lower case),
   except after abbreviations ("approx.", "Dr.", "e.g.", single initials) and numbered-list
   markers ("IMPRESSION: 1. Liver ...").
 
@@ -39,6 +40,9 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*(?=\S)")
 _LINE_AFTER_PUNCT = re.compile(r"(?<=[.!?:;])[ \t\r]*\n\s*(?=\S)")
 _LINE_OPENER = re.compile(r"\n\s*(?=" + _OPENER + ")")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[ \t]+(?=" + _OPENER + ")")
+#: in a text written all in lower case ("liver: the segment 5 metastasis ... is no longer visible. the segment 4a
+#: metastasis has decreased"), a sentence may open with a small letter
+_SENTENCE_END_LOWER = re.compile(r"(?<=[.!?])[ \t]+(?=[a-z]|" + _OPENER + ")")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+|\d{1,2})\.$")
 _LOWER_LINE = re.compile(r"(?<![.!?:;\s])[ \t\r]*\n[ \t]*(?=[a-z])")
 #: a line ending in one of these words continues on the next line, hard-wrapped or not
@@ -118,7 +122,8 @@ def boundary_offsets(text: str) -> set[int]:
     if any(_CONTINUED.search(text, max(0, m.start() - 16), m.start()) for m in openers):
         wrapped = wrapped_line_ends(text)  # only when some line before a capital ends in a continuing word
     starts.update(m.end() for m in openers if m.start() not in wrapped)
-    for m in _SENTENCE_END.finditer(text):
+    ends = _SENTENCE_END_LOWER if text.islower() else _SENTENCE_END
+    for m in ends.finditer(text):
         if not _after_abbreviation_or_marker(text, m.start() - 1):
             starts.add(m.end())
     return starts

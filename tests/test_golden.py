@@ -74,7 +74,7 @@ def _below_floor(scores: dict, floor_of) -> list[str]:
             if s["accuracy"] < floor_of(table, field)]
 
 
-#: fixtures/blind3 to blind17 (written blind, partly fixed: see their READMEs): every field at least its score when
+#: fixtures/blind3 to blind18 (written blind, partly fixed: see their READMEs): every field at least its score when
 #: last raised; fields not listed must stay at 1.0. Raise a floor when a fix lifts the field.
 BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     "blind3": {
@@ -124,6 +124,10 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     "blind16": {},
     "blind17": {
         ("imaging", "extrahepatic_sites"): 0.964,
+    },
+    "blind18": {
+        ("imaging", "bilobar"): 0.964, ("imaging", "disease_trend"): 0.928, ("imaging", "extrahepatic_sites"): 0.928,
+        ("imaging", "suv_max"): 0.964,
     },
 }
 

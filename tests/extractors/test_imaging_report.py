@@ -1881,3 +1881,29 @@ def test_whole_body_and_unusual_primaries(extract, text, kind, column, expected)
 ])
 def test_mediastinal_disease(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind18 (exported and mangled): markup, one-paragraph exports, dashed or dotted labels, an all lower-case report,
+# "the hepatic duct confluence", an involvement given as a change.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("MRI LIVER.,CLINICAL INFORMATION:.,Small bowel NET with liver metastases; considered for resection.,COMPARISON:.,"
+     "CT 2026-01-11.,FINDINGS:.,A 4.6 cm metastasis in segment 4a/4b narrows the confluence of the hepatic ducts.,A "
+     "second metastasis of 1.2 cm in segment 6.,No upper abdominal lymphadenopathy.", "MRI", "extrahepatic_sites", []),
+    ("MRI LIVER.,CLINICAL INFORMATION:.,Small bowel NET with liver metastases; considered for resection.,COMPARISON:.,"
+     "CT 2026-01-11.,FINDINGS:.,A 4.6 cm metastasis in segment 4a/4b narrows the confluence of the hepatic ducts.,A "
+     "second metastasis of 1.2 cm in segment 6.,No upper abdominal lymphadenopathy.", "MRI",
+     "hilar_or_central_bile_duct", True),
+    ("CLINICAL ---- PANCREATIC NET, RESECTION PLANNING.\nFINDINGS ----\nTWO HEPATIC METASTASES, SEGMENT II, 14 MM, AND "
+     "SEGMENT VII, 26 MM.", "MRI", "extrahepatic_sites", None),
+    ("history: ileal net, post prrt x4.\ncomparison: mri 2025-01-03\nfindings:\nliver: the segment 5 metastasis seen "
+     "previously is no longer visible. the segment 4a metastasis has decreased to 8 mm (previously 15 mm). no new "
+     "lesion.\nimpression: response to prrt.", "MRI", "largest_liver_lesion_mm", 8.0),
+    ("Liver: <b>two</b> metastases, segment&nbsp;7 (2.1&nbsp;cm) and segment&nbsp;3 (1.2&nbsp;cm).<br>", "CT",
+     "liver_segments", ["3", "7"]),
+    ("Innumerable hepatic metastases throughout both lobes. Estimated hepatic involvement has fallen from about 50% to "
+     "30%.", "PET", "liver_involvement_percent", 30.0),
+    ("Innumerable hepatic metastases throughout both lobes. Hepatic involvement approximately 40%.", "PET",
+     "liver_involvement_percent", 40.0),                                                                  # NEG
+])
+def test_exported_and_mangled_imaging(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

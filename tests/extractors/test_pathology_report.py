@@ -516,3 +516,29 @@ def test_awkward_specimens_pathology(extract, text, expected):
 def test_unusual_primaries_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind18 (exported and mangled): markup and "pct"; a one-paragraph export's labels; a superseded version copied
+# below an amended report; "Mesenteric lymph nodes, lymphadenectomy:"; a WHO grade beside a block number.
+@pytest.mark.parametrize("text,expected", [
+    ("<p>Specimen:&nbsp;Liver, segment 3, core biopsy<br>\nDiagnosis: metastatic well differentiated neuroendocrine "
+     "tumour.<br>\nKi-67&nbsp;index:&nbsp;&lt;2&#37;<br>", dict(ki67_percent=2.0, specimen_site="liver")),
+    ("SPECIMEN: LIVER, CORE BIOPSY\nDIAGNOSIS: METASTATIC WELL DIFFERENTIATED NEUROENDOCRINE TUMOUR.\nKI-67 APPROX 8 PCT.",
+     dict(ki67_percent=8.0)),
+    ("SURGICAL PATHOLOGY REPORT; Accession: SP25-00417; Specimen: liver, segment 6 lesion, ultrasound-guided core biopsy "
+     "(2 cores, 16G); Clinical: known ileal NET resected 2022; Diagnosis: liver, core biopsy: metastatic well-differentiated "
+     "neuroendocrine tumour, WHO grade 2, consistent with spread from the known ileal primary; Electronically signed.",
+     dict(specimen_site="liver", procedure="biopsy", primary_site="ileum")),
+    ("AMENDED REPORT\nFINAL DIAGNOSIS (AMENDED):\nMesenteric lymph nodes, lymphadenectomy:\n- Metastatic well "
+     "differentiated neuroendocrine tumour in 3 of 6 nodes.\n- Ki-67: 2.2% (11 of 500 tumour cells).\n\n"
+     "=============== PREVIOUS REPORT (superseded) ===============\nFINAL DIAGNOSIS:\nKi-67: 22%. WHO grade 3.",
+     dict(ki67_percent=2.2, who_grade="G1", specimen_site="lymph_node")),
+    ("FINAL DIAGNOSIS:\nKi-67: 22%. WHO grade 3.\nPREVIOUS REPORT: Ki-67 pending.",
+     dict(ki67_percent=22.0, who_grade="G3")),                                                            # NEG
+    ("ADDENDUM: Ki-67 immunostain on block A3: hot spot 18%, average 9%. The final WHO grade is 2 (G2).\nSPECIMEN: Ileum, "
+     "segmental resection.\nDIAGNOSIS: Ileum, resection: well differentiated neuroendocrine tumour.",
+     dict(who_grade="G2", who_grade_source="stated")),
+])
+def test_exported_and_mangled_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

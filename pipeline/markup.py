@@ -1,0 +1,109 @@
+"""Markup left in exported report text, read as what it stands for before the NLP reads the text.
+
+Report archives exported from web viewers and word processors carry HTML and RTF debris::
+
+    Ki-67&nbsp;index:&nbsp;&lt;2&#37;<br>
+    <p><b>Diagnosis:</b> Liver, core biopsy: metastatic NET.</p>
+    Impression:\\par 1. Two liver metastases.\\par
+
+:func:`read_markup` replaces each entity with the character it stands for (``&lt;2&#37;`` reads
+``<2%``), each line-level tag (``<br>``, ``<p>``, ``</div>``) and RTF paragraph mark (``\\par``)
+with a line break and each inline tag (``<b>``, ``</span>``) with spaces, and "25 pct" with "25 %",
+padding with spaces so that the text keeps its length: every character offset still points into
+the report's own text. The character goes next to the word or number it belongs to: before one that
+follows it (``&lt;2`` -> ``   <2``), else after the text before it (``2&#37;`` -> ``2%    ``). Entities come from Python's :mod:`html` table; the tag and control-word
+words are in ``configs/lexicons/markup.jsonl``. A text with no ``&``, ``<``, ``\\`` or "pct" is
+returned as it is. :func:`restore_line_breaks` puts back the line breaks of a report exported as one
+paragraph, before its section labels.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from .lexicon import load_lexicon
+
+_CUES = load_lexicon("markup")
+#: "&nbsp;", "&#37;", "&#x25;"
+_ENTITY = _CUES["ENTITY"]
+#: an HTML tag that ends a line ("<br>", "<p>", "</div>", "</tr>")
+_LINE_TAG = _CUES["LINE_TAG"]
+#: any other HTML tag ("<b>", "</span>", "<font size=2>")
+_INLINE_TAG = _CUES["INLINE_TAG"]
+#: an RTF paragraph or line mark ("\par", "\line")
+_RTF_BREAK = _CUES["RTF_BREAK"]
+#: an RTF formatting control word ("\b0", "\fs20", "\tab")
+_RTF_CONTROL = _CUES["RTF_CONTROL"]
+#: "pct" after a number ("25 pct", "1pct"): a per cent sign
+_PCT = _CUES["PCT"]
+#: in a one-paragraph export, the separator that stood for a line break before (or after) a section label
+_SPLICED_LABEL = _CUES["SPLICED_LABEL"]
+#: a text with at most this many line breaks per this many characters is a one-paragraph export
+SPLICED_MAX_BREAKS, SPLICED_MIN_CHARS = 2, 200
+#: ... and has at least this many section labels run into the text before them
+SPLICED_MIN_LABELS = 3
+#: a section label set off by dashes or a full stop ("FINDINGS ----", "Indication. Ileal NET")
+_LABEL_SEPARATOR = _CUES["LABEL_SEPARATOR"]
+#: a full stop right after a label's colon ("CLINICAL INFORMATION:.")
+_COLON_STOP = _CUES["COLON_STOP"]
+#: characters an entity may stand for that the extractors read as plain ASCII
+_PLAIN = {"\u00a0": " ", "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2009": " ", "\u202f": " "}
+
+
+def read_markup(text: str) -> str:
+    """``text`` with its HTML/RTF markup read as plain text, at the same length."""
+    if "&" not in text and "<" not in text and "\\" not in text and "pct" not in text.lower():
+        return text
+    if "&" in text:
+        text = _ENTITY.sub(_entity, text)
+    if "<" in text:
+        text = _LINE_TAG.sub(_line_break, text)
+        text = _INLINE_TAG.sub(lambda m: " " * len(m.group(0)), text)
+    if "\\" in text:
+        text = _RTF_BREAK.sub(_line_break, text)
+        text = _RTF_CONTROL.sub(lambda m: " " * len(m.group(0)), text)
+    return _PCT.sub(lambda m: "%" + " " * (len(m.group(0)) - 1), text)
+
+
+def restore_line_breaks(text: str) -> str:
+    """A report exported as one paragraph, its line breaks turned into commas or semicolons ("Specimen: liver core,
+    16G; Clinical: known ileal NET; Diagnosis: ...", "FINDINGS:,Liver: ...,IMPRESSION:,1. ..."), with a line break
+    again where a section label starts, at the same length (texts with line breaks of their own are left alone);
+    and a section label set off by dashes or a full stop ("FINDINGS ----", "Indication. Ileal NET") with a colon."""
+    if "--" in text or "." in text:
+        text = _LABEL_SEPARATOR.sub(_as_colon, text)
+    if len(text) >= SPLICED_MIN_CHARS and text.count("\n") <= SPLICED_MAX_BREAKS:
+        splices = [m.start() for m in _SPLICED_LABEL.finditer(text)]
+        if len(splices) >= SPLICED_MIN_LABELS:  # a one-paragraph export has several sections, not one "X, Y:" phrase
+            chars = list(text)
+            for at in splices:
+                chars[at] = "\n"
+                if at > 1 and chars[at - 1] == "." and text[at - 2] != ":":
+                    chars[at - 1] = "\n"  # ".,TECHNIQUE:" was a paragraph break: a blank line ends the paragraph
+            text = "".join(chars)
+    if ":." in text:
+        text = _COLON_STOP.sub(" ", text)
+    return text
+
+
+def _as_colon(match: re.Match[str]) -> str:
+    """'FINDINGS ----' -> 'FINDINGS:    ': the label's separator as a colon, at the same length."""
+    start, end = match.span("sep")
+    return match.group(0)[:start - match.start()] + ":" + " " * (end - start - 1)
+
+
+def _entity(match: re.Match[str]) -> str:
+    entity = match.group(0)
+    char = html.unescape(entity)
+    if len(char) != 1:
+        return entity  # not an entity html knows: left as written
+    char = _PLAIN.get(char, char)
+    pad = " " * (len(entity) - 1)
+    if char.isspace():
+        return " " * len(entity)
+    after = match.string[match.end()] if match.end() < len(match.string) else " "
+    return pad + char if after.isalnum() else char + pad
+
+
+def _line_break(match: re.Match[str]) -> str:
+    return "\n" + " " * (len(match.group(0)) - 1)

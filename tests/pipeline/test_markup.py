@@ -1,0 +1,48 @@
+"""Markup and export debris read as plain text, at the same length (pipeline/markup.py)."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.markup import read_markup, restore_line_breaks
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ki-67&nbsp;index:&nbsp;&lt;2&#37;<br>", "Ki-67      index:         <2%    \n   "),
+    ("<p><b>Diagnosis:</b> Liver, core biopsy.</p>", "\n     Diagnosis:     Liver, core biopsy.\n   "),
+    ("Impression:\\par 1. Two liver metastases.\\par", "Impression:\n    1. Two liver metastases.\n   "),
+    ("Ki-67 25 pct (larger nodule)", "Ki-67 25%    (larger nodule)"),
+    ("CDX2&minus;, TTF-1&minus;.", "CDX2-      , TTF-1-      ."),
+    ("Ki-67&nbsp;&gt;90&#37;.", "Ki-67         >90%    ."),
+    ("Ki-67 <2% and a lesion <5 mm; &unknownentity; stays", "Ki-67 <2% and a lesion <5 mm; &unknownentity; stays"),  # NEG
+    ("Adequate sample, percentage of tumour cells 40 percent.", "Adequate sample, percentage of tumour cells 40 percent."),  # NEG
+])
+def test_markup_is_read_as_the_text_it_stands_for(text, expected):
+    out = read_markup(text)
+    assert out == expected
+    assert len(out) == len(text)
+
+
+@pytest.mark.parametrize("text,lines", [
+    ("SURGICAL PATHOLOGY REPORT; Accession: SP25-00417; Specimen: liver, segment 6 lesion, ultrasound-guided core "
+     "biopsy (2 cores, 16G); Clinical: known ileal NET resected 2022, new liver lesion on surveillance CT; Gross: two tan "
+     "cores; Diagnosis: metastatic NET.", 6),
+    ("MRI LIVER.,CLINICAL INFORMATION:.,Small bowel NET with liver metastases; considered for resection.,TECHNIQUE:.,"
+     "Multiphase MRI with hepatobiliary contrast.,COMPARISON:.,CT 2026-01-11.,FINDINGS:.,Two metastases, segments 6 "
+     "and 7.", 13),  # ".,LABEL:" was a paragraph break: a blank line
+    ("Liver: two metastases, segment 6 (12 mm), segment 7 (9 mm); no other lesion. Spleen: normal.\nNodes: none.", 2),  # NEG
+])
+def test_a_one_paragraph_export_gets_its_line_breaks_back(text, lines):
+    out = restore_line_breaks(text)
+    assert len(out) == len(text)
+    assert len(out.split("\n")) == lines
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("CLINICAL ---- PANCREATIC NET.\nFINDINGS ----\nFOUR HEPATIC METASTASES",
+     "CLINICAL:     PANCREATIC NET.\nFINDINGS:    \nFOUR HEPATIC METASTASES"),
+    ("Indication. Ileal NET.\nFindings.\n* Liver: two metastases.", "Indication: Ileal NET.\nFindings:\n* Liver: two metastases."),
+    ("CLINICAL INFORMATION:.\nSmall bowel NET.", "CLINICAL INFORMATION: \nSmall bowel NET."),
+    ("Liver: two metastases. Findings are stable.", "Liver: two metastases. Findings are stable."),        # NEG
+])
+def test_label_separators_read_as_colons(text, expected):
+    assert restore_line_breaks(text) == expected
