@@ -1372,6 +1372,7 @@ def _involvement(report: _Report) -> float | None:
 
 def _trend(report: _Report, disease: bool) -> str | None:
     found: dict[str, set[str]] = {}
+    called_benign = _benign_by_reference(report)
     stated_progression: set[str] = set()  # sections that call progression in words, not only by a new finding
     denied_progression: set[str] = set()  # sections whose verdict is "no (definite) progression"
     resolved = False
@@ -1394,6 +1395,12 @@ def _trend(report: _Report, disease: bool) -> str | None:
         if targets and all(t.kind == "benign" or (t.kind == "other" and t.start not in report.accepted_sites)
                            for t in targets) and not _TREATED_CHANGE.search(sent.text):
             continue  # "the simple cyst is unchanged", "the indeterminate lung nodule has resolved"
+        placed = [t for t in targets if t.kind == "liver" and _segments_of(t)]
+        if span_value(span, "value_norm") == "progression" and placed and called_benign and all(
+                t.kind == "liver" for t in targets) and all(any(_segments_of(t) <= b for b in called_benign) for t in placed):
+            # "New segment 3 lesion, suspicious for a new metastasis" when an addendum calls the segment 3 lesion "a known
+            # haemangioma": nothing new (the unplaced "metastasis" names the same lesion again)
+            continue
         value = span_value(span, "value_norm")
         section = report.section(span) or ""
         if flag(span, "is_negated"):

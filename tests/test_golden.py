@@ -126,7 +126,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("imaging", "extrahepatic_sites"): 0.964,
     },
     "blind18": {
-        ("imaging", "bilobar"): 0.964, ("imaging", "disease_trend"): 0.928, ("imaging", "extrahepatic_sites"): 0.928,
+        ("imaging", "bilobar"): 0.964, ("imaging", "disease_trend"): 0.964, ("imaging", "extrahepatic_sites"): 0.928,
         ("imaging", "suv_max"): 0.964,
     },
 }

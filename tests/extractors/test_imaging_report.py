@@ -1907,3 +1907,17 @@ def test_mediastinal_disease(extract, text, kind, column, expected):
 ])
 def test_exported_and_mangled_imaging(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# an addendum above the report that calls the "new" lesion a haemangioma by a definite reference leaves nothing new.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("ADDENDUM: On review with the prior MRI, the 7 mm segment 3 lesion described below is a known haemangioma and not a "
+     "metastasis.\n\nORIGINAL REPORT:\nComparison: CT 2025-02-19.\nFindings:\nLiver: 2.7 cm metastasis in segment 7, "
+     "previously 2.6 cm. New 7 mm arterially enhancing lesion in segment 3.\nImpression:\n1. Stable segment 7 metastasis."
+     "\n2. New segment 3 lesion, suspicious for a new metastasis.", "CT", "disease_trend", "stable"),
+    ("Comparison: CT 2025-02-19.\nFindings:\nLiver: 2.7 cm metastasis in segment 7, previously 2.6 cm. New 7 mm "
+     "arterially enhancing lesion in segment 3.\nImpression:\n1. Stable segment 7 metastasis.\n2. New segment 3 lesion, "
+     "suspicious for a new metastasis.", "CT", "disease_trend", "progression"),                            # NEG
+])
+def test_addendum_above_the_report(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
