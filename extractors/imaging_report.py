@@ -24,6 +24,7 @@ This is where the relational reasoning lives; every value comes from spans in ``
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,9 +64,13 @@ _AND_NEXT = _CUES["AND_NEXT"]
 _ANAPHOR = _CUES["ANAPHOR"]
 #: a sentence opening with the lesion just described as its subject: "The lesion", "This mass"
 _ANAPHORIC_SUBJECT = _CUES["ANAPHORIC_SUBJECT"]
+#: a count of RECIST target lesions ("two target lesions"): a selection, not the number of lesions
 _TARGET_SUBSET = _CUES["TARGET_SUBSET"]
+#: right after a segment: no lesion is left there ("segment III no longer visible")
 _GONE_AFTER = _CUES["GONE_AFTER"]
+#: a comparison line naming no earlier study ("Comparison: Nil")
 _NO_COMPARISON = _CUES["NO_COMPARISON"]
+#: a place in the liver with no side ("at the hepatic dome")
 _UNSIDED_PLACE = _CUES["UNSIDED_PLACE"]
 _SEGMENT_WORD = _CUES["SEGMENT_WORD"]
 _COMPONENT_NOUN = _CUES["COMPONENT_NOUN"]
@@ -276,6 +281,11 @@ class _Report:
             target = self._continued_target(sent)
             return target is not None and target.kind == "liver"
         return False
+
+    @functools.cached_property
+    def called_benign(self) -> list[set[str]]:
+        """The segments of lesions a later sentence diagnoses as benign by a definite reference (computed once)."""
+        return _benign_by_reference(self)
 
     def _anaphoric_subject(self, span: Span) -> bool:
         """The noun is a sentence's opening "The lesion" / "This mass" and the sentence places no lesion of its own
@@ -873,7 +883,7 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
                 largest = max(largest or 0.0, span_value(size, "value_num"))
         lobes.update(span_value(s, "value_norm") for s in target.lobes)
     merged = _merge(instances) if instances else []
-    called_benign = _benign_by_reference(report)
+    called_benign = report.called_benign
     if called_benign:  # "A 12 mm lesion in segment VI. ... The segment VI lesion ... is a simple cyst": not counted
         dropped = [m for m in merged if m.segments and any(m.segments <= b for b in called_benign)]
         merged = [m for m in merged if m not in dropped]
@@ -1372,7 +1382,7 @@ def _involvement(report: _Report) -> float | None:
 
 def _trend(report: _Report, disease: bool) -> str | None:
     found: dict[str, set[str]] = {}
-    called_benign = _benign_by_reference(report)
+    called_benign = report.called_benign
     stated_progression: set[str] = set()  # sections that call progression in words, not only by a new finding
     denied_progression: set[str] = set()  # sections whose verdict is "no (definite) progression"
     resolved = False

@@ -11,10 +11,13 @@ Report archives exported from web viewers and word processors carry HTML and RTF
 with a line break and each inline tag (``<b>``, ``</span>``) with spaces, and "25 pct" with "25 %",
 padding with spaces so that the text keeps its length: every character offset still points into
 the report's own text. The character goes next to the word or number it belongs to: before one that
-follows it (``&lt;2`` -> ``   <2``), else after the text before it (``2&#37;`` -> ``2%    ``). Entities come from Python's :mod:`html` table; the tag and control-word
-words are in ``configs/lexicons/markup.jsonl``. A text with no ``&``, ``<``, ``\\`` or "pct" is
-returned as it is. :func:`restore_line_breaks` puts back the line breaks of a report exported as one
-paragraph, before its section labels.
+follows it (``&lt;2`` -> ``   <2``), else after the text before it (``2&#37;`` -> ``2%    ``).
+Entities come from Python's :mod:`html` table; the tag and control-word words are in
+``configs/lexicons/markup.jsonl``. A text with no ``&``, ``<``, ``\\`` or "pct" is returned as it is.
+
+:func:`restore_line_breaks` puts back the line breaks of a report exported as one paragraph (before
+its capitalised section labels, a blank line where ".," stood) and reads a label set off by dashes,
+a full stop or ":." as a label with a colon.
 """
 from __future__ import annotations
 
