@@ -11,6 +11,7 @@ extractor's business, and "two of fourteen nodes" is left alone.
 """
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from pipeline.lexicon import load_lexicon
@@ -22,6 +23,12 @@ _SIZE = _CUES["SPOKEN_SIZE"]
 _SEGMENT = _CUES["SPOKEN_SEGMENT"]
 _WORD = _CUES["SPOKEN_WORD"]
 _UNIT = _CUES["SPOKEN_UNIT"]
+#: punctuation dictated as words ("measuring 6 mm period", "Specimen colon rectal polyp"), read only in a text that
+#: dictates at least SPOKEN_STOPS full stops
+_STOP = _CUES["SPOKEN_STOP"]
+_MARK = _CUES["SPOKEN_MARK"]
+SPOKEN_STOPS = 3
+_MARKS = {"period": ".", "full stop": ".", "comma": ",", "semicolon": ";", "new paragraph": "\n", "new line": "\n"}
 
 _UNITS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])}
 _TEENS = {w: 10 + i for i, w in enumerate(["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -75,6 +82,24 @@ def _edits(text: str, lower: str) -> Iterator[tuple[int, int, str]]:
                 number = _SEGMENT_WORDS.get(word)
                 if number is not None:  # right-aligned: "segment     7" quotes "segment seven" whole
                     yield w.start(), w.end(), (number + part).rjust(w.end() - w.start())
+
+
+def spoken_punctuation(text: str) -> str:
+    """``text`` with punctuation dictated as words written as marks, at the same length ("6 mm period" -> "6 mm.
+    ", "Specimen colon rectal polyp" -> "Specimen:       rectal polyp"), in a text that dictates its full stops."""
+    if "period" not in text and "stop" not in text:
+        return text
+    if sum(1 for _ in _STOP.finditer(text)) < SPOKEN_STOPS:
+        return text
+    return _MARK.sub(_mark, text)
+
+
+def _mark(match: re.Match[str]) -> str:
+    if match.group("colon"):
+        label = match.group("label")
+        return label + ":" + " " * (len(match.group(0)) - len(label) - 1)
+    word = " ".join(match.group("mark").lower().split())
+    return _MARKS[word] + " " * (len(match.group(0)) - 1)
 
 
 def spoken_numbers(text: str) -> str:

@@ -6,7 +6,8 @@ Report archives exported from web viewers and word processors carry HTML and RTF
     <p><b>Diagnosis:</b> Liver, core biopsy: metastatic NET.</p>
     Impression:\\par 1. Two liver metastases.\\par
 
-:func:`read_markup` replaces each entity with the character it stands for (``&lt;2&#37;`` reads
+:func:`read_markup` reads unicode spaces, dashes, "×" and curly quotes as ASCII, rejoins words a
+PDF layout hyphenated at a line end ("neuroendo-\\ncrine"), and replaces each entity with the character it stands for (``&lt;2&#37;`` reads
 ``<2%``), each line-level tag (``<br>``, ``<p>``, ``</div>``) and RTF paragraph mark (``\\par``)
 with a line break and each inline tag (``<b>``, ``</span>``) with spaces, and "25 pct" with "25 %",
 padding with spaces so that the text keeps its length: every character offset still points into
@@ -49,12 +50,22 @@ SPLICED_MIN_LABELS = 3
 _LABEL_SEPARATOR = _CUES["LABEL_SEPARATOR"]
 #: a full stop right after a label's colon ("CLINICAL INFORMATION:.")
 _COLON_STOP = _CUES["COLON_STOP"]
-#: characters an entity may stand for that the extractors read as plain ASCII
-_PLAIN = {"\u00a0": " ", "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2009": " ", "\u202f": " "}
+#: a word hyphenated at a line end ("neuroendo-\ncrine"), and the first parts whose hyphen is the compound's own
+_HYPHEN_BREAK = _CUES["HYPHEN_BREAK"]
+_HYPHEN_KEEP = _CUES["HYPHEN_KEEP"]
+#: characters (also those an entity stands for) that the extractors read as plain ASCII: no-break and thin spaces,
+#: dashes and the minus sign, the multiplication sign, curly quotes
+_PLAIN = {"\u00a0": " ", "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2009": " ", "\u202f": " ", "\u00d7": "x",
+          "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+_PLAIN_TABLE = str.maketrans(_PLAIN)
 
 
 def read_markup(text: str) -> str:
     """``text`` with its HTML/RTF markup read as plain text, at the same length."""
+    if not text.isascii():
+        text = text.translate(_PLAIN_TABLE)
+    if "-\n" in text:
+        text = _HYPHEN_BREAK.sub(_join_hyphenated, text)
     if "&" not in text and "<" not in text and "\\" not in text and "pct" not in text.lower():
         return text
     if "&" in text:
@@ -106,6 +117,15 @@ def _entity(match: re.Match[str]) -> str:
         return " " * len(entity)
     after = match.string[match.end()] if match.end() < len(match.string) else " "
     return pad + char if after.isalnum() else char + pad
+
+
+def _join_hyphenated(match: re.Match[str]) -> str:
+    """'neuroendo-\ncrine' -> 'neuroendocrine\n ', 'well-\ndifferentiated' -> 'well-differentiated\n': the word whole,
+    the line break after it, at the same length."""
+    a, indent, b = match.group("a"), match.group("indent"), match.group("b")
+    if _HYPHEN_KEEP.fullmatch(a):
+        return a + "-" + b + "\n" + indent
+    return a + b + "\n" + indent + " "
 
 
 def _line_break(match: re.Match[str]) -> str:

@@ -1,7 +1,7 @@
 """Sizes and segments dictated in words become digits, at the same length (extractors/_spoken.py)."""
 import pytest
 
-from extractors._spoken import spoken_numbers
+from extractors._spoken import spoken_numbers, spoken_punctuation
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -24,3 +24,17 @@ from extractors._spoken import spoken_numbers
 ])
 def test_spoken_numbers(text, expected):
     assert spoken_numbers(text) == expected and len(spoken_numbers(text)) == len(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Histology report comma dictated period\nSpecimen colon rectal polyp period\nnew paragraph\nMargins colon clear period",
+     "Histology report,      dictated.      \nSpecimen:      rectal polyp.      \n\n            \nMargins:      clear.      "),
+    ("Conclusion colon sigmoid colon NET period. Ki-67 2 percent period. No mitoses period.",
+     "Conclusion:      sigmoid colon NET.      . Ki-67 2 percent.      . No mitoses.      ."),          # the organ stays
+    ("Specimen: sigmoid colon. The period of follow-up was two years.",
+     "Specimen: sigmoid colon. The period of follow-up was two years."),                            # NEG: no dictation
+])
+def test_dictated_punctuation(text, expected):
+    out = spoken_punctuation(text)
+    assert out == expected
+    assert len(out) == len(text)

@@ -46,3 +46,15 @@ def test_a_one_paragraph_export_gets_its_line_breaks_back(text, lines):
 ])
 def test_label_separators_read_as_colons(text, expected):
     assert restore_line_breaks(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A well-differen-\ntiated neuroendo-\ncrine tumour.", "A well-differentiated\n  neuroendocrine\n  tumour."),
+    ("well-\ndifferentiated NET", "well-differentiated\n NET"),                     # the compound keeps its hyphen
+    ("15\u201320 mm, 2.3 \u00d7 1.9 cm\u00a0and \u201cnew\u201d", "15-20 mm, 2.3 x 1.9 cm and \"new\""),
+    ("Segment 7 -\nsee above", "Segment 7 -\nsee above"),                          # NEG: a dash, no hyphenated word
+])
+def test_pdf_hyphenation_and_unicode(text, expected):
+    out = read_markup(text)
+    assert out == expected
+    assert len(out) == len(text)
