@@ -53,6 +53,10 @@ _COLON_STOP = _CUES["COLON_STOP"]
 #: a word hyphenated at a line end ("neuroendo-\ncrine"), and the first parts whose hyphen is the compound's own
 _HYPHEN_BREAK = _CUES["HYPHEN_BREAK"]
 _HYPHEN_KEEP = _CUES["HYPHEN_KEEP"]
+#: a page-break line ("Page 1 of 2"); the running header repeated under it is read off the text's own first lines
+_PAGE_LINE = _CUES["PAGE_LINE"]
+#: a repeated line this short is no running header ("No change.")
+PAGE_HEADER_MIN_CHARS = 12
 #: characters (also those an entity stands for) that the extractors read as plain ASCII: no-break and thin spaces,
 #: dashes and the minus sign, the multiplication sign, curly quotes
 _PLAIN = {"\u00a0": " ", "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2009": " ", "\u202f": " ", "\u00d7": "x",
@@ -119,13 +123,53 @@ def _entity(match: re.Match[str]) -> str:
     return pad + char if after.isalnum() else char + pad
 
 
+def remove_page_breaks(text: str) -> str:
+    """``text`` without the page breaks a PDF or print export left in it: a "Page 1 of 2" line and the running header
+    lines repeated around it (lines that already appeared earlier in the text) become spaces, together with the line
+    breaks between them, so that a sentence the page break cut in two ("The dominant lesion in segment 8 / Page 1 of 2 /
+    St Elsewhere Radiology / measures 5.2 cm") reads on. Same length; a text without a page line is left alone."""
+    if not _PAGE_LINE.search(text):
+        return text
+    lines = text.split("\n")
+    seen: set[str] = set()
+    drop: list[bool] = []
+    for line in lines:
+        key = " ".join(line.split())
+        drop.append(bool(_PAGE_LINE.fullmatch(line)) or (len(key) >= PAGE_HEADER_MIN_CHARS and key in seen))
+        seen.add(key)
+    # only blocks holding a page line: a line repeated for another reason stays
+    out, i = [], 0
+    while i < len(lines):
+        if not drop[i]:
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and drop[j]:
+            j += 1
+        block = lines[i:j]
+        if any(_PAGE_LINE.fullmatch(line) for line in block):
+            # the block and the line breaks before each of its lines become spaces: the text around it joins up
+            if out:
+                out[-1] = out[-1] + " " * (sum(len(line) + 1 for line in block))
+            else:
+                out.append(" " * (sum(len(line) + 1 for line in block) - 1))
+                i = j
+                continue
+        else:
+            out.extend(block)
+        i = j
+    joined = "\n".join(out)
+    return joined if len(joined) == len(text) else text
+
+
 def _join_hyphenated(match: re.Match[str]) -> str:
-    """'neuroendo-\ncrine' -> 'neuroendocrine\n ', 'well-\ndifferentiated' -> 'well-differentiated\n': the word whole,
-    the line break after it, at the same length."""
+    """'neuroendo-\ncrine' -> 'neuroendocrine  ', 'well-\ndifferentiated' -> 'well-differentiated ': the word whole and
+    its two lines one (the break fell inside a sentence), at the same length."""
     a, indent, b = match.group("a"), match.group("indent"), match.group("b")
     if _HYPHEN_KEEP.fullmatch(a):
-        return a + "-" + b + "\n" + indent
-    return a + b + "\n" + indent + " "
+        return a + "-" + b + " " * (1 + len(indent))
+    return a + b + " " * (2 + len(indent))
 
 
 def _line_break(match: re.Match[str]) -> str:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from .aligned_tables import colon_fields, pipe_aligned_tables
 from .checkboxes import blank_unticked_options
-from .markup import read_markup, restore_line_breaks
+from .markup import read_markup, remove_page_breaks, restore_line_breaks
 from .config import Config
 from .errors import RuleFileError
 from .nlp_fingerprint import EXTRACTION_MODULES, nlp_fingerprint  # noqa: F401  (re-exported)
@@ -141,7 +141,7 @@ def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
 
     from extractors._spoken import spoken_numbers, spoken_punctuation
 
-    text = restore_line_breaks(read_markup(text))  # same length: "&lt;2&#37;<br>" reads "<2%" (markup.py)
+    text = restore_line_breaks(remove_page_breaks(read_markup(text)))  # same length: "&lt;2&#37;" is "<2%" (markup.py)
     text = blank_unticked_options(text)  # same length: "___ G3" in a checklist says nothing (checkboxes.py)
     text = colon_fields(pipe_aligned_tables(text))  # same length: every offset is the report's own (aligned_tables.py)
     text = spoken_numbers(spoken_punctuation(text))  # same length: 'six mm period', 'segment seven' (extractors/_spoken.py)

@@ -1921,3 +1921,20 @@ def test_exported_and_mangled_imaging(extract, text, kind, column, expected):
 ])
 def test_addendum_above_the_report(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind19 (scanned, pasted and converted): a page break with its running header inside a sentence; a word hyphenated at
+# a line end; involvement as "tumour involvement of the liver" or "tumour replacement".
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("St Elsewhere Radiology\nComparison: CT 2024-10-18.\nFindings: Multiple liver metastases in both lobes. The dominant "
+     "lesion in segment 8\nPage 1 of 2\nSt Elsewhere Radiology\nmeasures 5.2 x 4.6 cm (previously 5.1 x 4.6 cm).", "CT",
+     "largest_liver_lesion_mm", 52.0),
+    ("Findings: A solitary hypo-\nattenuating lesion with arterial rim enhancement in seg-\nment 6 measures 3.1 cm, in "
+     "keeping with a metas-\ntasis.", "CT", "liver_lesion_count", 1),
+    ("Liver: multiple metastases in both lobes. Estimated tumour involvement of the liver is approximately 30%.", "CT",
+     "liver_involvement_percent", 30.0),
+    ("Liver: innumerable metastases. Tumour replacement approximately 50-60% (previously 40%).", "MRI",
+     "liver_involvement_percent", 60.0),
+])
+def test_scanned_pasted_and_converted(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -1,9 +1,11 @@
 """Markup and export debris read as plain text, at the same length (pipeline/markup.py)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from pipeline.markup import read_markup, restore_line_breaks
+from pipeline.markup import read_markup, remove_page_breaks, restore_line_breaks
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -49,8 +51,8 @@ def test_label_separators_read_as_colons(text, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("A well-differen-\ntiated neuroendo-\ncrine tumour.", "A well-differentiated\n  neuroendocrine\n  tumour."),
-    ("well-\ndifferentiated NET", "well-differentiated\n NET"),                     # the compound keeps its hyphen
+    ("A well-differen-\ntiated neuroendo-\ncrine tumour.", "A well-differentiated   neuroendocrine   tumour."),
+    ("well-\ndifferentiated NET", "well-differentiated  NET"),                     # the compound keeps its hyphen
     ("15\u201320 mm, 2.3 \u00d7 1.9 cm\u00a0and \u201cnew\u201d", "15-20 mm, 2.3 x 1.9 cm and \"new\""),
     ("Segment 7 -\nsee above", "Segment 7 -\nsee above"),                          # NEG: a dash, no hyphenated word
 ])
@@ -58,3 +60,18 @@ def test_pdf_hyphenation_and_unicode(text, expected):
     out = read_markup(text)
     assert out == expected
     assert len(out) == len(text)
+
+
+def test_a_page_break_and_its_running_header_are_read_through():
+    text = ("St Elsewhere Radiology - Confidential\nPatient: P-002   MRN: 0000000\nFindings: The dominant lesion in segment 8\n"
+            "Page 1 of 2\nSt Elsewhere Radiology - Confidential\nPatient: P-002   MRN: 0000000\nmeasures 5.2 cm.\n"
+            "Conclusion: Stable.\nPage 2 of 2\nSt Elsewhere Radiology - Confidential")
+    out = remove_page_breaks(text)
+    assert len(out) == len(text)
+    assert re.search(r"segment 8 +\nmeasures 5\.2 cm\.", out)  # the sentence reads on
+    assert "Page" not in out and out.count("St Elsewhere") == 1
+
+
+def test_repeated_lines_without_a_page_break_stay():                                                    # NEG
+    text = "No change since the prior study.\nLiver: two metastases.\nNo change since the prior study."
+    assert remove_page_breaks(text) == text
