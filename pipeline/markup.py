@@ -53,6 +53,8 @@ _COLON_STOP = _CUES["COLON_STOP"]
 #: a word hyphenated at a line end ("neuroendo-\ncrine"), and the first parts whose hyphen is the compound's own
 _HYPHEN_BREAK = _CUES["HYPHEN_BREAK"]
 _HYPHEN_KEEP = _CUES["HYPHEN_KEEP"]
+#: a word a scan or a paste split in two ("meta stases", "neuro endocrine")
+_SPLIT_WORD = _CUES["SPLIT_WORD"]
 #: a page-break line ("Page 1 of 2"); the running header repeated under it is read off the text's own first lines
 _PAGE_LINE = _CUES["PAGE_LINE"]
 #: a repeated line this short is no running header ("No change.")
@@ -70,6 +72,7 @@ def read_markup(text: str) -> str:
         text = text.translate(_PLAIN_TABLE)
     if "-\n" in text:
         text = _HYPHEN_BREAK.sub(_join_hyphenated, text)
+    text = _SPLIT_WORD.sub(lambda m: m.group("a") + m.group("b") + " ", text)  # "meta stases" -> "metastases "
     if "&" not in text and "<" not in text and "\\" not in text and "pct" not in text.lower():
         return text
     if "&" in text:

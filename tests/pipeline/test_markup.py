@@ -75,3 +75,12 @@ def test_a_page_break_and_its_running_header_are_read_through():
 def test_repeated_lines_without_a_page_break_stay():                                                    # NEG
     text = "No change since the prior study.\nLiver: two metastases.\nNo change since the prior study."
     assert remove_page_breaks(text) == text
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Two liver meta stases: the segment 5 lesion", "Two liver metastases : the segment 5 lesion"),
+    ("a well differentiated neuro endocrine tumour in the sub mucosa", "a well differentiated neuroendocrine  tumour in the submucosa "),
+    ("meta-analysis of the metastasis", "meta-analysis of the metastasis"),                       # NEG
+])
+def test_words_a_scan_split_in_two(text, expected):
+    assert read_markup(text) == expected
