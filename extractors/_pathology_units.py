@@ -175,7 +175,7 @@ def derive_grade(ki67: float | None, mitoses: float | None) -> tuple[str | None,
 
 
 def normalize_grade(text: str) -> str | None:
-    """'G2' / 'grade 2' / 'grade II' / 'low grade' / 'intermediate grade' / 'high-grade' -> G1/G2/G3."""
+    """'G2' / 'grade 2' / 'grade II' / 'grade two' / 'low grade' / 'intermediate grade' / 'high-grade' -> G1/G2/G3."""
     t = text.lower()
     if _GRADE_LOW.search(t):
         return "G1"
@@ -187,5 +187,5 @@ def normalize_grade(text: str) -> str | None:
     if not m:
         return None
     token = m.group(1)
-    roman = {"i": "G1", "ii": "G2", "iii": "G3", "l": "G1", "|": "G1"}
+    roman = {"i": "G1", "ii": "G2", "iii": "G3", "l": "G1", "|": "G1", "one": "G1", "two": "G2", "three": "G3"}
     return roman.get(token) or f"G{token}"

@@ -55,6 +55,8 @@ _HYPHEN_BREAK = _CUES["HYPHEN_BREAK"]
 _HYPHEN_KEEP = _CUES["HYPHEN_KEEP"]
 #: a word a scan or a paste split in two ("meta stases", "neuro endocrine")
 _SPLIT_WORD = _CUES["SPLIT_WORD"]
+#: a bullet glyph opening a line ("\u2022 A: Gastric body polyps")
+_LINE_BULLET = _CUES["LINE_BULLET"]
 #: a page-break line ("Page 1 of 2"); the running header repeated under it is read off the text's own first lines
 _PAGE_LINE = _CUES["PAGE_LINE"]
 #: a repeated line this short is no running header ("No change.")
@@ -69,7 +71,7 @@ _PLAIN_TABLE = str.maketrans(_PLAIN)
 def read_markup(text: str) -> str:
     """``text`` with its HTML/RTF markup read as plain text, at the same length."""
     if not text.isascii():
-        text = text.translate(_PLAIN_TABLE)
+        text = _LINE_BULLET.sub(lambda m: " " * len(m.group(0)), text.translate(_PLAIN_TABLE))
     if "-\n" in text:
         text = _HYPHEN_BREAK.sub(_join_hyphenated, text)
     text = _SPLIT_WORD.sub(lambda m: m.group("a") + m.group("b") + " ", text)  # "meta stases" -> "metastases "

@@ -133,8 +133,8 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("imaging", "extrahepatic_sites"): 0.958, ("imaging", "largest_liver_lesion_mm"): 0.916,
         ("imaging", "liver_segments"): 0.958, ("imaging", "peritoneal_carcinomatosis"): 0.958,
         ("imaging", "sstr_avid"): 0.958, ("imaging", "suv_max"): 0.875,
-        ("pathology", "ki67_percent"): 0.95, ("pathology", "mitoses_per_2mm2"): 0.95, ("pathology", "primary_site"): 0.95,
-        ("pathology", "specimen_site"): 0.95, ("pathology", "who_grade"): 0.95, ("pathology", "who_grade_source"): 0.85,
+        ("pathology", "ki67_percent"): 0.95, ("pathology", "mitoses_per_2mm2"): 0.95, ("pathology", "who_grade"): 0.95,
+        ("pathology", "who_grade_source"): 0.9,
     },
 }
 

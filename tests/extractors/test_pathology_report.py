@@ -542,3 +542,21 @@ def test_unusual_primaries_pathology(extract, text, expected):
 def test_exported_and_mangled_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind19 (scanned, pasted and converted): a dictated report with spoken punctuation and "grade one"; a specimen list
+# with bullet glyphs; a word a scan split in two.
+@pytest.mark.parametrize("text,expected", [
+    ("Histology report comma dictated period\nSpecimen colon rectal polyp endoscopic mucosal resection period\nMicroscopy "
+     "colon a well differentiated neuroendocrine tumour period Ki-67 2 percent period No mitoses seen period\nConclusion "
+     "colon rectal neuroendocrine tumour comma WHO grade one comma completely excised period",
+     dict(specimen_site="other", procedure="resection", who_grade="G1", who_grade_source="stated", primary_site="rectum")),
+    ("Specimens:\n\u2022 A: Gastric body polyps, forceps biopsies x3\n\u2022 B: Antrum, random biopsies\nA: Well-differentiated "
+     "neuroendocrine tumour, 4 mm.\nB: Antral mucosa with no neuroendocrine tumour.", dict(specimen_site="other",
+                                                                                        procedure="biopsy")),
+    ("Specimen: Liver, core biopsy.\nDiagnosis: metastatic well differentiated neuro endocrine tumour, WHO grade 2.",
+     dict(tumor_type="NET", who_grade="G2")),
+])
+def test_scanned_pasted_and_converted_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
