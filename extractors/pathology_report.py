@@ -67,6 +67,8 @@ _PAST_OPERATION = _CUES["PAST_OPERATION"]
 _ORIGINAL_BLOCK = _CUES["ORIGINAL_BLOCK"]
 _REPLACES_ORIGINAL = _CUES["REPLACES_ORIGINAL"]
 _SUPERSEDED_BANNER = _CUES["SUPERSEDED_BANNER"]
+#: "No tumour identified": a specimen without tumour, in words that name no tumour type
+_NO_TUMOUR = _CUES["NO_TUMOUR"]
 
 
 @dataclass
@@ -586,7 +588,8 @@ def summarize(doc: Doc) -> dict[str, Any]:
         "tumor_type": ttype,
         "margin_status": margin_status(get("MARGIN")),
         "primary_site": primary_site(get("PRIMARY_SITE"), site_mention, ttype is not None, get("SPECIMEN_SITE"),
-                                     benign=other_only or (ttype is None and any(
-                                         m.near_negated and m.current(negation=False) for m in get("TUMOR_TYPE"))),
+                                     benign=other_only or (ttype is None and (any(
+                                         m.near_negated and m.current(negation=False) for m in get("TUMOR_TYPE"))
+                                         or bool(_NO_TUMOUR.search(doc_text(doc))))),
                                      text=doc_text(doc), other_tumour=other_only),
     }

@@ -74,7 +74,7 @@ def _below_floor(scores: dict, floor_of) -> list[str]:
             if s["accuracy"] < floor_of(table, field)]
 
 
-#: fixtures/blind3 to blind19 (written blind, partly fixed: see their READMEs): every field at least its score when
+#: fixtures/blind3 to blind20 (written blind, partly fixed: see their READMEs): every field at least its score when
 #: last raised; fields not listed must stay at 1.0. Raise a floor when a fix lifts the field.
 BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     "blind3": {
@@ -82,8 +82,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("imaging", "hilar_or_central_bile_duct"): 0.966, ("imaging", "largest_liver_lesion_mm"): 0.966,
         ("imaging", "liver_lesion_count"): 0.933,
         ("imaging", "liver_lesion_count_category"): 0.966, ("imaging", "liver_segments"): 0.966,
-        ("pathology", "primary_site"): 0.958, ("pathology", "procedure"): 0.958,
-        ("pathology", "specimen_site"): 0.958,
+        ("pathology", "procedure"): 0.958, ("pathology", "specimen_site"): 0.958,
     },
     "blind4": {
         ("imaging", "bilobar"): 0.966, ("imaging", "extrahepatic_sites"): 0.966,
@@ -136,6 +135,7 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
         ("pathology", "ki67_percent"): 0.95, ("pathology", "mitoses_per_2mm2"): 0.95, ("pathology", "who_grade"): 0.95,
         ("pathology", "who_grade_source"): 0.9,
     },
+    "blind20": {},
 }
 
 

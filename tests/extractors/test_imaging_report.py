@@ -1938,3 +1938,15 @@ def test_addendum_above_the_report(extract, text, kind, column, expected):
 ])
 def test_scanned_pasted_and_converted(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind20 (another ordinary week): "Continued response."; "Liver clear."
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Comparison MRI 2025-09-16.\nSegment 5 metastasis now 14 mm, previously 19 mm. No new liver lesion.\nConclusion: "
+     "Continued response.", "MRI", "disease_trend", "response"),
+    ("Normal physiological distribution. Liver clear. Nil abnormal SSTR expression in nodes or bone.", "PET",
+     "liver_lesion_count", 0),
+    ("Liver clear of the hepatic veins: a 2 cm metastasis in segment 6.", "CT", "liver_lesion_count", 1),   # NEG
+])
+def test_ordinary_week_two_imaging(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -560,3 +560,17 @@ def test_exported_and_mangled_pathology(extract, text, expected):
 def test_scanned_pasted_and_converted_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind20 (another ordinary week): a benign specimen said to hold "no tumour" in general words takes no primary from
+# the history.
+@pytest.mark.parametrize("text,expected", [
+    ("Clinical details: Small bowel NET G2 resected 2021. New segment 3 lesion on MRI. US-guided core.\nMicroscopy: Liver "
+     "parenchyma with a bile duct hamartoma.\nConclusion: Liver core: biliary hamartoma. No tumour identified.",
+     dict(primary_site=None, tumor_type=None, specimen_site="liver")),
+    ("Clinical details: Small bowel NET G2 resected 2021.\nConclusion: Liver core: metastatic well-differentiated "
+     "neuroendocrine tumour, consistent with the known primary.", dict(primary_site="small_bowel")),        # NEG
+])
+def test_ordinary_week_two_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
