@@ -71,7 +71,7 @@ _PLAIN_TABLE = str.maketrans(_PLAIN)
 def read_markup(text: str) -> str:
     """``text`` with its HTML/RTF markup read as plain text, at the same length."""
     if not text.isascii():
-        text = _LINE_BULLET.sub(lambda m: " " * len(m.group(0)), text.translate(_PLAIN_TABLE))
+        text = _LINE_BULLET.sub(_as_spaces, text.translate(_PLAIN_TABLE))
     if "-\n" in text:
         text = _HYPHEN_BREAK.sub(_join_hyphenated, text)
     text = _SPLIT_WORD.sub(lambda m: m.group("a") + m.group("b") + " ", text)  # "meta stases" -> "metastases "
@@ -81,10 +81,10 @@ def read_markup(text: str) -> str:
         text = _ENTITY.sub(_entity, text)
     if "<" in text:
         text = _LINE_TAG.sub(_line_break, text)
-        text = _INLINE_TAG.sub(lambda m: " " * len(m.group(0)), text)
+        text = _INLINE_TAG.sub(_as_spaces, text)
     if "\\" in text:
         text = _RTF_BREAK.sub(_line_break, text)
-        text = _RTF_CONTROL.sub(lambda m: " " * len(m.group(0)), text)
+        text = _RTF_CONTROL.sub(_as_spaces, text)
     return _PCT.sub(lambda m: "%" + " " * (len(m.group(0)) - 1), text)
 
 
@@ -137,35 +137,30 @@ def remove_page_breaks(text: str) -> str:
         return text
     lines = text.split("\n")
     seen: set[str] = set()
-    drop: list[bool] = []
+    starts, page, drop = [], [], []
+    at = 0
     for line in lines:
+        starts.append(at)
+        at += len(line) + 1
         key = " ".join(line.split())
-        drop.append(bool(_PAGE_LINE.fullmatch(line)) or (len(key) >= PAGE_HEADER_MIN_CHARS and key in seen))
+        page.append(bool(_PAGE_LINE.fullmatch(line)))
+        drop.append(page[-1] or (len(key) >= PAGE_HEADER_MIN_CHARS and key in seen))
         seen.add(key)
-    # only blocks holding a page line: a line repeated for another reason stays
-    out, i = [], 0
+    chars = list(text)
+    i = 0
     while i < len(lines):
         if not drop[i]:
-            out.append(lines[i])
             i += 1
             continue
         j = i
         while j < len(lines) and drop[j]:
             j += 1
-        block = lines[i:j]
-        if any(_PAGE_LINE.fullmatch(line) for line in block):
-            # the block and the line breaks before each of its lines become spaces: the text around it joins up
-            if out:
-                out[-1] = out[-1] + " " * (sum(len(line) + 1 for line in block))
-            else:
-                out.append(" " * (sum(len(line) + 1 for line in block) - 1))
-                i = j
-                continue
-        else:
-            out.extend(block)
+        if any(page[i:j]):  # only blocks holding a page line: a line repeated for another reason stays
+            # the block's lines and the line break before each (none before the text's first line) become spaces
+            lo, hi = max(0, starts[i] - 1), starts[j - 1] + len(lines[j - 1])
+            chars[lo:hi] = " " * (hi - lo)
         i = j
-    joined = "\n".join(out)
-    return joined if len(joined) == len(text) else text
+    return "".join(chars)
 
 
 def _join_hyphenated(match: re.Match[str]) -> str:
@@ -175,6 +170,10 @@ def _join_hyphenated(match: re.Match[str]) -> str:
     if _HYPHEN_KEEP.fullmatch(a):
         return a + "-" + b + " " * (1 + len(indent))
     return a + b + " " * (2 + len(indent))
+
+
+def _as_spaces(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
 
 
 def _line_break(match: re.Match[str]) -> str:
