@@ -475,13 +475,14 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
         # 'Specimen: Appendix.' + 'Clinical notes: Laparoscopic appendicectomy for acute appendicitis.': the
         # clinical notes name the operation on the specimen's own organ, and nothing else names a procedure
         procedure = "resection"
-    if procedure is None and site is not None:
+    # the procedures the clinical notes name in the present ("Mesenteric lymph node dissection.",
+    # "Left salpingo-oophorectomy.")
+    present = [m for m in procs if m.section in HISTORY_SECTIONS and m.attrs.get("past") is False and not m.hypothetical
+               and not m.near_negated and not m.other_specimen]
+    if procedure is None and site is not None and present:
         # "History: ... Enlarging mesenteric nodes. Mesenteric lymph node dissection." and nothing else names one: the
-        # clinical notes name this specimen's procedure in the present
-        named = [m for m in procs if m.section in HISTORY_SECTIONS and m.attrs.get("past") is False and not m.hypothetical
-                 and not m.near_negated and not m.other_specimen]
-        if named:
-            procedure = named[0].norm
+        # clinical notes name this specimen's procedure
+        procedure = present[0].norm
     if site is None:
         # "Sigmoid colectomy - surgical pathology" and no specimen designation: the operation's organ is the specimen's
         ops = [m for m in history if m.norm in _RESECTIONS and m.attrs.get("organ") and not m.hypothetical
@@ -496,8 +497,7 @@ def specimen(ms: list[Mention], procs: list[Mention], history: list[Mention],
             return specimen_site(chosen[0].attrs["organ"].replace("_", " ")), procedure or "resection", chosen[0]
         # "Clinical details: ... left adnexal mass. Left salpingo-oophorectomy." and no designation: the operation the
         # clinical notes name in the present names its organ, the specimen's
-        named = [m for m in procs if m.attrs.get("site") and m.section in HISTORY_SECTIONS and m.attrs.get("past") is False
-                 and not m.hypothetical and not m.near_negated and not m.other_specimen]
+        named = [m for m in present if m.attrs.get("site")]
         if len(named) == 1:
             return named[0].attrs["site"], procedure or named[0].norm, None
     return (site.norm if site else None), procedure, site
