@@ -17,7 +17,8 @@ Definition lines ``{"define": NAME, "pattern": ...}`` may appear in the file; th
 A module loads its file once, at import, and keeps its module-level names::
 
     _CUES = load_lexicon("imaging_report")
-    _FDG = _CUES["FDG"]                       # or _CUES.FDG; the compiled pattern
+    _FDG = _CUES["FDG"]                       # or _CUES.FDG; the compiled pattern (behind a literal
+                                              # guard when it has one: pipeline/regex_literals.py)
     _QUANT = _CUES.source("QUANT")            # the expanded pattern text, to compose in code
 
 Every defect fails at load with a :class:`RuleFileError` naming file, line and cue: bad JSON
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import RuleFileError, did_you_mean
+from .regex_literals import GuardedPattern, guarded
 from .resources import config_path, configs_dir
 from .rule_files import add_defines, check_keys, expand_defines, load_defines, read_lines
 
@@ -49,7 +51,7 @@ _CACHE: dict[Path, "Lexicon"] = {}
 class Lexicon:
     """The compiled cues of one lexicon file, by name: ``lex["FDG"]`` or ``lex.FDG``."""
 
-    def __init__(self, path: Path, patterns: dict[str, re.Pattern[str]], sources: dict[str, str],
+    def __init__(self, path: Path, patterns: dict[str, "re.Pattern[str] | GuardedPattern"], sources: dict[str, str],
                  lines: dict[str, int]) -> None:
         self.path = path
         self._patterns = patterns
@@ -69,10 +71,10 @@ class Lexicon:
         self._asked.add(cue)
         return cue
 
-    def __getitem__(self, cue: str) -> re.Pattern[str]:
+    def __getitem__(self, cue: str) -> "re.Pattern[str] | GuardedPattern":
         return self._patterns[self._get(cue)]
 
-    def __getattr__(self, cue: str) -> re.Pattern[str]:
+    def __getattr__(self, cue: str) -> "re.Pattern[str] | GuardedPattern":
         if not _CUE_NAME.fullmatch(cue):
             raise AttributeError(cue)
         return self[cue]
@@ -123,7 +125,7 @@ def read_lexicon(path: str | Path, shared_defines: dict[str, str] | None = None)
         shared_defines = load_defines(configs_dir() / "rules" / "_defines.jsonl")
     defines = dict(shared_defines)
     add_defines(lines, defines, where_file)
-    patterns: dict[str, re.Pattern[str]] = {}
+    patterns: dict[str, re.Pattern[str] | GuardedPattern] = {}
     sources: dict[str, str] = {}
     cue_lines: dict[str, int] = {}
     for lineno, obj in lines:
@@ -145,7 +147,7 @@ def read_lexicon(path: str | Path, shared_defines: dict[str, str] | None = None)
         flags = _flags(obj, where)
         expanded = expand_defines(obj["pattern"], defines, where)
         try:
-            patterns[cue] = re.compile(expanded, flags)
+            patterns[cue] = guarded(re.compile(expanded, flags))  # skips texts it cannot match (regex_literals.py)
         except re.error as exc:
             raise RuleFileError(f"[R007] {where}: bad regular expression: {exc}") from exc
         sources[cue] = expanded

@@ -104,3 +104,43 @@ def test_value_helpers_read_what_span_underscore_reads(docs):
         for token in doc:
             assert token_section(doc, token.idx) is token._.section
     assert checked > 100
+
+
+def _guarded_cues() -> list[tuple[str, object]]:
+    from pipeline.lexicon import FOLDER, read_lexicon
+    from pipeline.regex_literals import GuardedPattern
+
+    out = []
+    for path in sorted((ROOT / "configs" / FOLDER).glob("*.jsonl")):
+        lexicon = read_lexicon(path)
+        out += [(f"{path.stem}.{cue}", lexicon[cue]) for cue in lexicon if isinstance(lexicon[cue], GuardedPattern)]
+    return out
+
+
+GUARDED = _guarded_cues()
+
+
+def _outcome(result):
+    if result is None or isinstance(result, (str, tuple)):
+        return result
+    if isinstance(result, re.Match):
+        return result.span(), result.groups()
+    return [_outcome(r) if isinstance(r, re.Match) else r for r in result]
+
+
+def test_most_cues_are_guarded():
+    assert len(GUARDED) > 100
+
+
+@pytest.mark.parametrize("name,cue", GUARDED, ids=[name for name, _ in GUARDED])
+def test_a_guarded_cue_finds_what_its_regex_finds(name, cue):
+    """pipeline/regex_literals.GuardedPattern: the literal check never changes a result, on whole texts, on windows
+    (lookbehinds see before ``pos``), and for every method the extractors call."""
+    regex = cue.regex
+    for text in TRICKY + TEXTS[::3]:
+        n = len(text)
+        for pos, endpos in ((0, n), (n // 3, 2 * n // 3), (n // 2, n + 10), (-5, 40)):
+            assert _outcome(cue.search(text, pos, endpos)) == _outcome(regex.search(text, pos, endpos)), text[:80]
+            assert _outcome(cue.match(text, pos, endpos)) == _outcome(regex.match(text, pos, endpos)), text[:80]
+        assert _outcome(list(cue.finditer(text))) == _outcome(list(regex.finditer(text))), text[:80]
+        assert cue.split(text) == regex.split(text) and cue.sub("#", text) == regex.sub("#", text), text[:80]
