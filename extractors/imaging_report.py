@@ -119,6 +119,7 @@ _FINAL_READ = _CUES["FINAL_READ"]
 _OTHER_BEFORE = _CUES["OTHER_BEFORE"]
 _NO_UPTAKE_ABOVE = _CUES["NO_UPTAKE_ABOVE"]
 _FEATURES_ANAPHOR = _CUES["FEATURES_ANAPHOR"]
+_BENIGN_VERDICT_SENTENCE = _CUES["BENIGN_VERDICT_SENTENCE"]
 _WORKUP = _CUES["WORKUP"]
 _MALIGNANT_CALL = _CUES["MALIGNANT_CALL"]
 _NON_AVID = _CUES["NON_AVID"]
@@ -352,7 +353,8 @@ class _Report:
 
     def _diagnosed_benign_next(self, sent: Sentence) -> bool:
         """The next sentence of the section diagnoses the lesion just described as benign and names no other lesion
-        ("There is a 23 mm lesion in the caudate lobe ... central scar. Features are typical of FNH.")."""
+        ("There is a 23 mm lesion in the caudate lobe ... central scar. Features are typical of FNH."; "Lesion 4: Segment
+        4a, 6 mm, markedly T2 bright, no enhancement. Simple cyst.")."""
         number = self.index.sentence_at(sent.start_char)
         if number + 1 >= len(self.index.sentences):
             return False
@@ -363,8 +365,8 @@ class _Report:
             return False
         if _DIFFERENTIAL_NEXT.match(nxt.text) and (favours_benign(nxt.text) or differential_all_benign(nxt.text)):
             return True  # "Seg. V: 7 mm focus. Differential: small metastasis versus haemangioma, favouring the latter."
-        if not _FEATURES_ANAPHOR.match(nxt.text):
-            return False
+        if not (_FEATURES_ANAPHOR.match(nxt.text) or _BENIGN_VERDICT_SENTENCE.fullmatch(nxt.text)):
+            return False  # not "Features are typical of FNH.", nor a bare "Simple cyst." closing a list item
         inside = [s for s in self.get("LIVER_LESION") if nxt.start_char <= s.start_char < nxt.end_char]
         return bool(inside) and all(_attrs(s).get("kind") == "benign" and not flag(s, "is_negated") for s in inside)
 

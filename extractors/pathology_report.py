@@ -250,10 +250,23 @@ def _first(mentions: list[Mention]) -> Mention | None:
     return min(mentions, key=lambda m: (_section_order(m), m.start), default=None)
 
 
+#: the WHO 2019 grading bands of Ki-67 (%) and of mitoses (per 2 mm²) that G2 spans
+KI67_G2_BAND = (3.0, 20.0)
+MITOSES_G2_BAND = (2.0, 20.0)
+
+
+def _without_grading_band(values: list[Mention], band: tuple[float, float]) -> list[Mention]:
+    """A printed synoptic's chosen band ("Ki-67 Labeling Index: 3% to 20%", "Mitotic Rate: 2 to 20 mitoses/2 mm2")
+    says which grade the value falls in; it yields to the field's exact value ("Specify Ki-67 Labeling Index: 9%")."""
+    if not any(m.attrs.get("range") is None and not m.attrs.get("bound") for m in values):
+        return values
+    return [m for m in values if tuple(m.attrs.get("range") or ()) != band]
+
+
 def ki67_percent(ms: list[Mention]) -> tuple[float | None, dict]:
     """Highest current Ki-67 with a number: ('Ki-67 12% hot spot', 'average 5%') -> 12; a ceiling ('below 5%') only
-    when no measured value lies under it."""
-    values = [m for m in ms if m.num is not None and m.current(negation=False)]
+    when no measured value lies under it; a grading band only when no exact value is given."""
+    values = _without_grading_band([m for m in ms if m.num is not None and m.current(negation=False)], KI67_G2_BAND)
     # a value its sentence gives another tumour ("Ki-67 about 20 % in the proliferation centres" of a CLL node) yields
     # to the NET's own; a report about that tumour alone (a lymphoma) keeps it
     values = [m for m in values if not m.attrs.get("foreign")] or values
@@ -267,8 +280,10 @@ def ki67_percent(ms: list[Mention]) -> tuple[float | None, dict]:
 
 
 def mitoses_per_2mm2(ms: list[Mention]) -> tuple[float | None, dict]:
-    """Highest current mitotic count per 2 mm²; 'mitoses are not seen' gives 0."""
-    values = [m for m in ms if m.num is not None and m.current(negation=False)]
+    """Highest current mitotic count per 2 mm²; 'mitoses are not seen' gives 0; a grading band only when no exact
+    count is given."""
+    values = _without_grading_band([m for m in ms if m.num is not None and m.current(negation=False)],
+                                   MITOSES_G2_BAND)
     if not values:
         return None, {}
     best = max(values, key=lambda m: m.num)

@@ -1950,3 +1950,34 @@ def test_scanned_pasted_and_converted(extract, text, kind, column, expected):
 ])
 def test_ordinary_week_two_imaging(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind21 (many lesions): a bare benign diagnosis closing a list item ("... no enhancement. Simple cyst."); numbered rows
+# "(1) segment I (caudate lobe), 1.6 cm" and "(4) segment V/VI, 2.9 x 2.5 cm" under a liver heading; "a known
+# haemangioma (MRI 2024)" in apposition; vessels "at a distance from" the lesions.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("FINDINGS:\nLesion 1: Segment 2, 1.1 cm, arterial enhancement. Metastasis.\nLesion 2: Segment 4a, 6 mm, markedly T2 "
+     "bright, no enhancement. Simple cyst.\nLesion 3: Segment 7, 3.6 cm, peripheral nodular enhancement. Hemangioma.\n"
+     "Lesion 4: Segment 8, 1.4 cm. Metastasis.", "MRI", "liver_segments", ["2", "8"]),
+    ("FINDINGS:\nLesion 1: Segment 2, 1.1 cm, arterial enhancement. Metastasis.\nLesion 2: Segment 7, 3.6 cm, peripheral "
+     "nodular enhancement. Hemangioma.", "MRI", "largest_liver_lesion_mm", 11.0),
+    ("FINDINGS:\nLesion 1: Segment 2, 1.1 cm, arterial enhancement. Metastasis.\nLesion 2: Segment 7, 3.6 cm, "
+     "restricted diffusion. Hemangioma is not favoured.", "MRI", "liver_lesion_count", 2),                       # NEG
+    ("Findings, liver:\n(1) segment I (caudate lobe), 1.6 cm, SUVmax 13.5\n(2) segment II, 1.1 cm, SUVmax 10.2\n"
+     "(3) segment V/VI, 2.9 x 2.5 cm, SUVmax 20.6\n(4) segment VIII, 1.4 cm, SUVmax 12.2", "PET", "liver_segments",
+     ["1", "2", "5", "6", "8"]),
+    ("Findings, liver:\n(1) segment I (caudate lobe), 1.6 cm, SUVmax 13.5\n(2) segment II, 1.1 cm, SUVmax 10.2\n"
+     "(3) segment V/VI, 2.9 x 2.5 cm, SUVmax 20.6", "PET", "liver_lesion_count", 3),
+    ("Liver: SSTR-avid metastasis in segment VI, 1.9 cm. Additionally a 4.0 cm hypodense lesion in segment VII without "
+     "uptake, a known haemangioma (MRI 2024), unchanged.", "PET", "largest_liver_lesion_mm", 19.0),
+    ("Liver: SSTR-avid metastasis in segment VI, 1.9 cm. Additionally a 4.0 cm hypodense lesion in segment VII without "
+     "uptake, a known metastasis (MRI 2024), unchanged.", "PET", "largest_liver_lesion_mm", 40.0),             # NEG
+    ("Two metastases in segment 6, 23 mm and 11 mm. Both lie at a distance from the right hepatic vein, the portal "
+     "bifurcation and the hilum.", "MRI", "lesion_near_major_vessel", False),
+    ("Two metastases in segment 6, 23 mm and 11 mm. Both lie at a distance from the right hepatic vein, the portal "
+     "bifurcation and the hilum.", "MRI", "hilar_or_central_bile_duct", False),
+    ("Two metastases in segment 6, 23 mm and 11 mm; the larger abuts the right hepatic vein.", "MRI",
+     "lesion_near_major_vessel", True),                                                                          # NEG
+])
+def test_many_lesions(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -574,3 +574,22 @@ def test_scanned_pasted_and_converted_pathology(extract, text, expected):
 def test_ordinary_week_two_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind21 (many tumours, many parts): a synoptic's chosen grading band (ticked, or printed as the answer) yields to the
+# field's exact value ("Specify: 9%"); a band alone, or a range that is no grading band, is read as before.
+@pytest.mark.parametrize("text,expected", [
+    ("DIAGNOSIS: Pancreas, Whipple: well-differentiated neuroendocrine tumor.\nMitotic Rate: [ ] <2/2 mm2  [x] 2-20/2 mm2"
+     "  [ ] >20/2 mm2   Specify: 3 mitoses/2 mm2\nKi-67 Labeling Index: [ ] <3%  [x] 3%-20%  [ ] >20%   Specify: 9%",
+     dict(ki67_percent=9.0, mitoses_per_2mm2=3.0)),
+    ("DIAGNOSIS: Pancreas, distal pancreatectomy: well-differentiated neuroendocrine tumor.\nMitotic Rate: 2 to 20 "
+     "mitoses/2 mm2\n  Specify Mitotic Rate: 3 mitoses/2 mm2\nKi-67 Labeling Index: 3% to 20%\n  Specify Ki-67 Labeling "
+     "Index: 9%", dict(ki67_percent=9.0, mitoses_per_2mm2=3.0)),
+    ("DIAGNOSIS: Pancreas, distal pancreatectomy: well-differentiated neuroendocrine tumor.\nKi-67 Labeling Index: 3% to "
+     "20%", dict(ki67_percent=20.0)),                                                                        # NEG
+    ("DIAGNOSIS: Ileum: well-differentiated neuroendocrine tumour. Ki-67 4-6% (hot spot); mitoses 1 per 2 mm2.",
+     dict(ki67_percent=6.0, mitoses_per_2mm2=1.0)),                                                          # NEG
+])
+def test_synoptic_band_and_exact_value(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

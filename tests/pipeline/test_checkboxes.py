@@ -14,6 +14,14 @@ from pipeline.checkboxes import blank_unticked_options
     ("Closest margin: ________ mm\n___ not a checklist", "Closest margin: ________ mm\n___ not a checklist"),
     ("Margins: Involved by tumor (specify margin): ________\n_X_ negative",
      "Margins: Involved by tumor (specify margin): ________\n    negative"),
+    # a ticked grading band with the field's exact value: the band and the "Specify" label are blanked, the value kept
+    ("Ki-67 Labeling Index: [ ] <3%  [x] 3%-20%  [ ] >20%   Specify: 9%", "Ki-67 Labeling Index:" + " " * 42 + "9%"),
+    ("Mitotic rate:\n___ <2 mitoses/2 mm2\n_X_ 2 to 20 mitoses/2 mm2\nSpecify: 4 mitoses/2 mm2",
+     "Mitotic rate:\n" + " " * 20 + "\n" + " " * 25 + "\n" + " " * 9 + "4 mitoses/2 mm2"),
+    # negatives: a ticked statement stays; a band with no exact value stays; another field's value is not this one's
+    ("Histologic Grade: [ ] G1  [x] G2   Specify: see comment", "Histologic Grade:" + " " * 13 + "G2   Specify: see comment"),
+    ("Ki-67 Labeling Index: [ ] <3%  [x] 3%-20%  [ ] >20%", "Ki-67 Labeling Index:" + " " * 14 + "3%-20%" + " " * 10),
+    ("Ki-67: [x] 3%-20%\nComment: Specify: 9% in one focus", "Ki-67:     3%-20%\nComment: Specify: 9% in one focus"),
 ])
 def test_blank_unticked_options(text, expected):
     out = blank_unticked_options(text)
