@@ -162,7 +162,7 @@ class LesionExtractor(ImagingExtractor):
             elif after.group("tntc"):
                 attrs.update(count_kind="innumerable", count_value=None, count_text=after.group("tntc"))
             else:
-                count = parse_count(after.group("q"))
+                count = parse_count(after.group("q") or after.group("rq"))
                 if count is not None:
                     attrs.update(count_kind=count.kind, count_value=count.value, count_bound=count.bound)
         each = _EACH_OF.match(doc_text(doc), end) if attrs.get("count_value") == 1 and not attrs.get("pronoun") else None

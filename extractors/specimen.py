@@ -30,6 +30,7 @@ _SPARED_AFTER = _CUES["SPARED_AFTER"]
 _NOT_APPLICABLE_BEFORE = _CUES["NOT_APPLICABLE_BEFORE"]
 _DESIGNATION_END = _CUES["DESIGNATION_END"]
 _PANCREAS_OPERATION = _CUES["PANCREAS_OPERATION"]
+_OTHER_OPERATION = _CUES["OTHER_OPERATION"]
 _OPERATION_LEAD = _CUES["OPERATION_LEAD"]
 _ACCESSION_AFTER = _CUES["ACCESSION_AFTER"]
 _WITH_NODES = _CUES["WITH_NODES"]
@@ -119,9 +120,11 @@ class SpecimenExtractor(ClaimingExtractor):
                 attrs["procedure"] = procedure_kind(proc.group(0))
             seg_end = len(designation.rstrip(" \t:.;,"))
             # a Whipple / pancreatectomy specimen is the pancreas, whichever organ is named first (a part header
-            # is read up to its diagnosis: 'Liver: metastatic NET after a Whipple' is a liver specimen)
+            # is read up to its diagnosis: 'Liver: metastatic NET after a Whipple' is a liver specimen); a colectomy,
+            # gastrectomy or appendicectomy specimen is `other` ('Terminal ileum, right hemicolectomy')
             operation = designation if rule.attrs.get("needs_proc") else body
-            site = "pancreas" if _PANCREAS_OPERATION.search(operation) else specimen_site(organ.group(0))
+            site = "pancreas" if _PANCREAS_OPERATION.search(operation) else (
+                "other" if _OTHER_OPERATION.search(designation) else specimen_site(organ.group(0)))
             out.append(Finding(offset + organ.start(), offset + max(seg_end, organ.end()), "SPECIMEN_SITE",
                                value_norm=site, attrs=attrs))
         if proc is not None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.lexicon import load_lexicon
 
 from ._doc_index import doc_text
-from ._base import ExtractorSpec, Finding, register
+from ._base import ExtractorSpec, Finding, drop_contained, register, value
 from ._imaging_base import ImagingExtractor
 
 _CUES = load_lexicon("vessel_proximity")
@@ -58,6 +58,15 @@ class VesselProximityExtractor(ImagingExtractor):
             end = after.end() if after else end
         remote = bool(_REMOTE.search(text[start:end])) or bool(_DENIED_CONTACT_BEFORE.search(text, max(0, start - 80), end))
         return [Finding(start, end, "VESSEL_PROXIMITY", value_norm=rule.norm, attrs={"remote": remote})]
+
+    def postprocess(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """One span per region and kind: the hilum named inside a vessel's proximity phrase ("well clear of the
+        hilum, L portal vein and hepatic veins") keeps a mention of its own."""
+        kinds: dict[object, list[Span]] = {}
+        for span in spans:
+            kinds.setdefault(value(span, "value_norm"), []).append(span)
+        kept = [span for group in kinds.values() for span in drop_contained(group)]
+        return sorted(kept, key=lambda span: (span.start_char, -(span.end_char - span.start_char)))
 
 
 register(SPEC, VesselProximityExtractor)

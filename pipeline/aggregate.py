@@ -18,7 +18,8 @@ Precedence (§7):
       (diffuse, widespread, numerous) in a current site mention; otherwise, for one site, low when the
       most current mentions of it in any one contributing report are at most three, high above that, null
       when no mention counts it.
-    * ``sstr_avid`` from the latest PET (reports on that date that disagree give null: heterogeneous).
+    * ``sstr_avid`` from the latest SSTR PET (reports on that date that disagree give null: heterogeneous); a PET
+      of another tracer (``PET_TRACER`` fdg only) is no SSTR study.
     * Pathology from the metastasis when sampled (``specimen_site`` liver or lymph_node, or other unless it
       is a resected primary), else from the primary; the higher Ki-67/mitoses/grade and the worst
       differentiation when several; ``tumor_type`` NEC gives ``differentiation`` poorly.
@@ -377,8 +378,20 @@ def _burden(sites: list[str] | None, reports: Sequence[str], mentions: Mapping[s
     return "low" if lesions <= _LOW_BURDEN_MAX_LESIONS else "high"
 
 
-def _sstr(imaging: Sequence[dict[str, Any]], evidence: set[str]) -> bool | None:
-    _, pets = _latest([r for r in imaging if r["report_type"] == "PET"])
+def _non_sstr_study(mentions: Sequence[dict[str, Any]]) -> bool:
+    """A PET report of another tracer: a current ``PET_TRACER`` mention of FDG and none of an SSTR tracer
+    ("18F-FDG PET/CT ... compared with the DOTATATE PET of 2023"; not "Ga-68 DOTATATE and F-18 FDG PET/CT")."""
+    names = {m.get("value_norm") for m in mentions if m.get("label") == "PET_TRACER"
+             and not (m.get("is_negated") or m.get("is_historical") or m.get("is_hypothetical"))}
+    return "fdg" in names and "sstr" not in names
+
+
+def _sstr(imaging: Sequence[dict[str, Any]], mentions: Mapping[str, list[dict[str, Any]]],
+          evidence: set[str]) -> bool | None:
+    """From the latest SSTR PET: an FDG PET says nothing of receptor uptake (decision_rules.md §7: "Latest PET
+    (SSTR-PET beats OctreoScan/SRS)")."""
+    _, pets = _latest([r for r in imaging if r["report_type"] == "PET"
+                       and not _non_sstr_study(mentions.get(r["report_id"], []))])
     if not pets:
         return None
     evidence.update(r["report_id"] for r in pets)
@@ -563,7 +576,7 @@ def _patient_row(patient_id: str, inputs: _Inputs, ruleset: RuleSet, window: int
     else:
         eh_reports = []
         row.update({"liver_segments": [], "extrahepatic_sites": None})
-    row["sstr_avid"] = _sstr(inputs.imaging, evidence)
+    row["sstr_avid"] = _sstr(inputs.imaging, inputs.mentions, evidence)
     row["disease_stable_months"] = _stable_months(inputs.imaging, evidence)
     row.update(_pathology(inputs.pathology, ruleset, evidence))
     row["primary_site"] = _primary_site(inputs.pathology, inputs.mentions, inputs.dates, evidence)
@@ -613,7 +626,7 @@ def aggregate_patients(
             counts the ok ones).
         imaging: contract ``imaging`` rows.
         pathology: contract ``pathology`` rows.
-        mentions: contract ``mentions`` (``EXTRAHEPATIC_SITE``, ``PROCEDURE_HISTORY``, ``PRIMARY_SITE`` are read).
+        mentions: contract ``mentions`` (``EXTRAHEPATIC_SITE``, ``PROCEDURE_HISTORY``, ``PRIMARY_SITE``, ``PET_TRACER`` are read).
         pet_window_days: how far before the latest imaging date a PET still adds extrahepatic sites.
         pet_count_refinement: apply the proposed PET max-count refinement (off: the contract's precedence).
         extras: also return ``tumor_type`` and the worst values across all specimens

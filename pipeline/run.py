@@ -55,7 +55,7 @@ pa.set_memory_pool(pa.system_memory_pool())
 WORK_DIR = ".nelm"
 EXTRACTED_TABLES = ("mentions", "imaging", "pathology")
 #: mention labels the patient aggregation reads (uncertain sites, procedure history)
-AGGREGATION_LABELS = ("EXTRAHEPATIC_SITE", "PROCEDURE_HISTORY", "PRIMARY_SITE")
+AGGREGATION_LABELS = ("EXTRAHEPATIC_SITE", "PROCEDURE_HISTORY", "PRIMARY_SITE", "PET_TRACER")
 #: documents columns a shard writes; pipeline_version and run_id are stamped by finalize.
 SHARD_DOC_FIELDS = [f.name for f in DOCUMENTS if f.name not in ("pipeline_version", "run_id")]
 SHARD_DOCUMENTS = pa.schema([DOCUMENTS.field(n) for n in SHARD_DOC_FIELDS])

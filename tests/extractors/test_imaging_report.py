@@ -1981,3 +1981,39 @@ def test_ordinary_week_two_imaging(extract, text, kind, column, expected):
 ])
 def test_many_lesions(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind22 (patient archives): "; at least six remain" after a clause break; stability remarks inside a prior size's
+# bracket; "no sig change" is no negation; a quoted prior finding "this is a simple cyst on MRI"; "peritoneal dz"; the
+# portal pedicles as hilar; the hilum inside a vessel's phrase; "Distance to the ... vein more than 1 cm".
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Liver: Hepatic metastases have decreased in size and number; at least six remain, in segments 2, 4a, 7 and 8.",
+     "CT", "liver_lesion_count", None),
+    ("Liver: Hepatic metastases have decreased in size and number; at least six remain, in segments 2, 4a, 7 and 8.",
+     "CT", "liver_lesion_count_category", "multiple"),
+    ("Liver: Hepatic metastases in segments 2, 4a, 7 and 8; the segment 7 lesion measures 3.1 cm.", "CT",
+     "liver_lesion_count", 4),                                                                                  # NEG
+    ("2 mets confined to L lateral section: S2 21mm (19mm on CT, no sig change), S3 12mm.", "MRI", "liver_lesion_count",
+     2),
+    ("2 mets confined to L lateral section: S2 21mm (19mm on CT, no sig change), S3 12mm.", "MRI", "liver_segments",
+     ["2", "3"]),
+    ("Three lesions, all in the right lobe:\n- Segment 6: 23 mm (21 mm on CT; difference attributed to technique).\n"
+     "- Segment 7: 15 mm.\n- Segment 8: 8 mm.", "MRI", "liver_lesion_count", 3),
+    ("The previous CT report noted \"a possible 5 mm subcapsular nodule in segment 2\"; this is a simple cyst on MRI.\n"
+     "Three metastases, all in the right lobe: segment 8, 40 mm; segment 6, 16 mm; segment 5, 9 mm.", "MRI",
+     "liver_segments", ["5", "6", "8"]),
+    ("A 5 mm nodule in segment 2; this is new since the prior CT.\nSegment 8 metastasis, 40 mm.", "MRI", "liver_segments",
+     ["2", "8"]),                                                                                                # NEG
+    ("Liver: 2 new lesions, S2 19mm and S3 12mm.\nNo LAD. No ascites or peritoneal dz.", "CT",
+     "peritoneal_carcinomatosis", False),
+    ("Two lesions in segments 5 and 7. Neither lesion abuts the hepatic veins, the IVC or the portal pedicles.", "MRI",
+     "hilar_or_central_bile_duct", False),
+    ("Two lesions in segments 2 and 3, 18 and 27 mm. Both lesions well clear of the hilum, L portal vein and hepatic "
+     "veins.", "MRI", "hilar_or_central_bile_duct", False),
+    ("Solitary lesion in segment III of 19 mm. Distance to the left hepatic vein and the left portal vein more than 1 "
+     "cm; no contact to the liver hilum.", "MRI", "lesion_near_major_vessel", False),
+    ("Solitary lesion in segment III of 19 mm, abutting the left hepatic vein.", "MRI", "lesion_near_major_vessel",
+     True),                                                                                                      # NEG
+])
+def test_patient_archive_imaging(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -593,3 +593,24 @@ def test_ordinary_week_two_pathology(extract, text, expected):
 def test_synoptic_band_and_exact_value(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind22 (patient archives): a length of bowel with its mesentery is a resection; "the known pancreatic tail primary"; a
+# right hemicolectomy is `other` whichever of its parts the line names.
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: Segment of ileum with mesentery.\nMicroscopy: Well differentiated neuroendocrine tumour of the ileum, "
+     "19 mm. Ki-67 index 4%.", dict(procedure="resection", specimen_site="small_bowel")),
+    ("Specimen: small bowel (distal ileum) segment + mesentery.\nDx: WD NET distal ileum, 24mm. G2.",
+     dict(procedure="resection", specimen_site="small_bowel")),
+    ("Specimen: Terminal ileum, endoscopic biopsy.\nDx: WD NET.", dict(procedure="biopsy")),             # NEG
+    ("SPECIMEN: Liver, segment 7 lesion, ultrasound-guided core biopsy.\nDIAGNOSIS: Metastatic poorly differentiated "
+     "neuroendocrine carcinoma.\nCOMMENT: Findings in keeping with the known pancreatic tail primary.",
+     dict(primary_site="pancreas", specimen_site="liver")),
+    ("Specimen: Right hemicolectomy incl. terminal ileum and mesentery.\nDx: Terminal ileum, well differentiated NET, "
+     "WHO grade 2.", dict(specimen_site="other", primary_site="ileum")),
+    ("SPECIMEN: Right hemicolectomy including terminal ileum.\nDIAGNOSIS:\nTerminal ileum, right hemicolectomy:\n - "
+     "Well-differentiated neuroendocrine tumour.", dict(specimen_site="other", primary_site="ileum")),
+])
+def test_patient_archive_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

@@ -9,7 +9,10 @@ import pytest
     ("Small bowel (ileum), segmental resection:\nNET.", "small_bowel", "resection"),         # small bowel
     ("Lymph node, mesenteric, excision:\nMetastatic NET.", "lymph_node", "resection"),       # lymph node
     ("Omentum, core biopsy:\nMetastatic NET.", "other", "biopsy"),                            # other site
-    ("Specimen: Right hemicolectomy including terminal ileum.", "small_bowel", "resection"), # named organ beats the operation
+    ("Specimen: Right hemicolectomy including terminal ileum.", "other", "resection"),   # the operation's own parts
+    ("Specimen: Right hemicolectomy incl. terminal ileum and mesentery.", "other", "resection"),
+    ("Specimen: Terminal ileum and caecum, right hemicolectomy.", "other", "resection"),
+    ("Specimen: Terminal ileum and caecum, ileocaecal resection.", "small_bowel", "resection"),   # NEG: no colectomy
     ("Specimen: Total gastrectomy.", "other", "resection"),                                   # stomach is other
     ("Lymph nodes: 2 of 12 involved.", None, None),                                           # a result line, not a specimen
 ])

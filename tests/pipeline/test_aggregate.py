@@ -230,6 +230,19 @@ def test_aggregate_sstr_latest_pet(pets: list[tuple[str, int, bool | None]], exp
     assert one(images)["sstr_avid"] == expected
 
 
+@pytest.mark.parametrize("tracers,expected", [
+    (["fdg"], True),                       # an FDG PET after the DOTATATE PET says nothing of receptor uptake
+    (["fdg", "sstr"], None),               # a dual-tracer study is an SSTR study: its null stands
+    ([], None),                            # no tracer named: a PET like any other
+    (["sstr"], None),
+])
+def test_aggregate_sstr_skips_pet_of_another_tracer(tracers: list[str], expected: bool | None) -> None:
+    images = [img("dota", day(0), "PET", sstr_avid=True), img("later", day(60), "PET", sstr_avid=None)]
+    mentions = [mention("later", "PET_TRACER", t, start=i * 10) for i, t in enumerate(tracers)]
+    mentions.append(mention("later", "PET_TRACER", "sstr", start=99, historical=True))  # "compared with the DOTATATE PET"
+    assert one(images, mentions=mentions)["sstr_avid"] == expected
+
+
 # ---------------------------------------------------------------------------------------------
 # Pathology: metastasis over primary, the higher / worst when several, discordance
 
