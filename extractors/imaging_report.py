@@ -57,6 +57,8 @@ _BENIGN_APPOSITION = _CUES["BENIGN_APPOSITION"]
 #: ... no arterial enhancement", "non-enhancing and necrotic ... no viable tumour"); not "largely necrotic but retains
 #: a residual enhancing component".
 _NOT_VIABLE = _CUES["NOT_VIABLE"]
+#: a treated area said to be dead, with no lesion noun: its segments hold no lesion
+_TREATED_AREA_DEAD = _CUES["TREATED_AREA_DEAD"]
 _VIABLE = _CUES["VIABLE"]
 _TREATED_BEFORE = _CUES["TREATED_BEFORE"]
 _AND_NEXT = _CUES["AND_NEXT"]
@@ -520,8 +522,9 @@ class _Report:
             if any(slot == "segments" and _ADJACENT_BEFORE.search(self.text, max(sent.start_char, span.start_char - 30),
                                                                   span.start_char) for span, slot in spans):
                 continue  # "Small subcapsular haematoma adjacent to segment 6": no lesion of the list
-            if _NOT_VIABLE.search(sent.text) and not _VIABLE.search(_negation_free(sent.text)):
-                continue  # "2. Segment 4a: LR-TR nonviable.": a list line about a lesion with no tumour left
+            if (_NOT_VIABLE.search(sent.text) or _TREATED_AREA_DEAD.search(sent.text)) \
+                    and not _VIABLE.search(_negation_free(sent.text)):
+                continue  # "2. Segment 4a: LR-TR nonviable.", "Treated segment 6 and 8 areas are scarred": no tumour left
             target = self._continued_target(sent)
             if target is None:
                 target = self._list_line_lesion(sent, spans)
@@ -847,6 +850,7 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
     additive: list[Instance] = []
     added = 0
     vague_added = False  # "two dominant lesions and several smaller foci": more lesions than any number written
+    at_least = 0  # the highest "at least N" bound
     for target in targets:
         assert target.span is not None
         attrs = {} if target.implicit else _attrs(target.span)
@@ -861,6 +865,8 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
                 named.append(int(attrs["count_value"]))
         elif kind in {"few", "multiple", "innumerable", "at_least"}:
             vague.append("few" if kind == "few" or (kind == "at_least" and (attrs.get("count_bound") or 9) <= 3) else "multiple")
+            if kind == "at_least":
+                at_least = max(at_least, int(attrs.get("count_bound") or 0))
             if attrs.get("vague_additive"):
                 vague_added = True
         found = _instances(report, target)
@@ -908,6 +914,8 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
         vague.append("multiple")
     if vague and not named:
         exact = []  # "Numerous masses ... another in segment 3": the additions do not make the count exact
+    if exact and at_least > max(max(exact), n):
+        exact = []  # "At least eight avid lesions in both lobes, incl new lesions seg 3 and seg 6": no count reaches 8
     if exact:
         count = max(max(exact), n)
     elif vague:

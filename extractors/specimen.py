@@ -85,7 +85,8 @@ class SpecimenExtractor(ClaimingExtractor):
                 'material', 'fna', 'fnb', 'needle', 'core', 'cytolog', 'curett', 'punch', 'brush', 'aspirat', 'block',
                 'whipple', 'enucleat', 'explant', 'emr', 'esd', 'tbna', 'ebus', 'tru-cut', 'trucut', 'operation',
                 'sample', 'wedge', 'appendix', 'liver', 'pancrea', 'stomach', 'rectum', 'colon', 'caecum', 'cecum', 'ileum',
-                'jejunum', 'duodenum', 'lung')  # the organ words of an opening organ label ('Appendix: acute ...')
+                'jejunum', 'duodenum', 'lung',  # the organ words of an opening organ label ('Appendix: acute ...')
+                'segment', 'loop', 'length')  # a length of bowel removed whole ('Segment of ileum with mesentery')
     def findings(self, doc, match, rule):
         if "body" in match.groupdict():
             return self._header(doc, match, rule)

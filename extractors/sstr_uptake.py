@@ -42,6 +42,7 @@ _MAX_ROWS = 40
 #: Before a "from X to Y" pair: the SUV its sentence named first ("SUVmax values have risen: segment 4b from 9.8 to 17.6").
 _SUV_PAIR_LEAD = _CUES["SUV_PAIR_LEAD"]
 _PAIR_REACH = 250
+_DECIMAL = re.compile(r"\d{1,3}[.,]\d+")
 
 
 _CELL_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d+)?")
@@ -133,6 +134,10 @@ class SstrUptakeExtractor(ImagingExtractor):
             return _table_suv(doc_text(doc), start, end)
         if rule.id.startswith("sstr_uptake.suv_legend"):
             return _legend_suv(doc_text(doc), match.start("suv"))
+        if rule.id.startswith("sstr_uptake.suv_list"):  # "SUVmax 22.5 and 31.0": 31.0 (22.5 is suv_max.1's)
+            offset = match.start("rest")
+            return [Finding(offset + m.start(), offset + m.end(), "SUV", value_num=parse_number(m.group(0)),
+                            attrs={"prior": False}) for m in _DECIMAL.finditer(match.group("rest"))]
         if rule.id in ("sstr_uptake.suv_max.3", "sstr_uptake.suv_max.4"):
             text = doc_text(doc)
             if not _SUV_PAIR_LEAD.search(text, max(0, start - _PAIR_REACH), start):

@@ -13,11 +13,13 @@ Precedence (§7):
       category, and its ``bilobar`` is OR'd.
     * ``extrahepatic_sites`` / ``peritoneal_carcinomatosis``: union / OR over the latest imaging date and
       the latest PET within ``pet_window_days`` before it. A site named only by uncertain
-      ``EXTRAHEPATIC_SITE`` mentions of those reports sets the list to null, unless that PET negates it.
+      ``EXTRAHEPATIC_SITE`` mentions of those reports sets the list to null, unless that PET negates it (or
+      finds no extrahepatic disease at all: its list is ``[]``).
     * ``extrahepatic_burden`` (DC5): none for ``[]``; high for several organ systems or a cue word
-      (diffuse, widespread, numerous) in a current site mention; otherwise, for one site, low when the
-      most current mentions of it in any one contributing report are at most three, high above that, null
-      when no mention counts it.
+      (diffuse, widespread, numerous) in a current site mention; otherwise, for one site, low when a
+      contributing report names at most three lesions of it (a sentence naming the site is one lesion, two
+      when in the plural; a report counts its busiest section, as the impression restates the findings),
+      high above that, null when no mention counts it.
     * ``sstr_avid`` from the latest SSTR PET (reports on that date that disagree give null: heterogeneous); a PET
       of another tracer (``PET_TRACER`` fdg only) is no SSTR study.
     * Pathology from the metastasis when sampled (``specimen_site`` liver or lymph_node, or other unless it
@@ -55,6 +57,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +98,8 @@ _PRIMARY_RESECTED_CUES = frozenset({"primary_resection"})
 _PRIMARY_IN_SITU_CUES = frozenset({"primary_in_situ", "primary_unresected", "primary_not_resected"})
 _BURDEN_CUES = ("diffuse", "widespread", "numerous")
 _LOW_BURDEN_MAX_LESIONS = 3  # DC5: one organ system with <=3 discrete lesions
+#: a site mention in the plural stands for two lesions at least ("nodes", "bone metastases", "peritoneal deposits")
+_PLURAL_LESION = re.compile(r"\b(?:nodes|metastases|mets|deposits|lesions|foci|masses|nodules|implants)\b", re.I)
 _DAYS_PER_MONTH = 365.25 / 12
 _SITE_LABEL = "EXTRAHEPATIC_SITE"
 
@@ -351,6 +356,8 @@ def _extrahepatic(group: Sequence[dict[str, Any]], pet: dict[str, Any] | None,
     hedged = {m["value_norm"] for m in site_mentions if m.get("is_uncertain") and _current(m)}
     pet_negative = {m["value_norm"] for m in _site_mentions([pet["report_id"]] if pet else [], mentions)
                     if m.get("is_negated")}
+    if pet is not None and pet["extrahepatic_sites"] is not None and len(pet["extrahepatic_sites"]) == 0:
+        pet_negative |= hedged  # the PET found no extrahepatic disease at all ("No extrahepatic disease"): none of it
     if sites is not None and hedged - set(sites) - pet_negative:
         sites = None
     peritoneal = _or3(r["peritoneal_carcinomatosis"] for r in contributing)
@@ -369,10 +376,17 @@ def _burden(sites: list[str] | None, reports: Sequence[str], mentions: Mapping[s
                if _current(m) and not m.get("is_uncertain") and m["value_norm"] in remaining]
     if len(remaining) > 1 or any(cue in str(m.get("text") or "").lower() for m in current for cue in _BURDEN_CUES):
         return "high"
-    per_report: dict[str, set[tuple[Any, Any]]] = defaultdict(set)
+    # lesions per report: a site named in a sentence is one lesion there (two when named in the plural: "nodes"),
+    # however often the sentence restates it ("Nodes: avid 14mm mesenteric root node ..., in keeping with nodal
+    # metastasis"); the impression restates the findings, so a report counts its busiest section
+    per_section: dict[tuple[str, Any], dict[tuple[Any, ...], int]] = defaultdict(dict)
     for m in current:
-        per_report[m["report_id"]].add((m.get("start_char"), m.get("end_char")))
-    lesions = max((len(spans) for spans in per_report.values()), default=0)
+        sentence = m.get("sentence_start")
+        key = (m["value_norm"], sentence) if sentence is not None else (m.get("start_char"), m.get("end_char"))
+        weight = 2 if _PLURAL_LESION.search(str(m.get("text") or "")) else 1
+        lesions_of = per_section[m["report_id"], m.get("section")]
+        lesions_of[key] = max(lesions_of.get(key, 0), weight)
+    lesions = max((sum(found.values()) for found in per_section.values()), default=0)
     if lesions == 0:
         return None
     return "low" if lesions <= _LOW_BURDEN_MAX_LESIONS else "high"

@@ -108,7 +108,6 @@ BLIND_FLOORS: dict[str, dict[tuple[str, str], float]] = {
     "blind9": {
         ("imaging", "extrahepatic_sites"): 0.966,
         ("imaging", "largest_liver_lesion_mm"): 0.966, ("imaging", "lesion_near_major_vessel"): 0.966,
-        ("imaging", "peritoneal_carcinomatosis"): 0.966,
     },
     "blind10": {
         ("pathology", "specimen_site"): 0.958,
@@ -214,3 +213,21 @@ def test_blind22_patient_archive_end_to_end(tmp_path):
     # the sample archive's annotator did for SA02/SA09/SA10
     assert mismatches == {("B22B03", "transplant"): ("indeterminate", "ineligible"),
                           ("B22B06", "transplant"): ("indeterminate", "ineligible")}, mismatches
+
+
+def test_blind23_patient_archive_end_to_end(tmp_path):
+    """fixtures/blind23 (two more blind patient archives: the treatment course, a registry extract; 16 patients, 83
+    reports): every report and patient field and all 80 statuses as the annotators derived them."""
+    folder = FIXTURES / "blind23"
+    run_local(folder / "reports.jsonl", tmp_path)
+    for gold in ("gold_reports.jsonl", "gold_patients.jsonl"):
+        scores = evaluate_run(folder / gold, tmp_path)
+        assert scores["missing_in_run"] == 0
+        low = _below_floor(scores, lambda table, field: 1.0)
+        assert not low, "\n".join(low)
+    expected = [json.loads(line) for line in (folder / "expected_eligibility.jsonl").read_text().splitlines() if line]
+    eligibility = read_table_frame(tmp_path / "eligibility.parquet")
+    got = {(r.patient_id, r.therapy): r.status for r in eligibility.itertuples()}
+    mismatches = {(e["patient_id"], e["therapy"]): (e["status"], got[(e["patient_id"], e["therapy"])])
+                  for e in expected if got[(e["patient_id"], e["therapy"])] != e["status"]}
+    assert not mismatches, mismatches

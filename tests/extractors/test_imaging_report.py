@@ -2017,3 +2017,44 @@ def test_many_lesions(extract, text, kind, column, expected):
 ])
 def test_patient_archive_imaging(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind23 (the treatment course; a registry extract): treated areas said to be dead; a lesion coordinated with a treated
+# one; the lesions an ablation zone covers; a satisfactory post-ablation study is a response; an "at least" count above
+# every exact one; "NET MDT"; a benign verdict after a clause break; "No peritoneal, osseous or pulmonary foci"; an SUV list.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Five viable enhancing mets:\n- seg 7: 29mm\n- seg 5: 12mm\nLipiodol-laden treated areas seg 3 and seg 6: no "
+     "enhancement, no diffusion restriction (necrotic, not counted as viable).", "MRI", "liver_segments", ["5", "7"]),
+    ("Segment 7 metastasis 29 mm. Treated segment 6 and segment 8 areas are scarred, with no enhancement.", "MRI",
+     "liver_lesion_count", 1),
+    ("Segment 7 metastasis 29 mm. Treated segment 6 area shows a new enhancing nodule of 8 mm.", "MRI",
+     "liver_segments", ["6", "7"]),                                                                              # NEG
+    ("Segment 2 metastasis 14 mm. The treated segment 8 lesion (38 mm) and segment 6 lesion (15 mm) are hypoattenuating "
+     "with no arterial enhancement, consistent with necrosis after radioembolization.", "CT", "liver_segments", ["2"]),
+    ("Clinical details: Microwave ablation of two liver metastases on 23/03/2021.\nComparison: MRI 19/01/2021.\nFindings: "
+     "Two ablation zones in segment VIII (38 mm) and segment V (25 mm), both encompassing the original lesions. No new "
+     "liver lesion.\nConclusion: Satisfactory appearances following microwave ablation with no residual enhancing "
+     "tumour.", "CT", "liver_lesion_count", 0),
+    ("Clinical details: Microwave ablation of two liver metastases on 23/03/2021.\nComparison: MRI 19/01/2021.\nFindings: "
+     "Two ablation zones in segment VIII (38 mm) and segment V (25 mm), both encompassing the original lesions. No new "
+     "liver lesion.\nConclusion: Satisfactory appearances following microwave ablation with no residual enhancing "
+     "tumour.", "CT", "disease_trend", "response"),
+    ("Liver: At least eight avid lesions in both lobes, incl new lesions seg 3 and seg 6. Dominant seg 7 lesion SUVmax "
+     "32.5.", "PET", "liver_lesion_count", None),
+    ("Liver: At least eight avid lesions in both lobes, incl new lesions seg 3 and seg 6. Dominant seg 7 lesion SUVmax "
+     "32.5.", "PET", "liver_lesion_count_category", "multiple"),
+    ("Clinical details: Pancreatic NET, distal pancreatectomy 2019.\nConclusion: Two new right lobe liver metastases. "
+     "Suitable for thermal ablation; discuss at NET MDT.", "MRI", "extrahepatic_sites", []),
+    ("Clinical details: Pancreatic NET in situ.\nFindings: 3 cm pancreatic tail NET. Two liver metastases.", "CT",
+     "extrahepatic_sites", ["pancreas"]),                                                                        # NEG
+    ("Findings: The two hypervascular liver lesions in segments IVb and VIII described on CT show no increased "
+     "somatostatin receptor expression; together with the low-grade primary they are most likely benign lesions.", "PET",
+     "liver_lesion_count", 0),
+    ("Findings: Two avid liver lesions in segments 5 and 7. No peritoneal, osseous or pulmonary foci.", "PET",
+     "peritoneal_carcinomatosis", False),
+    ("Findings: Two intensely avid liver lesions in segments 5 and 7 (SUVmax 22.5 and 31.0 respectively).", "PET",
+     "suv_max", 31.0),
+    ("Findings: Avid liver lesion in segment 5 (SUVmax 22.5) and 3 further lesions.", "PET", "suv_max", 22.5),  # NEG
+])
+def test_treatment_course_and_registry_imaging(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

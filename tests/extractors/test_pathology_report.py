@@ -614,3 +614,20 @@ def test_synoptic_band_and_exact_value(extract, text, expected):
 def test_patient_archive_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind23 (a registry extract): a Ki-67 label with a long aside before its colon; "pulmonary atypical carcinoid"; the
+# duodenum's "second part".
+@pytest.mark.parametrize("text,expected", [
+    ("OUR DIAGNOSIS:\nLiver, core biopsy: Metastatic well-differentiated neuroendocrine tumor, WHO grade 3.\nKi-67 "
+     "(repeated on the outside block; hot-spot count of 2,000 cells by image analysis): 24%.", dict(ki67_percent=24.0)),
+    ("Specimen: Liver, core biopsy.\nDIAGNOSIS: Metastatic well-differentiated neuroendocrine tumor, consistent with the "
+     "patient's known pulmonary atypical carcinoid.", dict(primary_site="lung")),
+    ("Specimen: Pancreaticoduodenectomy (Whipple).\nMicro: Well diff NET arising in the second part of the duodenum, 14 "
+     "mm, invading the pancreatic head.", dict(primary_site="duodenum", specimen_site="pancreas")),
+    ("Specimen: Distal pancreatectomy.\nDiagnosis: well-differentiated NET arising in the pancreatic tail.",
+     dict(primary_site="pancreas")),                                                                            # NEG
+])
+def test_registry_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

@@ -452,3 +452,28 @@ def test_aggregate_then_decide() -> None:
     status = dict(zip(*decide_frame(patients)[["therapy", "status"]].T.values))
     assert status == {"ablation": "ineligible", "prrt": "eligible", "resection": "eligible",
                       "transarterial": "ineligible", "transplant": "ineligible"}  # L0: resectable
+
+
+def test_burden_counts_a_site_once_per_sentence():
+    """A single node named four times in one PET ("Nodes: avid 14mm mesenteric root node ..., in keeping with nodal
+    metastasis" + the impression) is one lesion: low burden, not high."""
+    images = [img("ct", day(0), extrahepatic_sites=["lymph_node"]),
+              img("pet", day(-14), "PET", extrahepatic_sites=["lymph_node"], sstr_avid=True)]
+    mentions = [dict(site("pet", "lymph_node", start=s_), section=sec, sentence_start=sent, text=t)
+                for s_, sec, sent, t in [(10, "findings", 5, "Nodes"), (30, "findings", 5, "node"),
+                                         (60, "findings", 5, "metastasis"), (120, "impression", 100, "nodal met")]]
+    paths = [path("path", day(-400), specimen_site="small_bowel", procedure="resection", primary_site="ileum")]
+    row = one(images, paths, mentions=mentions)
+    assert row["extrahepatic_burden"] == "low"
+    plural = [dict(site("pet", "lymph_node", start=10), section="findings", sentence_start=5, text="mesenteric nodes"),
+              dict(site("pet", "lymph_node", start=60), section="findings", sentence_start=50, text="para-aortic nodes")]
+    assert one(images, paths, mentions=plural)["extrahepatic_burden"] == "high"                                  # NEG
+
+
+def test_a_pet_with_no_extrahepatic_disease_defuses_a_hedged_site():
+    """The CT hedges a lung nodule; the PET a week before found no extrahepatic disease at all: the list is []."""
+    images = [img("ct", day(7), extrahepatic_sites=[]), img("pet", day(0), "PET", extrahepatic_sites=[], sstr_avid=True)]
+    hedged = [site("ct", "lung", uncertain=True)]
+    assert one(images, mentions=hedged)["extrahepatic_sites"] == []
+    images_no_pet = [img("ct", day(7), extrahepatic_sites=[])]
+    assert one(images_no_pet, mentions=hedged)["extrahepatic_sites"] is None                                    # NEG
