@@ -95,6 +95,8 @@ def spoken_punctuation(text: str) -> str:
 
 
 def _mark(match: re.Match[str]) -> str:
+    if match.group("plabel"):  # "new paragraph findings there are": "findings" is the paragraph's label
+        return match.group("plabel") + ":"
     if match.group("colon"):
         label = match.group("label")
         return label + ":" + " " * (len(match.group(0)) - len(label) - 1)

@@ -1372,11 +1372,17 @@ def _proximity(report: _Report, norm: str) -> bool | None:
         if not _about_liver_lesion(report, span):
             # "No involvement of the hilar plate." / "The hilar structures are free." in a report with liver lesions: a
             # statement about all of them
-            if negative and report.liver_targets() and report.liver_only_sentence(sent, allow_none=True):
-                result = result or False
+            if negative and report.liver_targets() and (report.liver_only_sentence(sent, allow_none=True)
+                                                        or {o for _, _, o in report.index.organs_in(sent)} <= {"vessel"}):
+                result = result or False  # also "None abut hepatic veins/IVC; no hilar involvement.": vessels alone
             continue
-        if negative and (_CONTACT_BUT_NOT.search(report.text, max(sent.start_char, span.start_char - 60), span.start_char)
-                         or _CONTACT_WITHOUT_INVASION.search(span.text)):
+        contact = _CONTACT_BUT_NOT.search(report.text, max(sent.start_char, span.start_char - 60), span.start_char) \
+            if negative else None
+        if contact is not None and any(sent.start_char <= other.start_char < span.start_char
+                                       and span_value(other, "value_norm") != norm
+                                       for other in report.get("VESSEL_PROXIMITY")):
+            contact = None  # "It abuts the IVC ..., but does not involve the hilar plate": the contact is the IVC's
+        if negative and (contact is not None or _CONTACT_WITHOUT_INVASION.search(span.text)):
             negative = False  # "abutting but not invading the IVC": at the vessel, only not through it
         if negative:
             result = result or False

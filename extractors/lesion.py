@@ -41,6 +41,7 @@ OTHER = "_OTHER_LESION"
 _QUANT = _CUES.source("QUANT")
 _COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*,?){{0,5}})[\s,]*$", re.I)
 _COUNT_AFTER = _CUES["COUNT_AFTER"]
+_QUANT_AT = re.compile(rf"\b(?:{_QUANT})", re.I)
 #: a short aside in brackets among a noun's premodifiers, read as blank
 _ASIDE = re.compile(r"\([^()\n]{1,30}\)")
 _EACH_OF = _CUES["EACH_OF_SEGMENTS"]
@@ -81,21 +82,25 @@ _PRIMARY_TYPE = _CUES["PRIMARY_TYPE"]
 
 
 def count_before(prefix: str) -> tuple[str, int] | None:
-    """The quantifier ending a noun's premodifiers: ('three', offset) from 'there are three small'."""
+    """The quantifier ending a noun's premodifiers: ('three', offset) from 'there are three small'; the one nearest
+    the noun when several could ('in both lobes, now more than 20 lesions': more than 20)."""
     if ")" in prefix:
         prefix = _ASIDE.sub(lambda m: " " * len(m.group(0)), prefix)  # "Two (2) metastases", "numerous (over twenty) nodules"
     cut = max(prefix.rfind(c) for c in ".;:\n(")
     window = prefix[cut + 1:]
-    m = _COUNT_BEFORE.search(window)
-    if not m:
+    first = _COUNT_BEFORE.search(window)
+    if not first:
         return None
-    q = m.group("q")
-    if any(c.isdigit() for c in q):  # "2 lesions", "6-8 lesions" are counts; "3 cm lesion", "5 to 10 mm lesions",
-        # "segment 2 lesion" and "Seg. 7 lesion" are not
-        before = prefix[: cut + 1 + m.start("q")]
-        if _UNIT_WORD.match(m.group("mid") or "") or _SEG_BEFORE.search(before) or _SCORE_BEFORE.search(before):
-            return None
-    return q, cut + 1 + m.start("q")
+    nearer = [_COUNT_BEFORE.match(window, q.start()) for q in _QUANT_AT.finditer(window, first.end("q"))]
+    for m in [n for n in reversed(nearer) if n is not None] + [first]:
+        q = m.group("q")
+        if any(c.isdigit() for c in q):  # "2 lesions", "6-8 lesions" are counts; "3 cm lesion", "5 to 10 mm lesions",
+            # "segment 2 lesion" and "Seg. 7 lesion" are not
+            before = prefix[: cut + 1 + m.start("q")]
+            if _UNIT_WORD.match(m.group("mid") or "") or _SEG_BEFORE.search(before) or _SCORE_BEFORE.search(before):
+                continue
+        return q, cut + 1 + m.start("q")
+    return None
 
 
 class LesionExtractor(ImagingExtractor):

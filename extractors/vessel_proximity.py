@@ -33,6 +33,7 @@ _FIELD_VALUE = _CUES["FIELD_VALUE"]
 _DENIED_CONTACT_BEFORE = _CUES["DENIED_CONTACT_BEFORE"]
 #: a field label starts its line: at most a short lead before the structure word ("Hilar / ...", "- Vascular ...")
 _LINE_LEAD = _CUES["FIELD_LINE_LEAD"]
+_CLEAR_AFTER = _CUES["CLEAR_AFTER"]
 
 
 class VesselProximityExtractor(ImagingExtractor):
@@ -49,6 +50,8 @@ class VesselProximityExtractor(ImagingExtractor):
             return [Finding(start, end, "VESSEL_PROXIMITY", value_norm="vessel", attrs={"remote": bool(match.group("neg"))})]
         if rule.norm == "hilar_bile_duct" and _FIELD_LABEL_AFTER.match(text, end):
             return []  # "Vascular / hilar: ...": the field's name; what it holds is read on its own
+        if rule.norm == "hilar_bile_duct" and _CLEAR_AFTER.match(text, end):
+            return [Finding(start, end, "VESSEL_PROXIMITY", value_norm=rule.norm, attrs={"remote": True})]  # "Hilum clear."
         if rule.norm == "vessel":
             before = _PROX_BEFORE.search(text, max(0, start - 70), start)
             after = _PROX_AFTER.match(text, end)

@@ -17,9 +17,9 @@ Precedence (§7):
       finds no extrahepatic disease at all: its list is ``[]``).
     * ``extrahepatic_burden`` (DC5): none for ``[]``; high for several organ systems or a cue word
       (diffuse, widespread, numerous) in a current site mention; otherwise, for one site, low when a
-      contributing report names at most three lesions of it (a sentence naming the site is one lesion, two
-      when in the plural; a report counts its busiest section, as the impression restates the findings),
-      high above that, null when no mention counts it.
+      contributing report names at most three lesions of it (a sentence naming the site is one lesion, or as many
+      as the mention counts, two when in the plural without a number; a report counts its busiest section, as
+      the impression restates the findings), high above that, null when no mention counts it.
     * ``sstr_avid`` from the latest SSTR PET (reports on that date that disagree give null: heterogeneous); a PET
       of another tracer (``PET_TRACER`` fdg only) is no SSTR study.
     * Pathology from the metastasis when sampled (``specimen_site`` liver or lymph_node, or other unless it
@@ -383,7 +383,11 @@ def _burden(sites: list[str] | None, reports: Sequence[str], mentions: Mapping[s
     for m in current:
         sentence = m.get("sentence_start")
         key = (m["value_norm"], sentence) if sentence is not None else (m.get("start_char"), m.get("end_char"))
-        weight = 2 if _PLURAL_LESION.search(str(m.get("text") or "")) else 1
+        counted = m.get("value_num")
+        if counted is not None and counted == counted and counted >= 1:  # "four SSTR-positive lesions in T6, L1, ..."
+            weight = int(counted)
+        else:
+            weight = 2 if _PLURAL_LESION.search(str(m.get("text") or "")) else 1
         lesions_of = per_section[m["report_id"], m.get("section")]
         lesions_of[key] = max(lesions_of.get(key, 0), weight)
     lesions = max((sum(found.values()) for found in per_section.values()), default=0)

@@ -62,8 +62,9 @@ _PAGE_LINE = _CUES["PAGE_LINE"]
 #: a repeated line this short is no running header ("No change.")
 PAGE_HEADER_MIN_CHARS = 12
 #: characters (also those an entity stands for) that the extractors read as plain ASCII: no-break and thin spaces,
-#: dashes and the minus sign, the multiplication sign, curly quotes
-_PLAIN = {"\u00a0": " ", "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2009": " ", "\u202f": " ", "\u00d7": "x",
+#: hyphens and dashes (the non-breaking hyphen of "Ki\u201167") and the minus sign, the multiplication sign, curly quotes
+_PLAIN = {"\u00a0": " ", "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+          "\u2009": " ", "\u202f": " ", "\u00d7": "x",
           "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
 _PLAIN_TABLE = str.maketrans(_PLAIN)
 

@@ -408,7 +408,7 @@ def process_shard(task: ShardTask, config_path: str | None = None) -> ShardResul
 AGGREGATION_DOCUMENT_COLUMNS = ("report_id", "patient_id", "report_date", "report_type", "status")
 #: mention columns the patient aggregation reads
 AGGREGATION_MENTION_COLUMNS = ("report_id", "patient_id", "label", "text", "start_char", "end_char", "section",
-                               "sentence_start", "value_norm", "is_negated", "is_uncertain", "is_historical",
+                               "sentence_start", "value_norm", "value_num", "is_negated", "is_uncertain", "is_historical",
                                "is_hypothetical")
 
 

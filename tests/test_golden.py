@@ -231,3 +231,24 @@ def test_blind23_patient_archive_end_to_end(tmp_path):
     mismatches = {(e["patient_id"], e["therapy"]): (e["status"], got[(e["patient_id"], e["therapy"])])
                   for e in expected if got[(e["patient_id"], e["therapy"])] != e["status"]}
     assert not mismatches, mismatches
+
+
+def test_blind24_patient_archive_end_to_end(tmp_path):
+    """fixtures/blind24 (the decision edges; ordinary patients in messy text; 16 patients, 70 reports): all 80 statuses,
+    and every report and patient field but the open ones its README lists."""
+    folder = FIXTURES / "blind24"
+    run_local(folder / "reports.jsonl", tmp_path)
+    floors = {("imaging", "disease_trend"): 0.97, ("imaging", "extrahepatic_sites"): 0.97,
+              ("imaging", "largest_liver_lesion_mm"): 0.97, ("imaging", "lesion_near_major_vessel"): 0.97,
+              ("patients", "largest_liver_lesion_mm"): 0.93, ("patients", "primary_resected"): 0.93}
+    for gold in ("gold_reports.jsonl", "gold_patients.jsonl"):
+        scores = evaluate_run(folder / gold, tmp_path)
+        assert scores["missing_in_run"] == 0
+        low = _below_floor(scores, lambda table, field: floors.get((table, field), 1.0))
+        assert not low, "\n".join(low)
+    expected = [json.loads(line) for line in (folder / "expected_eligibility.jsonl").read_text().splitlines() if line]
+    eligibility = read_table_frame(tmp_path / "eligibility.parquet")
+    got = {(r.patient_id, r.therapy): r.status for r in eligibility.itertuples()}
+    mismatches = {(e["patient_id"], e["therapy"]): (e["status"], got[(e["patient_id"], e["therapy"])])
+                  for e in expected if got[(e["patient_id"], e["therapy"])] != e["status"]}
+    assert not mismatches, mismatches

@@ -2058,3 +2058,41 @@ def test_patient_archive_imaging(extract, text, kind, column, expected):
 ])
 def test_treatment_course_and_registry_imaging(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+# blind24 (the decision edges; messy text): "Hilum clear."; a contact that is another structure's; vessels alone in a
+# denial; "middle/right hepatic veins"; "Est replacement"; "SD"; one-line segment lists after "Findings:"; coordinated
+# free segments; the quantifier nearest the noun; "peritoneal tracer accumulation"; labels spliced into one paragraph.
+@pytest.mark.parametrize("text,kind,column,expected", [
+    ("Seg 8 68 mm. Seg 6 54 mm.\nSeg 8 lesion still abuts middle/right hepatic veins. Hilum clear.", "MRI",
+     "hilar_or_central_bile_duct", False),
+    ("Seg 8 68 mm. Seg 6 54 mm.\nSeg 8 lesion still abuts middle/right hepatic veins. Hilum clear.", "MRI",
+     "lesion_near_major_vessel", True),
+    ("Seg 8 68 mm, invading the hilum.", "MRI", "hilar_or_central_bile_duct", True),                          # NEG
+    ("Caudate lobe (segment 1) metastasis 22 mm. It abuts the IVC along a 10 mm contact, but does not involve the hilar "
+     "plate or the central bile ducts. Segment 7 metastasis 19 mm.", "MRI", "hilar_or_central_bile_duct", False),
+    ("Segment 4b metastasis 3 cm abutting but not invading the hilar plate.", "MRI", "hilar_or_central_bile_duct",
+     True),                                                                                                     # NEG
+    ("3 liver mets unchanged:\nSeg 4b 3.4 cm. Seg 6 1.8 cm. Seg 7 1.2 cm.\nNo new lesion. None abut hepatic veins/IVC; no "
+     "hilar involvement.", "MRI", "lesion_near_major_vessel", False),
+    ("Findings: 4 lesions, no new: Seg 8 68 mm. Seg 6 54 mm. Seg 4a 40 mm. Seg 2 27 mm.\nEst replacement 25%.", "MRI",
+     "liver_involvement_percent", 25.0),
+    ("Comp: MRI 06/05/2024.\nFindings: Seg 8 68 mm (68). Seg 6 54 mm (55).\nImpression: SD. 2 liver mets.", "MRI",
+     "disease_trend", "stable"),
+    ("Comparison: CT of 2024-09-09.\nFindings: Segment VIII 41 mm (previously 40 mm), segment IVa 22 mm (21 mm), segment VI "
+     "14 mm (14 mm). No new liver lesions.", "MRI", "liver_segments", ["4a", "6", "8"]),
+    ("Findings:\n3 new lesions:\n- Seg 4b: 33 mm\n- Seg 6: 18 mm\n- Seg 7: 12 mm\nCaudate and segs 2/3 clear.", "MRI",
+     "liver_segments", ["4b", "6", "7"]),
+    ("Findings: more than 20 metastases in segments II, III, V and VIII; caudate lobe free.", "MRI", "liver_segments",
+     ["2", "3", "5", "8"]),
+    ("Findings: Increase in number and size of the liver metastases in both lobes, now more than 20 lesions; largest in "
+     "segment VIII with 62 mm.", "CT", "liver_lesion_count", None),
+    ("Findings: Multiple avid liver lesions in both lobes. No SSTR-positive lymph nodes. No peritoneal tracer "
+     "accumulation.", "PET", "peritoneal_carcinomatosis", False),
+    ("MRI upper abdomen with liver-specific contrast Clinical question: ileal NET G1 in situ, liver metastases, on "
+     "lanreotide - follow-up Comparison: CT 11.04.2023 Findings: Two liver metastases, segment 4a 14 mm and segment 5 21 "
+     "mm, no change. Mesenteric nodal mass 28 mm, unchanged. Conclusion: stable disease.", "MRI", "extrahepatic_sites",
+     ["lymph_node"]),
+])
+def test_decision_edges_and_messy_text_imaging(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -631,3 +631,15 @@ def test_patient_archive_pathology(extract, text, expected):
 def test_registry_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind24 (messy text): the non-breaking hyphen of "Ki\u201167"; "Ileal well diff NET".
+@pytest.mark.parametrize("text,expected", [
+    ("Histopathology \u2014 Liver core biopsy\nMicroscopy: well\u2011differentiated neuroendocrine tumour. Mitoses 3 per 2 "
+     "mm\u00b2. Ki\u201167 index 9% (hot spot).", dict(ki67_percent=9.0)),
+    ("Spec: Small bowel resection (ileum) + mesenteric LNs.\nMicro: Well diff NET, ileum, WHO G2.\nDIAGNOSIS: Ileal well "
+     "diff NET G2, pT3 N1 R0.", dict(primary_site="ileum")),
+])
+def test_messy_text_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

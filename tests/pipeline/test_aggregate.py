@@ -477,3 +477,14 @@ def test_a_pet_with_no_extrahepatic_disease_defuses_a_hedged_site():
     assert one(images, mentions=hedged)["extrahepatic_sites"] == []
     images_no_pet = [img("ct", day(7), extrahepatic_sites=[])]
     assert one(images_no_pet, mentions=hedged)["extrahepatic_sites"] is None                                    # NEG
+
+
+def test_burden_takes_a_mentions_own_count():
+    """"four SSTR-positive lesions in T6, L1, L3 and the right iliac bone": four lesions in one sentence, high burden."""
+    images = [img("mri", day(28), extrahepatic_sites=["bone"]),
+              img("pet", day(0), "PET", extrahepatic_sites=["bone"], sstr_avid=True)]
+    four = [dict(mention("pet", "EXTRAHEPATIC_SITE", "bone", text="lesions", start=40), section="findings",
+                 sentence_start=30, value_num=4.0)]
+    assert one(images, mentions=four)["extrahepatic_burden"] == "high"
+    one_lesion = [dict(four[0], value_num=1.0, text="lesion")]
+    assert one(images, mentions=one_lesion)["extrahepatic_burden"] == "low"                                   # NEG
