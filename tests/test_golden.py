@@ -193,21 +193,29 @@ def test_golden_end_to_end_sample_archive_patients_and_eligibility(runs):
     assert set(eligibility.rules_version) == {"nelm-rules-1"}
 
 
+def _patient_archive_mismatches(name: str, out: Path, floors: dict | None = None) -> dict:
+    """Run a blind patient archive (fixtures/<name>: reports, gold_reports, gold_patients, expected_eligibility),
+    check every report and patient field against its floor (1.0 unless given), and return the eligibility statuses
+    that differ from the annotator's: {(patient, therapy): (expected, got)}."""
+    folder = FIXTURES / name
+    run_local(folder / "reports.jsonl", out)
+    for gold in ("gold_reports.jsonl", "gold_patients.jsonl"):
+        scores = evaluate_run(folder / gold, out)
+        assert scores["missing_in_run"] == 0
+        low = _below_floor(scores, lambda table, field: (floors or {}).get((table, field), 1.0))
+        assert not low, "\n".join(low)
+    expected = [json.loads(line) for line in (folder / "expected_eligibility.jsonl").read_text().splitlines() if line]
+    eligibility = read_table_frame(out / "eligibility.parquet")
+    got = {(r.patient_id, r.therapy): r.status for r in eligibility.itertuples()}
+    assert len(expected) == 5 * len({e["patient_id"] for e in expected})
+    return {(e["patient_id"], e["therapy"]): (e["status"], got[(e["patient_id"], e["therapy"])])
+            for e in expected if got[(e["patient_id"], e["therapy"])] != e["status"]}
+
+
 def test_blind22_patient_archive_end_to_end(tmp_path):
     """fixtures/blind22 (two blind patient archives, 16 patients, 77 reports): NLP -> patients -> eligibility against
     hand-derived gold written before nelm ran (see its README)."""
-    folder = FIXTURES / "blind22"
-    run_local(folder / "reports.jsonl", tmp_path)
-    for gold in ("gold_reports.jsonl", "gold_patients.jsonl"):
-        scores = evaluate_run(folder / gold, tmp_path)
-        assert scores["missing_in_run"] == 0
-        low = _below_floor(scores, lambda table, field: 1.0)
-        assert not low, "\n".join(low)
-    expected = [json.loads(line) for line in (folder / "expected_eligibility.jsonl").read_text().splitlines() if line]
-    eligibility = read_table_frame(tmp_path / "eligibility.parquet")
-    got = {(r.patient_id, r.therapy): r.status for r in eligibility.itertuples()}
-    mismatches = {(e["patient_id"], e["therapy"]): (e["status"], got[(e["patient_id"], e["therapy"])])
-                  for e in expected if got[(e["patient_id"], e["therapy"])] != e["status"]}
+    mismatches = _patient_archive_mismatches("blind22", tmp_path)
     # B22B03 and B22B06 transplant: the latest imaging trend on record is a progression, so decision_rules §7 gives
     # 0 stable months and L5 "not yet" (ineligible), where the annotator left the months unknown (indeterminate), as
     # the sample archive's annotator did for SA02/SA09/SA10
@@ -216,39 +224,17 @@ def test_blind22_patient_archive_end_to_end(tmp_path):
 
 
 def test_blind23_patient_archive_end_to_end(tmp_path):
-    """fixtures/blind23 (two more blind patient archives: the treatment course, a registry extract; 16 patients, 83
-    reports): every report and patient field and all 80 statuses as the annotators derived them."""
-    folder = FIXTURES / "blind23"
-    run_local(folder / "reports.jsonl", tmp_path)
-    for gold in ("gold_reports.jsonl", "gold_patients.jsonl"):
-        scores = evaluate_run(folder / gold, tmp_path)
-        assert scores["missing_in_run"] == 0
-        low = _below_floor(scores, lambda table, field: 1.0)
-        assert not low, "\n".join(low)
-    expected = [json.loads(line) for line in (folder / "expected_eligibility.jsonl").read_text().splitlines() if line]
-    eligibility = read_table_frame(tmp_path / "eligibility.parquet")
-    got = {(r.patient_id, r.therapy): r.status for r in eligibility.itertuples()}
-    mismatches = {(e["patient_id"], e["therapy"]): (e["status"], got[(e["patient_id"], e["therapy"])])
-                  for e in expected if got[(e["patient_id"], e["therapy"])] != e["status"]}
+    """fixtures/blind23 (the treatment course; a registry extract; 16 patients, 83 reports): every report and patient
+    field and all 80 statuses as the annotators derived them."""
+    mismatches = _patient_archive_mismatches("blind23", tmp_path)
     assert not mismatches, mismatches
 
 
 def test_blind24_patient_archive_end_to_end(tmp_path):
     """fixtures/blind24 (the decision edges; ordinary patients in messy text; 16 patients, 70 reports): all 80 statuses,
     and every report and patient field but the open ones its README lists."""
-    folder = FIXTURES / "blind24"
-    run_local(folder / "reports.jsonl", tmp_path)
     floors = {("imaging", "disease_trend"): 0.97, ("imaging", "extrahepatic_sites"): 0.97,
               ("imaging", "largest_liver_lesion_mm"): 0.97, ("imaging", "lesion_near_major_vessel"): 0.97,
               ("patients", "largest_liver_lesion_mm"): 0.93, ("patients", "primary_resected"): 0.93}
-    for gold in ("gold_reports.jsonl", "gold_patients.jsonl"):
-        scores = evaluate_run(folder / gold, tmp_path)
-        assert scores["missing_in_run"] == 0
-        low = _below_floor(scores, lambda table, field: floors.get((table, field), 1.0))
-        assert not low, "\n".join(low)
-    expected = [json.loads(line) for line in (folder / "expected_eligibility.jsonl").read_text().splitlines() if line]
-    eligibility = read_table_frame(tmp_path / "eligibility.parquet")
-    got = {(r.patient_id, r.therapy): r.status for r in eligibility.itertuples()}
-    mismatches = {(e["patient_id"], e["therapy"]): (e["status"], got[(e["patient_id"], e["therapy"])])
-                  for e in expected if got[(e["patient_id"], e["therapy"])] != e["status"]}
+    mismatches = _patient_archive_mismatches("blind24", tmp_path, floors)
     assert not mismatches, mismatches
