@@ -84,6 +84,10 @@ def _edits(text: str, lower: str) -> Iterator[tuple[int, int, str]]:
                     yield w.start(), w.end(), (number + part).rjust(w.end() - w.start())
 
 
+#: a full stop written for a dictated "period" (the word's other letters left as spaces), then a lower-case letter
+_AFTER_DICTATED_STOP = re.compile(r"(\.[ \t]{4,}(?:\n[ \t]*)*)([a-z])")
+
+
 def spoken_punctuation(text: str) -> str:
     """``text`` with punctuation dictated as words written as marks, at the same length ("6 mm period" -> "6 mm.
     ", "Specimen colon rectal polyp" -> "Specimen:       rectal polyp"), in a text that dictates its full stops."""
@@ -91,7 +95,9 @@ def spoken_punctuation(text: str) -> str:
         return text
     if sum(1 for _ in _STOP.finditer(text)) < SPOKEN_STOPS:
         return text
-    return _MARK.sub(_mark, text)
+    # a dictated full stop ends its sentence: the word after it starts with a capital, as a sentence does
+    # ("no new liver lesions period the primary remains in situ": the "no" does not reach the primary)
+    return _AFTER_DICTATED_STOP.sub(lambda m: m.group(1) + m.group(2).upper(), _MARK.sub(_mark, text))
 
 
 def _mark(match: re.Match[str]) -> str:

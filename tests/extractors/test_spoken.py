@@ -33,6 +33,11 @@ def test_spoken_numbers(text, expected):
      "Conclusion:      sigmoid colon NET.      . Ki-67 2 percent.      . No mitoses.      ."),          # the organ stays
     ("Specimen: sigmoid colon. The period of follow-up was two years.",
      "Specimen: sigmoid colon. The period of follow-up was two years."),                            # NEG: no dictation
+    # a dictated full stop ends its sentence (the next word is capitalised); a paragraph's unspoken label gets its colon
+    ("no new liver lesions period the primary remains in situ period no ascites period new paragraph impression "
+     "partial response period",
+     "no new liver lesions.       The primary remains in situ.       No ascites.      \n              Impression:partial "
+     "response.      "),
 ])
 def test_dictated_punctuation(text, expected):
     out = spoken_punctuation(text)
