@@ -28,7 +28,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.tokens.underscore import Underscore
 
-from ._rules import CASE_FOLDING_CHARS, Rule, load_rules
+from pipeline.regex_literals import case_safe_lower
+
+from ._rules import Rule, load_rules
 
 FINDINGS = "findings"
 _PENDING = "nelm_pending_findings"
@@ -276,19 +278,6 @@ class RegexExtractor:
         return doc
 
 
-def case_safe_lower(text: str, lower: str) -> str | None:
-    """``lower`` (= ``text.lower()``) when rule literals and prefixes may be looked up in it, else None.
-
-    That needs every character of ``text`` that a pattern matches with an ASCII letter to lower-case to
-    that letter (true but for :data:`CASE_FOLDING_CHARS`), and, for prefixes, equal offsets in both.
-    """
-    if text.isascii():
-        return lower
-    if len(lower) != len(text) or any(c in text for c in CASE_FOLDING_CHARS):
-        return None
-    return lower
-
-
 def finditer(rule: Rule, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
     """The matches of ``rule.regex.finditer(text)``, found faster when the rule has ``prefixes``.
 
@@ -368,15 +357,16 @@ def remember_text(doc: Doc, text: str) -> None:
     doc.user_data[_TEXT] = (len(doc), text)
 
 
-def drop_contained(spans: list[Span]) -> list[Span]:
-    """Keep one span per region and label: the longest; on a tie the earlier rule's."""
+def drop_contained(spans: list[Span], kind: Callable[[Span], Any] = lambda span: span.label) -> list[Span]:
+    """Keep one span per region and ``kind`` (default: label): the longest; on a tie the earlier rule's."""
     ordered = sorted(enumerate(spans), key=lambda p: (p[1].start_char, -(p[1].end_char - p[1].start_char), p[0]))
-    kept: list[Span] = []
+    kept: list[tuple[Any, Span]] = []
     for _, span in ordered:
-        if any(k.label == span.label and k.start_char <= span.start_char and span.end_char <= k.end_char for k in kept):
+        own = kind(span)
+        if any(k == own and s.start_char <= span.start_char and span.end_char <= s.end_char for k, s in kept):
             continue
-        kept.append(span)
-    return kept
+        kept.append((own, span))
+    return [span for _, span in kept]
 
 
 def register(spec: ExtractorSpec, cls: Callable[..., Any]) -> None:

@@ -470,11 +470,14 @@ class _Report:
                 return True
         return False
 
-    def liver_only_sentence(self, sent: Sentence, allow_none: bool = False) -> bool:
-        """The sentence names the liver and no other organ (a liver heading or a sentence about the liver); with
-        ``allow_none``, also a sentence that names no organ at all."""
-        organs = {organ for _, _, organ in self.index.organs_in(sent)}
-        return ("liver" in organs or (allow_none and not organs)) and organs <= {"liver", "vessel"}
+    def liver_only_sentence(self, sent: Sentence) -> bool:
+        """The sentence names the liver and no other organ (a liver heading or a sentence about the liver)."""
+        organs = self.organs_of(sent)
+        return "liver" in organs and organs <= {"liver", "vessel"}
+
+    def organs_of(self, sent: Sentence) -> set[str]:
+        """The organs the sentence names ("vessel" for a hepatic vessel)."""
+        return {organ for _, _, organ in self.index.organs_in(sent)}
 
     # -- attachment ----------------------------------------------------------------------------
     def _add_target(self, target: Target, key: int | None = None) -> None:
@@ -1370,11 +1373,11 @@ def _proximity(report: _Report, norm: str) -> bool | None:
         negative = flag(span, "is_negated") or _attrs(span).get("remote") or bool(_REMOTE.search(before)) \
             or bool(_FREE_AFTER.match(after))
         if not _about_liver_lesion(report, span):
-            # "No involvement of the hilar plate." / "The hilar structures are free." in a report with liver lesions: a
-            # statement about all of them
-            if negative and report.liver_targets() and (report.liver_only_sentence(sent, allow_none=True)
-                                                        or {o for _, _, o in report.index.organs_in(sent)} <= {"vessel"}):
-                result = result or False  # also "None abut hepatic veins/IVC; no hilar involvement.": vessels alone
+            # "No involvement of the hilar plate.", "The hilar structures are free.", "None abut hepatic veins/IVC; no
+            # hilar involvement." in a report with liver lesions, in a sentence naming no organ but the liver and its
+            # vessels: a statement about all of them
+            if negative and report.liver_targets() and report.organs_of(sent) <= {"liver", "vessel"}:
+                result = result or False
             continue
         contact = _CONTACT_BUT_NOT.search(report.text, max(sent.start_char, span.start_char - 60), span.start_char) \
             if negative else None

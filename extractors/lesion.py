@@ -26,6 +26,7 @@ from typing import Iterable
 from spacy.tokens import Doc, Span
 
 from pipeline.lexicon import load_lexicon
+from pipeline.markup import as_spaces
 
 from ._doc_index import DocIndex, doc_text
 from ._base import ExtractorSpec, Finding, register, set_values, value
@@ -85,7 +86,7 @@ def count_before(prefix: str) -> tuple[str, int] | None:
     """The quantifier ending a noun's premodifiers: ('three', offset) from 'there are three small'; the one nearest
     the noun when several could ('in both lobes, now more than 20 lesions': more than 20)."""
     if ")" in prefix:
-        prefix = _ASIDE.sub(lambda m: " " * len(m.group(0)), prefix)  # "Two (2) metastases", "numerous (over twenty) nodules"
+        prefix = _ASIDE.sub(as_spaces, prefix)  # "Two (2) metastases", "numerous (over twenty) nodules"
     cut = max(prefix.rfind(c) for c in ".;:\n(")
     window = prefix[cut + 1:]
     first = _COUNT_BEFORE.search(window)

@@ -65,11 +65,7 @@ class VesselProximityExtractor(ImagingExtractor):
     def postprocess(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """One span per region and kind: the hilum named inside a vessel's proximity phrase ("well clear of the
         hilum, L portal vein and hepatic veins") keeps a mention of its own."""
-        kinds: dict[object, list[Span]] = {}
-        for span in spans:
-            kinds.setdefault(value(span, "value_norm"), []).append(span)
-        kept = [span for group in kinds.values() for span in drop_contained(group)]
-        return sorted(kept, key=lambda span: (span.start_char, -(span.end_char - span.start_char)))
+        return drop_contained(spans, kind=lambda span: (span.label, value(span, "value_norm")))
 
 
 register(SPEC, VesselProximityExtractor)

@@ -384,7 +384,7 @@ def _burden(sites: list[str] | None, reports: Sequence[str], mentions: Mapping[s
         sentence = m.get("sentence_start")
         key = (m["value_norm"], sentence) if sentence is not None else (m.get("start_char"), m.get("end_char"))
         counted = m.get("value_num")
-        if counted is not None and counted == counted and counted >= 1:  # "four SSTR-positive lesions in T6, L1, ..."
+        if counted is not None and counted >= 1:  # "four SSTR-positive lesions in T6, L1, ..." (NaN is None here)
             weight = int(counted)
         else:
             weight = 2 if _PLURAL_LESION.search(str(m.get("text") or "")) else 1

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from .markup import as_spaces
+
 #: a ticked box: "_X_", "[X]", "(x)", "☒", "☑", "✓"
 _TICKED = r"(?:_[xX✓✔]_|\[\s?[xX✓✔]\s?\]|\(\s?[xX✓✔]\s?\)|[☒☑✓✔])"
 #: an empty box: "___", "[ ]", "( )", "☐"
@@ -40,18 +42,14 @@ _SPECIFY_LABEL = re.compile(r"\bspecify\b[^:\n]{0,30}:[ \t]*(?=[<>~]?[ \t]*\d)",
 _OPTION_OR_SPECIFY_LINE = re.compile(rf"[ \t]*(?:{_TICKED}|{_EMPTY}|specify\b|$)", re.IGNORECASE)
 
 
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group(0))
-
-
 def blank_unticked_options(text: str) -> str:
     """``text`` with the unticked options of its checklists blanked out, every offset unchanged."""
     if "_" not in text and "[" not in text and "(" not in text and "☐" not in text:
         return text
     if not _HAS_TICK.search(text):
         return text
-    text = _blank_specified_bands(_UNTICKED_OPTION.sub(_blank, text))
-    return _HAS_TICK.sub(_blank, text)  # "_X_ G2" reads "    G2"
+    text = _blank_specified_bands(_UNTICKED_OPTION.sub(as_spaces, text))
+    return _HAS_TICK.sub(as_spaces, text)  # "_X_ G2" reads "    G2"
 
 
 def _blank_specified_bands(text: str) -> str:

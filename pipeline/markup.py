@@ -72,7 +72,7 @@ _PLAIN_TABLE = str.maketrans(_PLAIN)
 def read_markup(text: str) -> str:
     """``text`` with its HTML/RTF markup read as plain text, at the same length."""
     if not text.isascii():
-        text = _LINE_BULLET.sub(_as_spaces, text.translate(_PLAIN_TABLE))
+        text = _LINE_BULLET.sub(as_spaces, text.translate(_PLAIN_TABLE))
     if "-\n" in text:
         text = _HYPHEN_BREAK.sub(_join_hyphenated, text)
     text = _SPLIT_WORD.sub(lambda m: m.group("a") + m.group("b") + " ", text)  # "meta stases" -> "metastases "
@@ -82,10 +82,10 @@ def read_markup(text: str) -> str:
         text = _ENTITY.sub(_entity, text)
     if "<" in text:
         text = _LINE_TAG.sub(_line_break, text)
-        text = _INLINE_TAG.sub(_as_spaces, text)
+        text = _INLINE_TAG.sub(as_spaces, text)
     if "\\" in text:
         text = _RTF_BREAK.sub(_line_break, text)
-        text = _RTF_CONTROL.sub(_as_spaces, text)
+        text = _RTF_CONTROL.sub(as_spaces, text)
     return _PCT.sub(lambda m: "%" + " " * (len(m.group(0)) - 1), text)
 
 
@@ -173,7 +173,8 @@ def _join_hyphenated(match: re.Match[str]) -> str:
     return a + b + " " * (2 + len(indent))
 
 
-def _as_spaces(match: re.Match[str]) -> str:
+def as_spaces(match: re.Match[str]) -> str:
+    """A match replaced by spaces, at its length (a ``re.sub`` replacement for the same-length repairs)."""
     return " " * len(match.group(0))
 
 

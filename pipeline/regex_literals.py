@@ -141,10 +141,23 @@ def _item(op: Any, av: Any) -> frozenset[str] | None:
 MIN_GUARD_LITERAL = 3
 
 
+def case_safe_lower(text: str, lower: str) -> str | None:
+    """``lower`` (= ``text.lower()``) when rule literals and prefixes may be looked up in it, else None.
+
+    That needs every character of ``text`` that a pattern matches with an ASCII letter to lower-case to
+    that letter (true but for :data:`CASE_FOLDING_CHARS`), and, for prefixes, equal offsets in both.
+    """
+    if text.isascii():
+        return lower
+    if len(lower) != len(text) or any(c in text for c in CASE_FOLDING_CHARS):
+        return None
+    return lower
+
+
 def may_contain(text: str, literals: tuple[str, ...]) -> bool:
     """False only when ``text`` cannot contain a match needing one of ``literals`` (lower-case ASCII)."""
-    lower = text.lower()
-    if not text.isascii() and (len(lower) != len(text) or any(c in text for c in CASE_FOLDING_CHARS)):
+    lower = case_safe_lower(text, text.lower())
+    if lower is None:
         return True  # "\u0130".lower() is two characters; "\u212a" matches k under IGNORECASE
     for literal in literals:
         if literal in lower:
