@@ -42,6 +42,7 @@ VAGUE = {
     "a handful of": "multiple", "handful of": "multiple",  # colloquially about five: more than "a few"
     "a couple of": "few", "couple of": "few",  # colloquially two or so, not exactly two (blind4 convention 1)
     "a cluster of": "multiple", "cluster of": "multiple", "clusters of": "multiple",  # grouped, not counted
+    "disseminated": "multiple", "widespread": "multiple",  # "Known disseminated metastases in both liver lobes"
 }
 
 
@@ -247,7 +248,7 @@ hep spl por ren mes inf ven ivc aor smv sma rig lef lin lun pul ple per liv int 
 ade omt ome car bon oss ske ver spi sac ili isc pub ace fem hum rib ste sca cla cal sku bow ile jej duo col rec sig
 cec cae app ana adr sup kid ova adn ute cer end bre thy pro bla gal sto gas eso oes bra orb myo hea mus sof ski tes
 thy par sub lat med ext mar rul rml rll lul lll che lep
-""".split())
+""".split()) | {"r", "l"}  # "Hottest lesion R lobe": the liver's right lobe
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 

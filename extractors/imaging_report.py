@@ -180,6 +180,8 @@ _NEGATION_LEAD = _CUES["NEGATION_LEAD"]
 _PERITONEAL_NEGATIVE = _CUES["PERITONEAL_NEGATIVE"]
 _NEXT_HEADING = _CUES["NEXT_HEADING"]
 _ENLARGED = _CUES["ENLARGED"]
+_METASTASIS_CALL = _CUES["METASTASIS_CALL"]
+_SINCE_BEFORE = _CUES["SINCE_BEFORE"]
 _BENIGN_TARGET_NONAVID = _CUES["BENIGN_TARGET_NONAVID"]
 _TUMOUR_WORD = _CUES["TUMOUR_WORD"]
 _RESPONSE_CALL = _CUES["RESPONSE_CALL"]
@@ -702,7 +704,10 @@ def _instances(report: _Report, target: Target) -> list[Instance]:
         out.append(Instance(segs, span_value(size, "value_num")))
     for seg in target.segments:
         if seg.start_char not in used:
-            out.extend(Instance({s}, None) for s in _attrs(seg).get("segments", []))
+            if _attrs(seg).get("one_place"):  # "at the 4a/8 junction": one lesion straddling two segments
+                out.append(Instance(set(_attrs(seg).get("segments", [])), None))
+            else:
+                out.extend(Instance({s}, None) for s in _attrs(seg).get("segments", []))
     return out
 
 
@@ -1070,6 +1075,8 @@ def _heading_names_disease(report: _Report, start: int, rest: str) -> bool:
     if _HEADING_NEGATIVE.match(rest) or not _HEADING_DISEASE.search(rest) or _NEGATED_CUE.search(rest):
         return False
     end = start + len(rest)
+    if _PHYSIOLOGIC_AFTER.match(report.text, start, end):
+        return False  # "Ileocolic node: Mild uptake, SUVmax 3.2, similar to background, likely reactive."
     return not any(start < other.start_char < end for other in report.get("EXTRAHEPATIC_SITE"))
 
 
@@ -1106,14 +1113,26 @@ def _measured_uptake(report: _Report, span: Span) -> bool:
 
 #: A lymph node with a short axis of this size or more is enlarged (RECIST 1.1: pathological from 10 mm).
 _NODE_SHORT_AXIS_MM = 10.0
+#: what may stand between a node and its own measurement: "node 15 mm", "node, 15 mm", "node now measures 12 mm"
+_NODE_SIZE_GAP = re.compile(r"[ \t]*,?[ \t]*(?:(?:now|still|today|currently|measuring|measures|measured|of)[ \t]+){0,2}")
+_DIMENSION_SIGN = re.compile(r"\d\s*(?:x|×|\*|by)\s*\d", re.I)
 
 
 def _enlarged_short_axis(report: _Report, span: Span) -> bool:
-    """A current short-axis size given for the node in its clause ("lymph node, short axis: 1,9 cm") of 10 mm or more."""
+    """A current short-axis size given for the node in its clause ("lymph node, short axis: 1,9 cm") of 10 mm or more;
+    or a single measurement written right after the node ("Subcarinal node 15 mm (16 mm)", "node now 12 mm"): a node
+    is measured in its short axis."""
     start, end = _clause_bounds(report, span)
-    return any(start <= s.start_char < end and s.start_char >= span.end_char and _attrs(s).get("short_axis")
-               and not _attrs(s).get("prior") and (span_value(s, "value_num") or 0) >= _NODE_SHORT_AXIS_MM
-               for s in report.get("SIZE"))
+    for s in report.get("SIZE"):
+        if not (start <= s.start_char < end and s.start_char >= span.end_char) or _attrs(s).get("prior") \
+                or _attrs(s).get("bound") or (span_value(s, "value_num") or 0) < _NODE_SHORT_AXIS_MM:
+            continue
+        if _attrs(s).get("short_axis"):
+            return True
+        if _attrs(s).get("kind") == "dims" and _NODE_SIZE_GAP.fullmatch(report.text, span.end_char, s.start_char) \
+                and not _DIMENSION_SIGN.search(s.text):
+            return True
+    return False
 
 
 def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
@@ -1162,7 +1181,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         clause = _clause(report, span)
         block_clause = clause
         if attrs.get("kind") == "primary" or _STRONG_NOUN.search(span.text) or (
-                site == "lymph_node" and _ENLARGED.search(_NEGATED_CUE.sub(" ", clause))):
+                site == "lymph_node" and _ENLARGED.search(_NEGATED_CUE.sub(" ", clause))) or (
+                _METASTASIS_CALL.search(_NEGATED_CUE.sub(" ", clause))):
             # "the pancreatic head mass is also non-avid", "several enlarged peripancreatic nodes, non-avid": non-avid
             # disease is still disease (an enlarged node counts, D2-017; non-avid disease is a site, D2-036)
             block_clause = _NON_AVID.sub(" ", clause)
@@ -1431,6 +1451,8 @@ def _trend(report: _Report, disease: bool) -> str | None:
             # haemangioma": nothing new (the unplaced "metastasis" names the same lesion again)
             continue
         value = span_value(span, "value_norm")
+        if _SINCE_BEFORE.search(report.text, max(0, span.start_char - 16), span.start_char):
+            continue  # "Stable disease, 18 months since the progression documented on CT 11/2021"
         section = report.section(span) or ""
         if flag(span, "is_negated"):
             if value != "progression":

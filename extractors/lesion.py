@@ -80,6 +80,8 @@ _LOOKBACK_SENTS = 6
 _ADDITIVE = _CUES["ADDITIVE"]
 #: Tumour-type nouns that name the primary ("pancreatic NET"), never a liver lesion.
 _PRIMARY_TYPE = _CUES["PRIMARY_TYPE"]
+#: "at the cranial margin of the segment 5 ablation zone": the treated zone is where a recurrence lies, no target
+_LANDMARK_ZONE_BEFORE = _CUES["LANDMARK_ZONE_BEFORE"]
 
 
 def count_before(prefix: str) -> tuple[str, int] | None:
@@ -115,6 +117,8 @@ class LesionExtractor(ImagingExtractor):
                        not low.endswith(("focus", "disease", "mass", "sis", "us", "ss"))}
         if rule.norm == "none":
             return [Finding(start, end, "LIVER_LESION", value_num=0.0, value_norm="none", attrs=attrs)]
+        if rule.id.startswith("lesion.treated.") and _LANDMARK_ZONE_BEFORE.search(doc_text(doc), max(0, start - 60), start):
+            return []
         if rule.attrs.get("per_place"):  # "uptake in segment 8 (...) and segment 2 (...)": one lesion per place
             stop = _CLAUSE_END.search(doc_text(doc), end)
             clause = re.sub(r"\([^()\n]*\)", " ", doc_text(doc)[end:stop.start() if stop else len(doc_text(doc))])

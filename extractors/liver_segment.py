@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from pipeline.lexicon import load_lexicon
 
 from ._doc_index import doc_text
-from ._base import ExtractorSpec, Finding, register
+from ._base import ExtractorSpec, Finding, register, value
 from ._imaging_base import ImagingExtractor
 from ._imaging_units import is_sacral_level, named_segments, segments_in
 from ._tables import cell_at
@@ -36,6 +36,9 @@ _SEGMENT_COLUMN = _CUES["SEGMENT_COLUMN"]
 _VOLUME_BEFORE = _CUES["VOLUME_BEFORE"]
 _FIELD_DENIED = _CUES["FIELD_DENIED"]
 _FINDING_BEFORE = _CUES["FINDING_BEFORE"]
+_SECTOR_THEN_SEGMENT = _CUES["SECTOR_THEN_SEGMENT"]
+_JUNCTION_AFTER = re.compile(r"\s+junction\b", re.I)
+_JUNCTION_BEFORE = re.compile(r"\bjunction\s+(?:of|between)\s+(?:the\s+)?$", re.I)
 _SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
 
 
@@ -77,7 +80,26 @@ class LiverSegmentExtractor(ImagingExtractor):
         segments = named_segments(text) if rule.id.startswith("liver_segment.named") else segments_in(text)
         if not segments:
             return []
-        return [Finding(start, end, "LIVER_SEGMENT", value_norm=join_segments(segments), attrs={"segments": segments})]
+        attrs: dict = {"segments": segments}
+        if len(segments) > 1 and (rule.id.startswith("liver_segment.bare_pair") or _JUNCTION_AFTER.match(full, end)
+                                  or _JUNCTION_BEFORE.search(full, max(0, start - 30), start)):
+            attrs["one_place"] = True  # "at the 4a/8 junction", "the junction of segments 4a and 8": one lesion's place
+        return [Finding(start, end, "LIVER_SEGMENT", value_norm=join_segments(segments), attrs=attrs)]
+
+    def postprocess(self, doc: Doc, spans: list) -> list:
+        """Also drops a sector or section whose next words name the one segment of it meant ("in the right posterior
+        sector (segment 6)": segment 6, not segments 6 and 7)."""
+        spans = super().postprocess(doc, spans)
+        text = doc_text(doc)
+        segs = sorted((s for s in spans if s.label_ == "LIVER_SEGMENT"), key=lambda s: s.start_char)
+        drop = set()
+        for here, nxt in zip(segs, segs[1:]):
+            mine = set((value(here, "attrs") or {}).get("segments") or ())
+            theirs = set((value(nxt, "attrs") or {}).get("segments") or ())
+            if len(mine) > 1 and theirs and theirs < mine and nxt.start_char - here.end_char <= 30 \
+                    and _SECTOR_THEN_SEGMENT.fullmatch(text, here.end_char, nxt.start_char):
+                drop.add(id(here))
+        return [s for s in spans if id(s) not in drop]
 
 
 register(SPEC, LiverSegmentExtractor)

@@ -69,6 +69,7 @@ _REPLACES_ORIGINAL = _CUES["REPLACES_ORIGINAL"]
 _SUPERSEDED_BANNER = _CUES["SUPERSEDED_BANNER"]
 #: "No tumour identified": a specimen without tumour, in words that name no tumour type
 _NO_TUMOUR = _CUES["NO_TUMOUR"]
+_KNOWN_PRIMARY_BEFORE = _CUES["KNOWN_PRIMARY_BEFORE"]
 
 
 @dataclass
@@ -209,6 +210,9 @@ def _mention(span: Span) -> Mention:
             del attrs["foreign"]  # 'the grade is amended to G2': regraded in a sentence naming no other tumour
     if _replaced_original(span):
         attrs["replaced"] = True
+    if span.label_ == "TUMOR_TYPE" and _KNOWN_PRIMARY_BEFORE.search(
+            doc_text(span.doc), max(0, span.start_char - 50), span.start_char):
+        attrs["known_primary"] = True  # "... of the known caecal MiNEN": the primary recalled, not this specimen's type
     if span.label_ == "PROCEDURE_HISTORY":
         attrs["organ"] = primary_organ(span.text)
     if span.label_ == "PROCEDURE_HISTORY" or (span.label_ == "PROCEDURE" and section in HISTORY_SECTIONS):
@@ -333,6 +337,7 @@ def stated_grade(ms: list[Mention], certain: bool = False) -> str | None:
 def tumor_type(ms: list[Mention], differentiation: str | None) -> str | None:
     """MiNEN when named; else the most authoritative type; 'NEN' resolves by differentiation."""
     usable = [m for m in ms if m.current() and not m.attrs.get("not_met")]  # 'falls short of ... MiNEN'
+    usable = [m for m in usable if not m.attrs.get("known_primary")] or usable  # '... of the known caecal MiNEN'
     certain = [m for m in usable if not m.uncertain] or usable
     if any(m.norm == "MiNEN" for m in certain):
         return "MiNEN"

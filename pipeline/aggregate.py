@@ -96,6 +96,9 @@ _PRIOR_PD_CUES = frozenset({"pancreatoduodenectomy", "pancreaticoduodenectomy", 
                             "pancreaticojejunostomy", "hepaticojejunostomy"})
 _PRIMARY_RESECTED_CUES = frozenset({"primary_resection"})
 _PRIMARY_IN_SITU_CUES = frozenset({"primary_in_situ", "primary_unresected", "primary_not_resected"})
+#: "Primary not resected", "primary (not resected": the in-situ cue holds its own negation, which ConText reads as
+#: negating it
+_OWN_NEGATION = re.compile(r"\b(?:not|never)\b", re.I)
 _BURDEN_CUES = ("diffuse", "widespread", "numerous")
 _LOW_BURDEN_MAX_LESIONS = 3  # DC5: one organ system with <=3 discrete lesions
 #: a site mention in the plural stands for two lesions at least ("nodes", "bone metastases", "peritoneal deposits")
@@ -563,7 +566,8 @@ def _sticky(rows: Sequence[dict[str, Any]], mentions: Mapping[str, list[dict[str
     resected_cues = [m for m in procedures if not m.get("is_negated")
                      and str(m["value_norm"]).lower() in _PRIMARY_RESECTED_CUES]
     resected_rows = [r for r in rows if _is_resected_primary(r)]
-    in_situ = [m for m in procedures if (not m.get("is_negated") and str(m["value_norm"]).lower() in _PRIMARY_IN_SITU_CUES)
+    in_situ = [m for m in procedures if (str(m["value_norm"]).lower() in _PRIMARY_IN_SITU_CUES and (
+                   not m.get("is_negated") or _OWN_NEGATION.search(str(m.get("text") or ""))))
                or (m.get("is_negated") and str(m["value_norm"]).lower() in _PRIMARY_RESECTED_CUES)]
     positive = resected_cues + (whipple if primary_site == "pancreas" else [])
     out: dict[str, Any] = {"prior_pancreatoduodenectomy": True if whipple else None}

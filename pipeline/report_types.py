@@ -17,7 +17,8 @@ _CUES = load_lexicon("report_types")
 _LABEL_RULES: list[tuple[str, re.Pattern[str]]] = [(type_, _CUES[f"LABEL_{type_}"]) for type_ in ("PATHOLOGY", "PET", "MRI", "CT")]
 
 # Text inference: the strongest cue wins, looked for in the opening of the report first.
-_TEXT_RULES: list[tuple[str, re.Pattern[str]]] = [(type_, _CUES[f"TEXT_{type_}"]) for type_ in ("PET", "PATHOLOGY", "MRI", "CT")]
+_TEXT_ORDER = ("PET", "PATHOLOGY", "MRI", "CT")
+_TEXT_RULES: list[tuple[str, re.Pattern[str]]] = [(type_, _CUES[f"TEXT_{type_}"]) for type_ in _TEXT_ORDER]
 
 
 def normalize_report_type(label: object) -> str | None:
@@ -41,10 +42,10 @@ def infer_report_type(text: str) -> str:
     head = text[:1500]
     for window in (head, text[:20000]):
         scores = {t: len(p.findall(window)) for t, p in _TEXT_RULES}
-        best = max(scores.values())
-        if best:
-            # PET/CT reports also mention CT: PET cues take precedence, then the most cues.
-            if scores["PET"]:
-                return "PET"
-            return max(scores, key=lambda t: (scores[t], -[r[0] for r in _TEXT_RULES].index(t)))
+        if scores["PET"]:
+            scores["CT"] = 0  # a PET/CT report names its CT: PET cues outrank CT cues
+        if max(scores.values()):
+            # the most cues win ("... in keeping with the negative DOTATATE PET" in a biopsy report with its
+            # Ki-67, mitoses and immunohistochemistry is pathology); ties in the order PET, PATHOLOGY, MRI, CT
+            return max(scores, key=lambda t: (scores[t], -_TEXT_ORDER.index(t)))
     return "OTHER"

@@ -237,3 +237,13 @@ def test_blind24_patient_archive_end_to_end(tmp_path):
               ("imaging", "lesion_near_major_vessel"): 0.97}
     mismatches = _patient_archive_mismatches("blind24", tmp_path, floors)
     assert not mismatches, mismatches
+
+
+def test_blind25_patient_archive_end_to_end(tmp_path):
+    """fixtures/blind25 (the pathology-heavy course; comparison-heavy follow-up imaging; transplant, PRRT and
+    transarterial candidates; 24 patients, 111 reports): all 120 statuses, every field but the two open ones its README
+    lists (B25G01's grade_discordant, B25I03's ileal thickening as the in-situ primary)."""
+    floors = {("imaging", "extrahepatic_sites"): 0.97, ("patients", "extrahepatic_sites"): 0.95,
+              ("patients", "grade_discordant"): 0.95}
+    mismatches = _patient_archive_mismatches("blind25", tmp_path, floors)
+    assert not mismatches, mismatches

@@ -2096,3 +2096,77 @@ def test_treatment_course_and_registry_imaging(extract, text, kind, column, expe
 ])
 def test_decision_edges_and_messy_text_imaging(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # a healed surgical site is no lesion; a nodule at it still is
+    ("New avid focus in segment 7, SUVmax 12.0. Post-operative change at the segment 3 resection bed without abnormal "
+     "uptake.", "PET", "liver_segments", ["7"]),
+    ("Segment II: post-resection staple line, no recurrence. Segment VI: 14 mm metastasis.", "MRI", "liver_lesion_count", 1),
+    ("Segment 8 lesion 20 mm. Segment 5 resection site shows a new 12 mm enhancing nodule.", "MRI", "liver_lesion_count",
+     2),                                                                                                       # NEG
+    # a node measured in one dimension: 10 mm or more is enlarged
+    ("Chest: Hilar node 13 mm (12 mm). No pulmonary nodule.", "CT", "extrahepatic_sites", ["lymph_node"]),
+    ("Portacaval node now 6 mm, no longer enlarged.", "CT", "extrahepatic_sites", []),                        # NEG
+    ("Mesenteric node 14 x 9 mm.", "CT", "extrahepatic_sites", []),                                          # NEG: 2D
+    # a RECIST sum is no lesion's size
+    ("Liver:\n - Segment 3: 21 mm (30 mm)\n - Segment 4a: 9 mm (14 mm)\nImpression: partial response (sum 30 mm versus "
+     "44 mm).", "MRI", "largest_liver_lesion_mm", 21.0),
+    ("Target sum: 52 mm. Dominant segment 7 metastasis 31 mm.", "CT", "largest_liver_lesion_mm", 31.0),
+    ("Segment 7 metastasis 41 mm, summing the two components.", "CT", "largest_liver_lesion_mm", 41.0),       # NEG
+    # a benign verdict after the description, with its date of stability
+    ("Segment 6: 18 mm lesion, T2 bright, peripheral nodular enhancement: haemangioma, unchanged since 2020. No other "
+     "focal lesion.", "MRI", "liver_lesion_count", 0),
+    ("Segment 6: 18 mm lesion, restricted diffusion: metastasis, unchanged since 2020.", "MRI", "liver_lesion_count",
+     1),                                                                                                       # NEG
+    # a recurrence at a treated zone's margin takes the zone's segment; the zone is a landmark
+    ("Liver: two new avid foci: along the medial margin of the segment 7 ablation cavity (SUVmax 11.0) and in segment "
+     "3, SUVmax 8.0.", "PET", "liver_segments", ["3", "7"]),
+    ("Local recurrence: 14 mm enhancing nodular tissue at the posterior edge of the segment VI ablation zone. The ablation "
+     "zone itself measures 30 mm and does not enhance.", "MRI", "largest_liver_lesion_mm", 14.0),
+    ("The segment 6 ablation zone measures 30 mm with no enhancement.", "MRI", "liver_lesion_count", 0),        # NEG
+    # a sector, then the one segment of it meant
+    ("Avid lesions in segment 2 and in the right posterior sector (segment 7).", "PET", "liver_segments", ["2", "7"]),
+    ("Avid lesion in the left lateral section, inferior (segment III), SUVmax 12.", "PET", "liver_segments", ["3"]),
+    ("Avid lesion in the right posterior sector, SUVmax 12.", "PET", "liver_segments", ["6", "7"]),           # NEG
+    # a reactive node under its own heading, and a lesion in the "R lobe"
+    ("Liver: avid lesions. Coeliac node: low-grade uptake, SUVmax 2.9, likely reactive.", "PET", "extrahepatic_sites",
+     []),
+    ("Coeliac node: intense uptake, SUVmax 19.0, nodal metastasis.", "PET", "extrahepatic_sites", ["lymph_node"]),  # NEG
+    ("Liver: several avid lesions, uptake above spleen. Most intense lesion L lobe, SUVmax 30.1.", "PET",
+     "extrahepatic_sites", None),
+    # non-avid disease the report calls metastatic is still disease; an SUV "of the largest lesion"
+    ("The liver metastases are not avid (Krenning 1). The bilateral lung nodules, consistent with metastases, are also "
+     "non-avid.", "PET", "extrahepatic_sites", ["lung"]),
+    ("Small lung nodules, non-avid, likely post-inflammatory.", "PET", "extrahepatic_sites", []),            # NEG
+    ("Innumerable liver metastases with uptake below liver. SUVmax of the dominant hepatic lesion 5.2 (normal liver "
+     "8.0).", "PET", "suv_max", 5.2),
+    # involvement stated by a bare label; a count word for spread disease
+    ("Liver: innumerable metastases in both lobes. Replacement stable at approximately 40-50%.", "CT",
+     "liver_involvement_percent", 50.0),
+    ("Status post mitral valve replacement. 30% of the spleen is infarcted.", "CT", "liver_involvement_percent",
+     None),                                                                                                    # NEG
+    ("Disseminated liver metastases in both lobes, largest in segment 8 with 40 mm; further metastases in segments 2 "
+     "and 6.", "MRI", "liver_lesion_count", None),
+    # a time counted from a past progression is no progression now
+    ("Liver: metastases unchanged. No new lesions.\nImpression: stable disease, 14 months since the progression on "
+     "the CT of 2022.", "MRI", "disease_trend", "stable"),
+    ("Liver: two new metastases.\nImpression: progression since the last study.", "MRI", "disease_trend",
+     "progression"),                                                                                          # NEG
+    # segments without the word segment; vessels in relative clauses and tumour thrombus
+    ("Liver: single avid lesion at 4b/5, SUVmax 20.", "PET", "liver_segments", ["4b", "5"]),
+    ("Liver: three avid lesions: at the 7/8 junction, in segment 2 and in segment 3.", "PET", "liver_lesion_count", 3),
+    ("Segment 6 metastasis 20 mm. Follow-up at 4/8 weeks.", "CT", "liver_segments", ["6"]),                   # NEG
+    ("Liver: 40 mm metastasis in segment 8, lying against the right hepatic vein, which it abuts.", "CT",
+     "lesion_near_major_vessel", True),
+    ("Liver: bulky segment 5 metastasis; tumour thrombus extends from it into the right portal vein.", "MRI",
+     "lesion_near_major_vessel", True),
+    ("Liver: segment 5 metastasis 25 mm. Bland thrombus in the right portal vein.", "MRI", "lesion_near_major_vessel",
+     None),                                                                                                    # NEG
+    ("Segment 4a metastasis 30 mm abutting the middle hepatic vein and well clear of the hilum.", "MRI",
+     "lesion_near_major_vessel", True),
+    ("Segment 4a metastasis 30 mm. The middle hepatic vein and the IVC are clear of tumour.", "MRI",
+     "lesion_near_major_vessel", False),                                                                      # NEG
+])
+def test_pathology_course_follow_up_and_referral_imaging(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -643,3 +643,26 @@ def test_registry_pathology(extract, text, expected):
 def test_messy_text_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind25 (pathology-heavy courses and referral-centre patients): a grade named as a condition; a procedure still to come;
+# the known primary named by its type; a report that opens with the procedure and then the organ.
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: Liver core biopsy.\nDiagnosis: metastatic well-differentiated NET.\nKi-67: 19%.\nWHO grade 2.\nNote: "
+     "grade 3 would require a Ki-67 above 20%.", dict(who_grade="G2", ki67_percent=19.0)),
+    ("Specimen: Liver core biopsy.\nDiagnosis: metastatic well-differentiated NET, grade 3 (Ki-67 24%).",
+     dict(who_grade="G3")),                                                                                    # NEG
+    ("Specimen: Pancreatic head mass, EUS-FNB.\nDiagnosis: well-differentiated NET, grade 1.\nComment: the proposed "
+     "liver biopsy will be reported separately.", dict(specimen_site="pancreas")),
+    ("Liver, segment 7, core biopsy.\nDiagnosis: metastatic large cell neuroendocrine carcinoma, in keeping with the NEC "
+     "component of the known rectal MiNEN.", dict(tumor_type="NEC", primary_site="rectum")),
+    ("Specimen: Right hemicolectomy.\nDiagnosis: caecal MiNEN (large cell NEC 70%, adenocarcinoma 30%).",
+     dict(tumor_type="MiNEN")),                                                                                # NEG
+    ("CT-guided core biopsy, liver segment 8 lesion.\nDiagnosis: metastatic well-differentiated NET, grade 2.\nKi-67: 7%.",
+     dict(specimen_site="liver", procedure="biopsy")),
+    ("EUS-guided fine needle aspiration, pancreatic body mass.\nCell block: well-differentiated NET.",
+     dict(specimen_site="pancreas", procedure="biopsy")),
+])
+def test_pathology_course_and_referral_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

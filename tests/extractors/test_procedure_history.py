@@ -30,3 +30,12 @@ def test_planned_procedures_are_not_history(extract, text):
 def test_negated_history_is_flagged(extract):
     (m,) = mentions(extract("No prior Whipple.", "CT"), "PROCEDURE_HISTORY")
     assert m["is_negated"]
+
+
+@pytest.mark.parametrize("text", [
+    "Pancreas: pancreatic body primary (in situ, not resected) 30 mm.",
+    "Primary (not resected) in the terminal ileum.",
+])
+def test_primary_in_situ_in_brackets(extract, text):
+    found = [m for m in extract(text, "MRI").mentions if m["label"] == "PROCEDURE_HISTORY"]
+    assert [m["value_norm"] for m in found] == ["primary_in_situ"]

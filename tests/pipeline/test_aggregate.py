@@ -345,6 +345,13 @@ STICKY_CASES = [
                  {"primary_resected": False}, id="primary-in-situ"),  # explicit in-situ cue -> false
     pytest.param([ILEUM_MET], [img("ct", day(200))], [mention("ct", "PROCEDURE_HISTORY", "primary_resection", negated=True)],
                  {"primary_resected": False}, id="not-resected"),  # negated primary_resection -> false
+    # "Primary not resected": ConText reads the cue's own "not" as negating it; still an in-situ cue
+    pytest.param([ILEUM_MET], [img("ct", day(200))], [mention("ct", "PROCEDURE_HISTORY", "primary_in_situ",
+                                                              "Primary not resected", negated=True)],
+                 {"primary_resected": False}, id="in-situ-cue-with-its-own-not"),
+    pytest.param([ILEUM_MET], [img("ct", day(200))], [mention("ct", "PROCEDURE_HISTORY", "primary_in_situ",
+                                                              "primary in situ", negated=True)],
+                 {"primary_resected": None}, id="negated-in-situ-ignored"),  # "no longer ... primary in situ"
     # sticky: an older resection beats a later in-situ cue
     pytest.param([ILEUM_MET], [img("ct-old", day(0)), img("ct", day(200))],
                  [mention("ct-old", "PROCEDURE_HISTORY", "primary_resection"), mention("ct", "PROCEDURE_HISTORY", "primary_in_situ")],

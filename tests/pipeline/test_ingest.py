@@ -182,6 +182,11 @@ def test_report_type_normalizes_input_labels(label, expected):
     ("MRI liver with gadoxetate. T2-weighted images show a lesion.", "MRI"),
     ("FINAL DIAGNOSIS: well differentiated neuroendocrine tumor. Ki-67 3%.", "PATHOLOGY"),
     ("Patient seen in clinic today.", "OTHER"),
+    ("Liver, segment 4a lesion, core biopsy.\nDiagnosis: metastatic NET, grade 2.\nKi-67: 14%. Mitoses: 2 per 2 mm2.\n"
+     "SSTR2 immunohistochemistry: weak, in keeping with the negative DOTATATE PET.", "PATHOLOGY"),
+    ("FDG PET/CT. Comparison: CT 2023 and MRI 2022. Liver lesion SUVmax 6.1; on CT it measured 2 cm.", "PET"),
+    ("Ga-68 DOTATATE PET/CT. History: liver biopsy showed NET, Ki-67 10%. Avid liver lesions.", "PET"),
+    ("MRI liver. Comparison: Ga-68 DOTATATE PET/CT. T2-weighted and diffusion-weighted images; hepatobiliary phase.", "MRI"),
 ])
 def test_report_type_inferred_from_text(text, expected):
     assert infer_report_type(text) == expected
