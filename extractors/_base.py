@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.tokens.underscore import Underscore
 
+from pipeline.literal_index import SHARED as LITERALS
 from pipeline.regex_literals import case_safe_lower
 
 from ._rules import Rule, load_rules
@@ -36,6 +37,7 @@ FINDINGS = "findings"
 _PENDING = "nelm_pending_findings"
 _TEXT = "nelm_doc_text"
 _LOWER = "nelm_lower_texts"
+_HITS = "nelm_literal_hits"
 
 #: Span extensions every extractor may set; harvest reads exactly these.
 SPAN_EXTENSIONS: dict[str, Any] = {
@@ -219,11 +221,18 @@ class RegexExtractor:
         self.spans_key = name.removeprefix("nelm_")
         self.rules: list[Rule] = load_rules(rules_path)
         self._gates: list[tuple[Rule, tuple[str, ...] | None, re.Pattern[str] | None]] = []
+        # the same gates as ids of the process's literal index (one scan per text answers every rule)
+        self._id_gates: list[tuple[Rule, frozenset[int] | None, frozenset[int] | None, re.Pattern[str] | None]] = []
+        self._prefix_ids: dict[str, frozenset[int]] = {}
         for rule in self.rules:
             words = rule.attrs.get("triggers")
             need = rule.attrs.get("requires")
-            self._gates.append((rule, tuple(w.lower() for w in words) if words else None,
-                                re.compile(need) if need else None))
+            lowered = tuple(w.lower() for w in words) if words else None
+            needed = re.compile(need) if need else None
+            self._gates.append((rule, lowered, needed))
+            self._id_gates.append((rule, LITERALS.ids(lowered), LITERALS.ids(rule.literals), needed))
+            if rule.prefixes is not None:
+                self._prefix_ids[rule.id] = LITERALS.ids(rule.prefixes)
         self._gated = any(words or need or rule.literals for rule, words, need in self._gates)
 
     def text_of(self, doc: Doc) -> str:
@@ -236,20 +245,39 @@ class RegexExtractor:
         """False when the text cannot match any rule (subclasses add keyword checks)."""
         return True
 
-    def active_rules(self, lower: str, use_literals: bool = True) -> list[Rule]:
+    def active_rules(self, lower: str, use_literals: bool = True, hits: LiteralHits | None = None) -> list[Rule]:
         """The rules whose prefilters pass on ``lower`` (``use_literals``: also test each rule's
-        ``literals``; only valid for a text :func:`case_safe_lower` accepts)."""
+        ``literals``; only valid for a text :func:`case_safe_lower` accepts). ``hits``: the literals
+        found in ``lower`` (:func:`literal_hits`), which answer the word tests without scanning it."""
         if not self._gated:
             return self.rules
+        if hits is not None:
+            present = hits.present
+            return [rule for rule, words, literals, need in self._id_gates
+                    if (words is None or not words.isdisjoint(present))
+                    and (not use_literals or literals is None or not literals.isdisjoint(present))
+                    and (need is None or need.search(lower))]
         return [rule for rule, words, need in self._gates
                 if (words is None or any(w in lower for w in words))
                 and (not use_literals or rule.literals is None or any(w in lower for w in rule.literals))
                 and (need is None or need.search(lower))]
 
-    def matches(self, text: str, rules: list[Rule], lower: str | None = None) -> Iterator[tuple[re.Match[str], Rule]]:
-        """Every rule's matches, rule by rule (``lower``: see :func:`finditer`)."""
+    def starts_of(self, rule: Rule, hits: LiteralHits | None) -> list[int] | None:
+        """Where ``rule`` may match, ascending: every occurrence of one of its prefixes (None: not known here)."""
+        ids = self._prefix_ids.get(rule.id)
+        if hits is None or ids is None:
+            return None
+        found = hits.starts
+        lists = [found[i] for i in ids if i in found]
+        if len(lists) == 1:
+            return lists[0]
+        return sorted({start for starts in lists for start in starts})
+
+    def matches(self, text: str, rules: list[Rule], lower: str | None = None,
+                hits: LiteralHits | None = None) -> Iterator[tuple[re.Match[str], Rule]]:
+        """Every rule's matches, rule by rule (``lower``, ``hits``: see :func:`finditer`)."""
         for rule in rules:
-            for match in finditer(rule, text, lower):
+            for match in finditer(rule, text, lower, self.starts_of(rule, hits) if lower is not None else None):
                 yield match, rule
 
     def interpret(self, doc: Doc, match: re.Match[str], rule: Rule) -> Iterable[Finding]:
@@ -265,9 +293,10 @@ class RegexExtractor:
         text = self.text_of(doc)
         lower = self.lower_of(doc)
         safe = case_safe_lower(text, lower)
-        rules = self.active_rules(lower, safe is not None) if self.relevant(lower) else []
+        hits = literal_hits(doc, lower)
+        rules = self.active_rules(lower, safe is not None, hits) if self.relevant(lower) else []
         if rules:
-            for match, rule in self.matches(text, rules, safe):
+            for match, rule in self.matches(text, rules, safe, hits):
                 for finding in self.interpret(doc, match, rule) or ():
                     span = make_span(doc, finding, rule.id, self.spans_key)
                     if span is not None:
@@ -278,27 +307,30 @@ class RegexExtractor:
         return doc
 
 
-def finditer(rule: Rule, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
+def finditer(rule: Rule, text: str, lower: str | None = None, starts: list[int] | None = None) -> Iterator[re.Match[str]]:
     """The matches of ``rule.regex.finditer(text)``, found faster when the rule has ``prefixes``.
 
     Every match starts with one of the rule's prefixes, so the pattern is only tried (``regex.match``)
     where one occurs in ``lower`` (``text.lower()`` accepted by :func:`case_safe_lower`; None: plain
     ``finditer``), left to right, each search resuming at the end of the last match, as ``finditer``
-    does (the pattern cannot match the empty string). Positions are found with ``str.find``, which is
-    much faster than the regex engine's trial at every character.
+    does (the pattern cannot match the empty string). Positions are found with ``str.find`` (or given
+    as ``starts``, ascending: the prefixes' occurrences in ``lower`` read off :func:`literal_hits`),
+    which is much faster than the regex engine's trial at every character.
     """
     if lower is None or rule.prefixes is None:
         yield from rule.regex.finditer(text)
         return
-    starts = set()
-    for prefix in rule.prefixes:
-        at = lower.find(prefix)
-        while at >= 0:
-            starts.add(at)
-            at = lower.find(prefix, at + 1)
+    if starts is None:
+        found = set()
+        for prefix in rule.prefixes:
+            at = lower.find(prefix)
+            while at >= 0:
+                found.add(at)
+                at = lower.find(prefix, at + 1)
+        starts = sorted(found)
     resume = 0
     match_at = rule.regex.match
-    for start in sorted(starts):
+    for start in starts:
         if start >= resume:
             match = match_at(text, start)
             if match is not None:
@@ -329,6 +361,26 @@ def publish_findings(doc: Doc) -> None:
     if pending is not None:
         existing = list(doc.spans[FINDINGS]) if FINDINGS in doc.spans else []
         doc.spans[FINDINGS] = existing + pending
+
+
+class LiteralHits:
+    """The rule literals one text holds: ``starts`` (word id -> ascending offsets) and ``present`` (the ids)."""
+
+    __slots__ = ("starts", "present")
+
+    def __init__(self, starts: dict[int, list[int]]) -> None:
+        self.starts = starts
+        self.present = frozenset(starts)
+
+
+def literal_hits(doc: Doc, lower: str) -> LiteralHits:
+    """Every registered rule literal in ``lower`` (a lower-cased text of ``doc``), scanned once per doc and text."""
+    cache = doc.user_data.setdefault(_HITS, {})
+    key = (len(doc), hash(lower))
+    hits = cache.get(key)
+    if hits is None:
+        hits = cache[key] = LiteralHits(LITERALS.scan(lower))
+    return hits
 
 
 def lower_text(doc: Doc, text: str) -> str:

@@ -201,11 +201,11 @@ class LesionSizeExtractor(ImagingExtractor):
     (Span extensions are keyed by offsets and label, so two spans over the same characters would share values.)
     """
 
-    def matches(self, text: str, rules, lower=None):
+    def matches(self, text: str, rules, lower=None, hits=None):
         covered: list[tuple[int, int]] = []
         for rule in rules:
             mine = []
-            for match in finditer(rule, text, lower):
+            for match in finditer(rule, text, lower, self.starts_of(rule, hits) if lower is not None else None):
                 s, e = match.span()
                 if any(s < ce and cs < e for cs, ce in covered):
                     continue

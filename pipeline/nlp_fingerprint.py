@@ -18,7 +18,7 @@ from .resources import configs_dir
 #: pipeline modules whose code shapes extraction output (the rest — CLI, bench, decision — do not).
 EXTRACTION_MODULES = ("nlp.py", "aligned_tables.py", "checkboxes.py", "markup.py", "sentences.py", "section_limits.py",
                       "context.py", "harvest.py", "extract.py", "schema.py", "report_types.py", "rule_files.py", "lexicon.py",
-                      "regex_literals.py")
+                      "regex_literals.py", "literal_index.py")
 
 
 def _extractors_folder() -> Path:
