@@ -182,6 +182,12 @@ _NEXT_HEADING = _CUES["NEXT_HEADING"]
 _ENLARGED = _CUES["ENLARGED"]
 _METASTASIS_CALL = _CUES["METASTASIS_CALL"]
 _SINCE_BEFORE = _CUES["SINCE_BEFORE"]
+_FIELD_ANSWERED_NO = _CUES["FIELD_ANSWERED_NO"]
+_CONTEXT_ANAPHOR = _CUES["CONTEXT_ANAPHOR"]
+_NOT_DISEASE_CALL = _CUES["NOT_DISEASE_CALL"]
+_EXTRAHEPATIC_FIELD_BEFORE = _CUES["EXTRAHEPATIC_FIELD_BEFORE"]
+_FIELD_VALUE_LINE = _CUES["FIELD_VALUE_LINE"]
+_FIELD_HEDGE = _CUES["FIELD_HEDGE"]
 _BENIGN_TARGET_NONAVID = _CUES["BENIGN_TARGET_NONAVID"]
 _TUMOUR_WORD = _CUES["TUMOUR_WORD"]
 _RESPONSE_CALL = _CUES["RESPONSE_CALL"]
@@ -1154,6 +1160,11 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         site = span_value(span, "value_norm")
         attrs = _attrs(span)
         if site == "extrahepatic":
+            named = _extrahepatic_field_sites(report, span)  # "Extrahepatic disease: Bone (T10), sclerotic, unchanged"
+            if named:
+                sites.update(named)
+                report.accepted_sites.add(span.start_char)
+                carcinomatosis = True if "peritoneum" in named else carcinomatosis
             continue
         colon = None  # where the colon of a heading ("Nodes:", "Nodes, bone, lung:") stands
         if attrs.get("source") != "lesion" and not attrs.get("strong"):
@@ -1168,7 +1179,7 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
                 sites.add(site)  # "Nodes: avid retroperitoneal + L supraclavicular, SUVmax 21.0."
                 report.accepted_sites.add(span.start_char)
             continue  # "Nodes:" / "Peritoneum:" heading (or "Nodes, bone, lung: no disease"): its content decides
-        if flag(span, "is_negated") or attrs.get("count_kind") == "none":
+        if flag(span, "is_negated") or attrs.get("count_kind") == "none" or _FIELD_ANSWERED_NO.match(report.text, span.end_char):
             if site == "peritoneum" and carcinomatosis is None:
                 carcinomatosis = False
             continue
@@ -1192,7 +1203,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             continue  # "thyroid uptake corresponding to a nodule, recommend ultrasound": an incidental finding to work up
         if _UNLIKELY_CALL.search(clause):
             continue  # "uptake in the uncinate process ... is not thought to represent tumour"
-        strong = attrs.get("strong") or attrs.get("kind") in {"metastasis", "primary"} or bool(_STRONG_NOUN.search(span.text))
+        strong = attrs.get("strong") or attrs.get("kind") in {"metastasis", "primary"} or bool(_STRONG_NOUN.search(span.text)) \
+            or bool(_EXTRAHEPATIC_FIELD_BEFORE.search(report.text, max(0, span.start_char - 120), span.start_char))
         if site == "lymph_node" and _enlarged_short_axis(report, span):
             strong = True  # "Mesenteric lymph node, short axis: 1,9 cm": a short axis of 10 mm or more is an enlarged node
         if not strong and _hedged_later_in_sentence(report, span, site):
@@ -1200,7 +1212,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         if not _STRONG_NOUN.search(span.text) and _WEAK_SITE_BLOCK.search(clause) and attrs.get("kind") != "metastasis":
             continue
         if not strong and not _DISEASE_CUE.search(_NEGATED_CUE.sub(" ", clause.replace(span.text, " "))) \
-                and not _row_suv(report, span) and not _measured_uptake(report, span):
+                and not _row_suv(report, span) and not _measured_uptake(report, span) \
+                and not _called_next(report, span):
             continue  # "The 6 mm lung nodule shows no uptake": an absent uptake is no disease cue
         if attrs.get("uptake") and _PHYSIOLOGIC.search(clause):
             continue
@@ -1215,10 +1228,43 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             if t.kind == "other" and t.span is not None and report.section(t.span) not in PAST_SECTIONS \
                     and not report.superseded(t.span) and not _NOT_ASSESSED.search(_clause(report, t.span)):
                 addressed = True
+    if sites and any(span_value(s, "value_norm") == "extrahepatic" and flag(s, "is_negated")
+                     and report.section(s) == "addendum" for s in report.get("EXTRAHEPATIC_SITE")):
+        # "ADDENDUM: ... The rib focus corresponds to a healing fracture. Not metastatic. ... No extrahepatic disease.":
+        # the addendum's verdict replaces the sites the report named before it
+        sites = set()
+        carcinomatosis = False if carcinomatosis else carcinomatosis
     return {
         "extrahepatic_sites": sorted(sites) if sites or addressed else None,
         "peritoneal_carcinomatosis": carcinomatosis,
     }
+
+
+def _extrahepatic_field_sites(report: _Report, span: Span) -> set[str]:
+    """The sites an "Extrahepatic disease:" field names as its value ("Bone (T10), sclerotic, unchanged";
+    "peritoneal deposits, largest 2.0 cm"), unless the value denies or hedges ("none in field of view",
+    "indeterminate sclerotic focus L2")."""
+    if flag(span, "is_negated") or flag(span, "is_hypothetical") or not report.is_current(span):
+        return set()
+    field = _FIELD_VALUE_LINE.match(report.text, span.end_char)
+    if field is None or _FIELD_ANSWERED_NO.match(report.text, span.end_char) or _FIELD_HEDGE.search(field.group("value")):
+        return set()
+    value = field.group("value")
+    if _NEGATED_CUE.search(value) or _HEADING_NEGATIVE.match(value):
+        return set()
+    return {ORGAN_SITE[organ] for _, _, organ in organ_matches(value)
+            if organ not in {"liver", "vessel"} and ORGAN_SITE.get(organ)}
+
+
+def _called_next(report: _Report, span: Span) -> bool:
+    """The next sentence of the section goes on about the finding and calls it disease: "... a 15 mm lytic lesion in
+    the T9 vertebral body was not reported above. In this context it is suspicious for a bone metastasis." """
+    number = report.index.sentence_at(report.sent(span).start_char)
+    if number + 1 >= len(report.index.sentences):
+        return False
+    nxt = report.index.sentences[number + 1]
+    return nxt.section == report.sent(span).section and bool(_CONTEXT_ANAPHOR.match(nxt.text)) \
+        and bool(_MALIGNANT_CALL.search(nxt.text)) and not _NOT_DISEASE_CALL.search(nxt.text)
 
 
 def _hedged_later_in_sentence(report: _Report, span: Span, site: str) -> bool:

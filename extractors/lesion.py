@@ -82,6 +82,13 @@ _ADDITIVE = _CUES["ADDITIVE"]
 _PRIMARY_TYPE = _CUES["PRIMARY_TYPE"]
 #: "at the cranial margin of the segment 5 ablation zone": the treated zone is where a recurrence lies, no target
 _LANDMARK_ZONE_BEFORE = _CUES["LANDMARK_ZONE_BEFORE"]
+#: a template: "Hepatic metastases: Present" / "Number: 3" (or ": None": the liver holds no lesion)
+_TEMPLATE_FIELD_BEFORE = _CUES["TEMPLATE_FIELD_BEFORE"]
+_TEMPLATE_ANSWER_AFTER = _CUES["TEMPLATE_ANSWER_AFTER"]
+_NUMBER_FIELD_LINE = _CUES["NUMBER_FIELD_LINE"]
+_HEADING_AFTER = _CUES["HEADING_AFTER"]
+#: how many lines after a template's lesion field its "Number:" field may stand
+_NUMBER_FIELD_LINES = 3
 
 
 def count_before(prefix: str) -> tuple[str, int] | None:
@@ -106,6 +113,27 @@ def count_before(prefix: str) -> tuple[str, int] | None:
     return None
 
 
+def _template_answer(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The answer of a template field the noun labels ("Hepatic metastases: Present"), or None."""
+    if not _TEMPLATE_FIELD_BEFORE.search(text, max(0, start - 40), start):
+        return None
+    return _TEMPLATE_ANSWER_AFTER.match(text, end)
+
+
+def _template_number(text: str, at: int):
+    """The count of a "Number:" field on one of the next few lines ("Hepatic metastases: Present" / "Number: >10")."""
+    line_end = text.find("\n", at)
+    for _ in range(_NUMBER_FIELD_LINES):
+        if line_end < 0:
+            return None
+        label = _NUMBER_FIELD_LINE.match(text, line_end + 1)
+        if label is not None:
+            value = _FIELD_COUNT_AFTER.match(text, label.end())
+            return parse_count(value.group("q")) if value else None
+        line_end = text.find("\n", line_end + 1)
+    return None
+
+
 class LesionExtractor(ImagingExtractor):
     """Lesion nouns with count and organ (see the module docstring)."""
 
@@ -119,6 +147,9 @@ class LesionExtractor(ImagingExtractor):
             return [Finding(start, end, "LIVER_LESION", value_num=0.0, value_norm="none", attrs=attrs)]
         if rule.id.startswith("lesion.treated.") and _LANDMARK_ZONE_BEFORE.search(doc_text(doc), max(0, start - 60), start):
             return []
+        if attrs["plural"] and _HEADING_AFTER.match(doc_text(doc), end) and \
+                _TEMPLATE_FIELD_BEFORE.search(doc_text(doc), max(0, start - 40), start):
+            return []  # "Hepatic lesions:" over a table of them: its rows are the lesions
         if rule.attrs.get("per_place"):  # "uptake in segment 8 (...) and segment 2 (...)": one lesion per place
             stop = _CLAUSE_END.search(doc_text(doc), end)
             clause = re.sub(r"\([^()\n]*\)", " ", doc_text(doc)[end:stop.start() if stop else len(doc_text(doc))])
@@ -155,6 +186,16 @@ class LesionExtractor(ImagingExtractor):
             if not _ENUMERATION_HEAD.search(window):  # "Three metastases: two in segment 7 and one in segment 3" enumerates, adds nothing
                 attrs.update(count_kind="exact", count_value=1, count_text=noun, additive=True, pronoun=True)
             attrs["plural"] = False
+        template = _template_answer(doc_text(doc), start, end) if "count_kind" not in attrs else None
+        if template is not None and template.group("neg"):
+            return [Finding(start, template.end(), "LIVER_LESION", value_num=0.0, value_norm="none",
+                            attrs={**attrs, "template": True})]  # "Hepatic metastases: None"
+        if template is not None:
+            number = parse_count(template.group("q")) if template.group("q") else \
+                _template_number(doc_text(doc), template.end())
+            if number is not None:
+                attrs.update(count_kind=number.kind, count_value=number.value, count_bound=number.bound,
+                             count_text="template")
         field = _FIELD_COUNT_AFTER.match(doc_text(doc), end) if "count_kind" not in attrs else None
         if field and _FIELD_LABEL_BEFORE.search(doc_text(doc), max(0, start - 40), start):
             count = parse_count(field.group("q"))  # "Number of liver lesions (suspected metastases): 4"

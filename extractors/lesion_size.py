@@ -53,6 +53,9 @@ _TABLE_PRIOR_COLUMN = _CUES["TABLE_PRIOR_COLUMN"]
 _TABLE_CURRENT_COLUMN = _CUES["TABLE_CURRENT_COLUMN"]
 _TABLE_UNIT = _CUES["TABLE_UNIT"]
 _TABLE_NOT_SIZE_COLUMN = _CUES["TABLE_NOT_SIZE_COLUMN"]
+_TABLE_PLACE_COLUMN = _CUES["TABLE_PLACE_COLUMN"]
+#: "measures 18 mm (not 81 mm; transcription error)": the size a correction withdraws
+_DENIED_SIZE_BEFORE = _CUES["DENIED_SIZE_BEFORE"]
 _TABLE_SIZE_COLUMN = _CUES["TABLE_SIZE_COLUMN"]
 _TABLE_NOT_SIZE_ROW = _CUES["TABLE_NOT_SIZE_ROW"]
 _BARE_NUMBER_CELL = re.compile(r"\s*\d+(?:\.\d+)?\s*(?:\([^()]*\))?\s*")
@@ -126,8 +129,12 @@ def table_cell_size(text: str, start: int, number: str) -> tuple[float, bool] | 
         prior = True
     elif (dated := _dated_columns(cell)) is not None:
         prior = dated  # "| Lesion | 2025-03-14 | 2025-09-02 | 2026-02-20 |": only the latest date's column is today's
-    else:  # "Today (mm) | 2025-03 | Baseline": a size after another of the row is an earlier study's
-        prior = any(_BARE_NUMBER_CELL.fullmatch(before) or _SIZE_IN.search(before) for before in cell.before[1:])
+    else:  # "Today (mm) | 2025-03 | Baseline": a size after another of the row is an earlier study's (not after a
+        # segment or a lesion number: "| 2 | 6 | 14 |" under "# | Segment | Size (mm)")
+        headers = cell.header_row.split("|") if cell.header_row is not None else []
+        prior = any((_BARE_NUMBER_CELL.fullmatch(before) or _SIZE_IN.search(before))
+                    and not (j < len(headers) and _TABLE_PLACE_COLUMN.search(headers[j]))
+                    for j, before in enumerate(cell.before) if j > 0)
     return to_mm(parse_number(number), unit.group("unit").lower()), prior
 
 
@@ -265,7 +272,7 @@ class LesionSizeExtractor(ImagingExtractor):
         return [self._finding(text, *match.span(), max(lo, hi), kind, lo=min(lo, hi))]
 
     def _finding(self, text: str, start: int, end: int, value: float, kind: str, lo: float | None = None) -> Finding | None:
-        attrs = {"kind": kind, "prior": is_prior_size(text, start, end)}
+        attrs = {"kind": kind, "prior": is_prior_size(text, start, end) or bool(_DENIED_SIZE_BEFORE.search(text, max(0, start - 8), start))}
         if lo is not None:
             attrs["min_mm"] = lo
         if _BOUND_BEFORE.search(text[max(0, start - 20):start]):

@@ -70,6 +70,8 @@ _SUPERSEDED_BANNER = _CUES["SUPERSEDED_BANNER"]
 #: "No tumour identified": a specimen without tumour, in words that name no tumour type
 _NO_TUMOUR = _CUES["NO_TUMOUR"]
 _KNOWN_PRIMARY_BEFORE = _CUES["KNOWN_PRIMARY_BEFORE"]
+_IN_ERROR = _CUES["IN_ERROR"]
+_SUSPECTED_BEFORE = _CUES["SUSPECTED_BEFORE"]
 
 
 @dataclass
@@ -208,8 +210,8 @@ def _mention(span: Span) -> Mention:
             span.label_ in SPECIMEN_VALUES and bool(_OTHER_SPECIMEN.search(before)))
         if corrected and attrs.get("foreign") and not FOREIGN_CUES.search(before):
             del attrs["foreign"]  # 'the grade is amended to G2': regraded in a sentence naming no other tumour
-    if _replaced_original(span):
-        attrs["replaced"] = True
+    if _replaced_original(span) or (span.label_ in SPECIMEN_VALUES and _IN_ERROR.search(span.text)):
+        attrs["replaced"] = True  # also "The Ki-67 index was reported in error as 15%"
     if span.label_ == "TUMOR_TYPE" and _KNOWN_PRIMARY_BEFORE.search(
             doc_text(span.doc), max(0, span.start_char - 50), span.start_char):
         attrs["known_primary"] = True  # "... of the known caecal MiNEN": the primary recalled, not this specimen's type
@@ -536,6 +538,9 @@ def primary_site(ms: list[Mention], site: Mention | None, has_tumour: bool, site
     usable = [m for m in ms if m.norm and m.current(history_ok=not benign, negation=m.norm != "unknown")
               and (other_tumour or not m.attrs.get("other_tumour"))]
     if text is not None:
+        # "Clinical: hepatic metastases; suspected jejunal primary on PET": a history that only suspects the primary
+        usable = [m for m in usable if not (m.section in HISTORY_SECTIONS
+                                            and _SUSPECTED_BEFORE.search(text, max(0, m.start - 25), m.start))]
         # "CDX2 raises the possibility of a colorectal origin but is not specific, and the primary site cannot be
         # determined": an organ its own sentence goes on to leave undetermined was considered and set aside
         unknown_at = [m.start for m in usable if m.norm == "unknown"]

@@ -24,6 +24,7 @@ _CUES = load_lexicon("vessel_proximity")
 
 SPEC = ExtractorSpec(name="vessel_proximity", order=45)
 _REMOTE = _CUES["REMOTE"]
+_CALIBRE_AFTER = _CUES["CALIBRE_AFTER"]
 
 
 _PROX_BEFORE = _CUES["PROX_BEFORE"]
@@ -50,6 +51,8 @@ class VesselProximityExtractor(ImagingExtractor):
             return [Finding(start, end, "VESSEL_PROXIMITY", value_norm="vessel", attrs={"remote": bool(match.group("neg"))})]
         if rule.norm == "hilar_bile_duct" and _FIELD_LABEL_AFTER.match(text, end):
             return []  # "Vascular / hilar: ...": the field's name; what it holds is read on its own
+        if rule.norm == "hilar_bile_duct" and _CALIBRE_AFTER.match(text, end):
+            return []  # "central bile ducts normal in calibre": the ducts' calibre, no lesion's place
         if rule.norm == "hilar_bile_duct" and _CLEAR_AFTER.match(text, end):
             return [Finding(start, end, "VESSEL_PROXIMITY", value_norm=rule.norm, attrs={"remote": True})]  # "Hilum clear."
         if rule.norm == "vessel":

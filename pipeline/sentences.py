@@ -44,6 +44,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[ \t]+(?=" + _OPENER + ")")
 #: metastasis has decreased"), a sentence may open with a small letter
 _SENTENCE_END_LOWER = re.compile(r"(?<=[.!?])[ \t]+(?=[a-z]|" + _OPENER + ")")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+|\d{1,2})\.$")
+#: a " | " between two fields of a line (not a table's cell border at a line's start or end)
+_FIELD_PIPE = re.compile(r"(?<=\S)[ \t]+\|[ \t]+(?=[^\s|])")
 _LOWER_LINE = re.compile(r"(?<![.!?:;\s])[ \t\r]*\n[ \t]*(?=[a-z])")
 #: a line ending in one of these words continues on the next line, hard-wrapped or not
 _CONTINUED = re.compile(r"(?:\b(?:and|or|nor|but|of|with|without|the|a|an|to|in|into|on|at|by|for|from|"
@@ -112,9 +114,29 @@ def wrapped_line_ends(text: str) -> set[int]:
     return out
 
 
+def field_pipe_starts(text: str) -> list[int]:
+    """Offsets after the " | " separating fields of a one-line record ("CT AP 13/09/2022 | hx duodenal NET, s/p Whipple
+    2018 | Liver: 4 new mets ... | Nodes: n/enlarged | PD"): each field is a sentence of its own. A line whose neighbours
+    hold pipes too is a table row, left as it is."""
+    if "|" not in text:
+        return []
+    out = []
+    for m in _FIELD_PIPE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        before = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1:line_start]
+        after_end = text.find("\n", line_end + 1)
+        after = text[line_end + 1:len(text) if after_end < 0 else after_end] if line_end < len(text) else ""
+        if "|" not in before and "|" not in after:
+            out.append(m.end())
+    return out
+
+
 def boundary_offsets(text: str) -> set[int]:
     """Character offsets where a new sentence starts (besides offset 0)."""
     starts = {m.end() for m in _BLANK_LINE.finditer(text)}
+    starts.update(field_pipe_starts(text))
     starts.update(dictated_line_starts(text))
     starts.update(m.end() for m in _LINE_AFTER_PUNCT.finditer(text))
     openers = list(_LINE_OPENER.finditer(text))

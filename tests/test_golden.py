@@ -247,3 +247,14 @@ def test_blind25_patient_archive_end_to_end(tmp_path):
               ("patients", "grade_discordant"): 0.95}
     mismatches = _patient_archive_mismatches("blind25", tmp_path, floors)
     assert not mismatches, mismatches
+
+
+def test_blind26_patient_archive_end_to_end(tmp_path):
+    """fixtures/blind26 (reads that change their mind; structured templates and registry one-liners; 16 patients, 70
+    reports): all 80 statuses, every field but the open ones its README lists."""
+    floors = {("imaging", "liver_lesion_count"): 0.97, ("imaging", "liver_segments"): 0.97,
+              ("imaging", "lesion_near_major_vessel"): 0.97, ("imaging", "peritoneal_carcinomatosis"): 0.95,
+              ("patients", "lesion_near_major_vessel"): 0.93, ("patients", "liver_segments"): 0.93,
+              ("patients", "peritoneal_carcinomatosis"): 0.93, ("patients", "primary_resected"): 0.93}
+    mismatches = _patient_archive_mismatches("blind26", tmp_path, floors)
+    assert not mismatches, mismatches

@@ -2170,3 +2170,72 @@ def test_decision_edges_and_messy_text_imaging(extract, text, kind, column, expe
 ])
 def test_pathology_course_follow_up_and_referral_imaging(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # one-line records with " | " between fields: each field its own sentence (the history's "s/p" stays in its field)
+    ("CT AP 02/2024 | hx ileal NET, s/p resection 2019 | Liver: 3 new mets (seg 2, 5, 7), max 2.1 cm seg 7 | Nodes: "
+     "n/enlarged | PD", "CT", "liver_lesion_count", 3),
+    ("CT AP 02/2024 | hx ileal NET, s/p resection 2019 | Liver: 3 new mets (seg 2, 5, 7), max 2.1 cm seg 7 | PD", "CT",
+     "disease_trend", "progression"),
+    ("| Lesion | Segment | Size (mm) |\n| 1 | 7 | 30 |\n| 2 | 2 | 12 |", "MRI", "liver_lesion_count", 2),      # NEG: table
+    # a bracketed aside closing a heading keeps its "s/p" to itself
+    ("MRI 01/2024 (rectal NET s/p TAMIS 2020): two new liver lesions, seg 3 (12 mm) and seg 8 (9 mm).", "MRI",
+     "liver_lesion_count", 2),
+    ("MRI 01/2024 (rectal NET s/p TAMIS 2020): two new liver lesions, seg 3 (12 mm) and seg 8 (9 mm).", "MRI",
+     "extrahepatic_sites", []),
+    # template fields
+    ("Liver: one metastasis seg 5, 18 mm.\nPeritoneal disease: None\nBone metastases: No", "CT",
+     "peritoneal_carcinomatosis", False),
+    ("Liver: one metastasis seg 5, 18 mm.\nPeritoneal disease: present (omental nodules).", "CT",
+     "peritoneal_carcinomatosis", True),                                                                      # NEG
+    ("Site | Uptake | SUVmax\nLiver seg 5 | Intense | 19.0\nBone | None | -\nPeritoneum | None | -", "PET",
+     "extrahepatic_sites", []),
+    ("Hepatic metastases: Present\nNumber: 4\nLargest: 31 mm (prev 27 mm), segment 8\nBilobar: Yes", "MRI",
+     "liver_lesion_count", 4),
+    ("Hepatic metastases: Present\nNumber: 4\nLargest: 31 mm (prev 27 mm), segment 8\nBilobar: Yes", "MRI",
+     "largest_liver_lesion_mm", 31.0),
+    ("Hepatic metastases: None\nNumber: 0\nLargest: N/A", "CT", "liver_lesion_count", 0),
+    ("Liver metastases: Present, solitary\nLargest: 22 mm (seg VI)", "MRI", "liver_lesion_count", 1),
+    ("Hepatic lesions:\n| # | Segment | Size (mm) | Comment |\n| 1 | 7 | 33 | metastasis |\n| 2 | 3 | 9 | simple cyst |",
+     "MRI", "liver_lesion_count", 1),
+    ("Hepatic lesions:\n| # | Segment | Size (mm) | Comment |\n| 1 | 7 | 33 | metastasis |\n| 2 | 3 | 9 | simple cyst |",
+     "MRI", "largest_liver_lesion_mm", 33.0),
+    ("Liver: segment 7 metastasis 25 mm.\nHilar plate / central ducts: clear", "MRI", "hilar_or_central_bile_duct",
+     False),
+    ("Liver: segment 7 metastasis 25 mm. No lesion at the hilum; central bile ducts normal.", "MRI",
+     "hilar_or_central_bile_duct", False),
+    ("Liver: segment 4b metastasis 40 mm invading the hilum; central bile ducts dilated.", "MRI",
+     "hilar_or_central_bile_duct", True),                                                                     # NEG
+    ("Liver: 2 metastases.\nExtrahepatic disease: Lung (RLL 9 mm), unchanged", "CT", "extrahepatic_sites", ["lung"]),
+    ("Liver: 2 metastases.\nExtrahepatic disease: equivocal sclerotic focus L4, follow-up suggested", "CT",
+     "extrahepatic_sites", []),                                                                               # NEG
+    ("Liver: photopenic ablation zone in segment 8. Impression: nodal recurrence. Liver free of disease.", "PET",
+     "liver_lesion_count", 0),
+    ("Liver: 3 avid lesions (2, 6, 7), SUVmax 14.0.", "PET", "liver_segments", ["2", "6", "7"]),
+    ("Liver: 3 avid lesions (12, 15 and 20 mm).", "PET", "liver_segments", []),                              # NEG
+    # reads that change their mind
+    ('ADDENDUM: The "new segment 7 lesion" described below is a typical haemangioma, not a metastasis.\n\nREPORT:\n'
+     'Liver: segment 2 metastasis 20 mm. New 10 mm lesion in segment 7, suspicious for a metastasis.', "CT",
+     "liver_segments", ["2"]),
+    ("Skeleton: focal uptake right 6th rib, suspicious for metastasis.\n\nADDENDUM: the rib focus is a healing "
+     "fracture. No extrahepatic disease.", "PET", "extrahepatic_sites", []),
+    ("Liver: avid segment 2 lesion. Skeleton: avid L2 metastasis.\n\nADDENDUM: the segment 2 lesion measures 18 mm on "
+     "CT.", "PET", "extrahepatic_sites", ["bone"]),                                                          # NEG
+    ("CORRECTED REPORT. Correction: the lesion measures 21 mm (not 12 mm).\nFindings: single 21 mm metastasis in segment "
+     "6.", "MRI", "largest_liver_lesion_mm", 21.0),
+    ("Bones: nil.\nADDENDUM: on review a 12 mm lytic lesion in the L1 vertebral body was not reported above. In this "
+     "context it is suspicious for a bone metastasis.", "CT", "extrahepatic_sites", ["bone"]),
+    ("Bones: sclerotic focus in L3. This is most likely a bone island, not a metastasis.", "CT", "extrahepatic_sites",
+     []),                                                                                                     # NEG
+    ("Outside report: two liver lesions (segments 2 and 6), the largest 30 mm.\nOur review: three liver metastases, "
+     "segment 2 12 mm, segment 6 33 mm (reported as 30 mm outside) and segment 8 9 mm.", "CT", "liver_lesion_count", 3),
+    ("Segment 6 metastasis 30 mm. It lies 2 cm from the right hepatic vein.", "MRI", "lesion_near_major_vessel", False),
+    ("Segment 6 metastasis 30 mm, 0.4 cm from the right hepatic vein.", "MRI", "lesion_near_major_vessel", True),  # NEG
+    ("Hepatic metastases: Present\nNumber: 1\nImpression: solitary segment 5 metastasis, slightly larger (19 vs 16 mm).",
+     "MRI", "disease_trend", "progression"),
+    ("Segment 7 metastasis 30 mm, the larger of the two. Segment 2 lesion 10 mm, unchanged.", "MRI", "disease_trend",
+     "stable"),                                                                                               # NEG
+])
+def test_reads_that_change_their_mind_and_templates(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

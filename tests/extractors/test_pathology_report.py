@@ -666,3 +666,21 @@ def test_messy_text_pathology(extract, text, expected):
 def test_pathology_course_and_referral_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind26 (reads that change their mind): a value named as reported in error, and the one that replaces it; a primary
+# the history only suspects.
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: Liver core biopsy.\nORIGINAL DIAGNOSIS (01/03/2024): metastatic NET, Ki-67 12%, WHO grade 2.\nAMENDMENT "
+     "(05/03/2024): the Ki-67 index was reported in error as 12%. The correct Ki-67 index is 1.2%. Amended diagnosis: "
+     "metastatic well-differentiated NET, WHO grade 1.", dict(ki67_percent=1.2, who_grade="G1")),
+    ("Specimen: Liver core biopsy.\nDiagnosis: metastatic well-differentiated NET, WHO grade 2.\nKi-67: 12%.",
+     dict(ki67_percent=12.0)),                                                                                 # NEG
+    ("Specimen: Liver core biopsy.\nClinical: liver metastases; possible ileal primary on PET.\nDiagnosis: metastatic "
+     "well-differentiated NET.", dict(primary_site=None)),
+    ("Specimen: Liver core biopsy.\nClinical: liver metastases from a known ileal primary.\nDiagnosis: metastatic "
+     "well-differentiated NET.", dict(primary_site="ileum")),                                                  # NEG
+])
+def test_corrections_and_suspected_primaries(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

@@ -39,3 +39,9 @@ def test_negated_history_is_flagged(extract):
 def test_primary_in_situ_in_brackets(extract, text):
     found = [m for m in extract(text, "MRI").mentions if m["label"] == "PROCEDURE_HISTORY"]
     assert [m["value_norm"] for m in found] == ["primary_in_situ"]
+
+
+def test_primary_in_situ_after_a_comma(extract):
+    found = [m for m in extract("Clinical: liver metastases; jejunal primary on PET, not yet resected.", "MRI").mentions
+             if m["label"] == "PROCEDURE_HISTORY"]
+    assert [m["value_norm"] for m in found] == ["primary_in_situ"]

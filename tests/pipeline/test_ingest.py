@@ -187,6 +187,10 @@ def test_report_type_normalizes_input_labels(label, expected):
     ("FDG PET/CT. Comparison: CT 2023 and MRI 2022. Liver lesion SUVmax 6.1; on CT it measured 2 cm.", "PET"),
     ("Ga-68 DOTATATE PET/CT. History: liver biopsy showed NET, Ki-67 10%. Avid liver lesions.", "PET"),
     ("MRI liver. Comparison: Ga-68 DOTATATE PET/CT. T2-weighted and diffusion-weighted images; hepatobiliary phase.", "MRI"),
+    # a title naming the type decides; a field opening the report does not
+    ("CT A/P 01/2024 (NET f/u): two new liver lesions, seg 6 and 7. DOTATATE PET recommended.", "CT"),
+    ("EXAM: MRI liver with gadoxetate. Comparison: Ga-68 DOTATATE PET/CT 2023, SUVmax 20.", "MRI"),
+    ("CT-guided core biopsy, liver segment 8.\nDiagnosis: metastatic NET. Ki-67 5%.", "PATHOLOGY"),
 ])
 def test_report_type_inferred_from_text(text, expected):
     assert infer_report_type(text) == expected

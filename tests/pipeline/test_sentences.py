@@ -27,3 +27,17 @@ def _sentences(text: str) -> list[str]:
 ])
 def test_wrapped_lines_and_field_lines(text, expected):
     assert _sentences(text) == expected
+
+
+@pytest.mark.parametrize("text,fields", [
+    ("CT AP 02/2024 | hx ileal NET, s/p resection | Liver: 3 new mets | PD", ["hx ileal", "Liver: 3", "PD"]),
+    ("Impression: stable. | Next CT in 6 months.", ["Next CT"]),
+])
+def test_fields_of_a_one_line_record_are_sentences(text, fields):
+    starts = boundary_offsets(text)
+    assert all(any(text.startswith(field, at) for at in starts) for field in fields)
+
+
+def test_a_table_row_keeps_its_cells_together():
+    text = "| Lesion | Segment | Size |\n| 1 | 7 | 30 mm |\n| 2 | 3 | 12 mm |"
+    assert not any(text[at - 2:at] == "| " for at in boundary_offsets(text))
