@@ -1625,7 +1625,7 @@ _DATED = ("Target lesion measurements (mm):\n| Lesion | 2025-03-14 | 2025-09-02 
      "(3.4 cm), with a residual 1.8 cm nodular enhancing component medially - residual viable tumour.\nSegment 3 "
      "metastasis 1.0 cm, unchanged.", "MRI", "largest_liver_lesion_mm", 27.0),
     ("Liver: free of disease.\nImpression: Liver free of disease. Indeterminate RUL nodule.", "CT", "liver_lesion_count",
-     None),
+     0),  # the liver said free of disease holds no lesion (blind12 B12I-026's gold, blind26)
     ("Liver: no SSTR-avid hepatic lesion.\nChest: Mildly avid 6 mm right upper lobe nodule, SUVmax 3.1; a small pulmonary "
      "metastasis cannot be excluded.", "PET", "extrahepatic_sites", []),
     ("Liver: no SSTR-avid hepatic lesion.\nChest: Intensely avid 2 cm right upper lobe mass, SUVmax 40.1, consistent with "
