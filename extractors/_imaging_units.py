@@ -247,7 +247,7 @@ _ORGAN_PREFIXES = frozenset("""
 hep spl por ren mes inf ven ivc aor smv sma rig lef lin lun pul ple per liv int cou cau bot bil seg pan unc lym nod
 ade omt ome car bon oss ske ver spi sac ili isc pub ace fem hum rib ste sca cla cal sku bow ile jej duo col rec sig
 cec cae app ana adr sup kid ova adn ute cer end bre thy pro bla gal sto gas eso oes bra orb myo hea mus sof ski tes
-thy par sub lat med ext mar rul rml rll lul lll che lep
+thy par sub lat med ext mar rul rml rll lul lll che lep fro occ tem
 """.split()) | {"r", "l"}  # "Hottest lesion R lobe": the liver's right lobe
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 

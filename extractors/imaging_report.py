@@ -188,6 +188,12 @@ _NOT_DISEASE_CALL = _CUES["NOT_DISEASE_CALL"]
 _EXTRAHEPATIC_FIELD_BEFORE = _CUES["EXTRAHEPATIC_FIELD_BEFORE"]
 _FIELD_VALUE_LINE = _CUES["FIELD_VALUE_LINE"]
 _FIELD_HEDGE = _CUES["FIELD_HEDGE"]
+_HEDGE_RIGHT_AFTER = _CUES["HEDGE_RIGHT_AFTER"]
+#: the SUV in brackets right after a reference organ is that organ's: "below normal liver parenchyma (SUVmax 8.9)"
+#: "(SUVmax 6.2 versus liver SUVmean 8.0)": the reference's value comes next, so the first one is the lesion's
+_REFERENCE_VALUE_FOLLOWS = re.compile(r"\s*(?:;|,|versus|vs\.?|compared\s+(?:with|to))\s*(?:the\s+)?(?:normal\s+|background\s+)?(?:liver|hepatic|spleen|splenic|background)\b", re.I)
+_LESION_NAMED = re.compile(r"\b(?:lesions?|metastas[ie]s|focus|foci|deposits?)\b", re.I)
+_REFERENCE_BRACKET = re.compile(r"\b(?:(?:normal|background)\s+(?:liver|hepatic|spleen|splenic)(?:\s+(?:parenchyma|background|tissue|uptake|activity))?|(?:liver|hepatic|spleen|splenic)\s+(?:background|parenchyma))[ \t]*\([ \t]*$", re.I)
 _BENIGN_TARGET_NONAVID = _CUES["BENIGN_TARGET_NONAVID"]
 _TUMOUR_WORD = _CUES["TUMOUR_WORD"]
 _RESPONSE_CALL = _CUES["RESPONSE_CALL"]
@@ -1183,8 +1189,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             if site == "peritoneum" and carcinomatosis is None:
                 carcinomatosis = False
             continue
-        if flag(span, "is_hypothetical") or flag(span, "is_uncertain"):
-            continue
+        if flag(span, "is_hypothetical") or flag(span, "is_uncertain") or _HEDGE_RIGHT_AFTER.match(report.text, span.end_char):
+            continue  # (also "Intracranial focus indeterminate.")
         if flag(span, "is_historical") and not _PRIOR_ASIDE.search(report.sent(span).text):
             continue  # "Mesenteric nodal mass: SUVmax 8.4 (previously 18.9)" is current disease with a prior value
         if _resected(report, span):
@@ -1395,6 +1401,10 @@ def _suv_max(report: _Report) -> float | None:
             continue  # "(liver background SUVmax 7.6)"; "no focal uptake above background (liver SUVmax 7.9)"; not
             # "show no uptake above the liver background: SUVmax 4.6 within the segment 8 lesion" (the lesion's own), nor
             # "no uptake above the normal liver (SUVmax 4.1; normal liver 6.0)" (the reference's value given after it)
+        if _REFERENCE_BRACKET.search(before) and not _SUV_OF_LESION_AFTER.match(report.text, span.end_char) \
+                and not _LESION_NAMED.search(span.text) and not _REFERENCE_GIVEN_AFTER.match(report.text, span.end_char) \
+                and not _REFERENCE_VALUE_FOLLOWS.match(report.text, span.end_char):
+            continue  # "faint uptake (SUVmax 4.1), clearly below normal liver parenchyma (SUVmax 8.9)": the liver's value
         if sstr_study and _FDG.search(sent.text) and not _SSTR.search(sent.text):
             continue  # a dual-tracer report's "FDG (next day): ... SUVmax 21.0": not the receptor PET's SUV
         clause = report.text[sent.start_char:span.start_char]

@@ -40,9 +40,9 @@ TARGETS = "lesion_targets"
 OTHER = "_OTHER_LESION"
 
 _QUANT = _CUES.source("QUANT")
-_COUNT_BEFORE = re.compile(rf"\b(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*,?){{0,5}})[\s,]*$", re.I)
+_COUNT_BEFORE = re.compile(rf"(?:\b|(?=[>\u2265]))(?P<q>{_QUANT})(?P<mid>(?:\s+(?!(?:and|or|of|in|with|the|is|are)\b)[\w][\w/.%+-]*,?){{0,5}})[\s,]*$", re.I)
 _COUNT_AFTER = _CUES["COUNT_AFTER"]
-_QUANT_AT = re.compile(rf"\b(?:{_QUANT})", re.I)
+_QUANT_AT = re.compile(rf"(?:\b|(?=[>\u2265]))(?:{_QUANT})", re.I)
 #: a short aside in brackets among a noun's premodifiers, read as blank
 _ASIDE = re.compile(r"\([^()\n]{1,30}\)")
 _EACH_OF = _CUES["EACH_OF_SEGMENTS"]
@@ -104,7 +104,7 @@ def count_before(prefix: str) -> tuple[str, int] | None:
     nearer = [_COUNT_BEFORE.match(window, q.start()) for q in _QUANT_AT.finditer(window, first.end("q"))]
     for m in [n for n in reversed(nearer) if n is not None] + [first]:
         q = m.group("q")
-        if any(c.isdigit() for c in q):  # "2 lesions", "6-8 lesions" are counts; "3 cm lesion", "5 to 10 mm lesions",
+        if any(c.isdigit() for c in q) and q[0] not in ">\u2265":  # "2 lesions", "6-8 lesions" are counts; "3 cm lesion", "5 to 10 mm lesions",
             # "segment 2 lesion" and "Seg. 7 lesion" are not
             before = prefix[: cut + 1 + m.start("q")]
             if _UNIT_WORD.match(m.group("mid") or "") or _SEG_BEFORE.search(before) or _SCORE_BEFORE.search(before):

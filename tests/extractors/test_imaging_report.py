@@ -2239,3 +2239,24 @@ def test_pathology_course_follow_up_and_referral_imaging(extract, text, kind, co
 ])
 def test_reads_that_change_their_mind_and_templates(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # numbers and units in every format (blind27)
+    ("Liver: new 23mmx18mm arterially enhancing lesion in segment 6.", "CT", "largest_liver_lesion_mm", 23.0),
+    ("Liver: new 2.3x1.8cm lesion in segment 6.", "CT", "largest_liver_lesion_mm", 23.0),
+    ("Liver: Span 19 cm. Two metastases in segment 8, the larger 4 cm.", "CT", "largest_liver_lesion_mm", 40.0),
+    ("Liver: >10 arterially enhancing lesions in both lobes.", "CT", "liver_lesion_count", None),
+    ("Liver: >10 arterially enhancing lesions in both lobes.", "CT", "liver_lesion_count_category", "multiple"),
+    ("Liver: 3 lesions >10 mm, in segments 2, 6 and 7.", "CT", "liver_lesion_count", 3),                     # NEG
+    ("Focal uptake in hepatic segment 6, SUV max. 23,4. Physiological splenic uptake (SUV max. 27,1).", "PET",
+     "suv_max", 23.4),
+    ("Pleural nodules with faint uptake (SUVmax 4.1), clearly below normal liver parenchyma (SUVmax 8.9).", "PET",
+     "suv_max", 4.1),
+    ("Liver lesions with intense uptake, well above normal liver (SUVmax of the hottest lesion 20.1).", "PET",
+     "suv_max", 20.1),                                                                                        # NEG
+    ("MRI BRAIN: 14 mm enhancing lesion in the left occipital lobe; 5 mm focus in the right cerebellar hemisphere. "
+     "Impression: two intracranial metastases.", "MRI", "liver_lesion_count", None),
+])
+def test_numbers_units_and_unusual_sites(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -684,3 +684,16 @@ def test_pathology_course_and_referral_pathology(extract, text, expected):
 def test_corrections_and_suspected_primaries(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: Jejunum, segmental resection.\nMicroscopy: well-differentiated NET. Mitotic count 0. Ki67 <1%.",
+     dict(mitoses_per_2mm2=0.0)),
+    ("Specimen: Jejunum, segmental resection.\nMicroscopy: well-differentiated NET. Mitotic count 0.5 per 2 mm2.",
+     dict(mitoses_per_2mm2=0.5)),                                                                             # NEG
+    ("Specimen: Lung, lobectomy.\nMitotic count: 3 mitoses per 2 mm2.\nDiagnosis: atypical carcinoid.\nComment: atypical "
+     "on the basis of the mitotic count (criterion 2-10 per 2 mm2) and necrosis.", dict(mitoses_per_2mm2=3.0)),
+])
+def test_zero_counts_and_printed_criteria(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected
