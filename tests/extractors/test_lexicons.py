@@ -69,7 +69,7 @@ def test_module_constants_are_the_lexicon_patterns():
     assert imaging_report._FDG.flags & re.IGNORECASE
     assert _imaging_units._DOZEN is load_lexicon("imaging_units").DOZEN
     assert not _imaging_units._DOZEN.flags & re.IGNORECASE  # "case": true
-    assert lesion._COUNT_BEFORE.pattern.startswith(r"\b(?P<q>" + load_lexicon("lesion").source("QUANT") + ")")
+    assert lesion._COUNT_BEFORE.pattern.startswith(r"(?:\b|(?=[>\u2265]))(?P<q>" + load_lexicon("lesion").source("QUANT") + ")")
 
 
 # -- the loader itself, on files written here ----------------------------------------------------
