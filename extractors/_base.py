@@ -220,20 +220,18 @@ class RegexExtractor:
         self.name = name
         self.spans_key = name.removeprefix("nelm_")
         self.rules: list[Rule] = load_rules(rules_path)
-        self._gates: list[tuple[Rule, tuple[str, ...] | None, re.Pattern[str] | None]] = []
-        # the same gates as ids of the process's literal index (one scan per text answers every rule)
-        self._id_gates: list[tuple[Rule, frozenset[int] | None, frozenset[int] | None, re.Pattern[str] | None]] = []
+        # each rule's trigger words and literals as ids of the process's literal index (one scan per text answers
+        # every rule), and its "requires" regex
+        self._gates: list[tuple[Rule, frozenset[int] | None, frozenset[int] | None, re.Pattern[str] | None]] = []
         self._prefix_ids: dict[str, frozenset[int]] = {}
         for rule in self.rules:
             words = rule.attrs.get("triggers")
             need = rule.attrs.get("requires")
-            lowered = tuple(w.lower() for w in words) if words else None
-            needed = re.compile(need) if need else None
-            self._gates.append((rule, lowered, needed))
-            self._id_gates.append((rule, LITERALS.ids(lowered), LITERALS.ids(rule.literals), needed))
+            self._gates.append((rule, LITERALS.ids([w.lower() for w in words]) if words else None,
+                                LITERALS.ids(rule.literals), re.compile(need) if need else None))
             if rule.prefixes is not None:
                 self._prefix_ids[rule.id] = LITERALS.ids(rule.prefixes)
-        self._gated = any(words or need or rule.literals for rule, words, need in self._gates)
+        self._gated = any(words or need or literals for _, words, literals, need in self._gates)
 
     def text_of(self, doc: Doc) -> str:
         return doc_text(doc)
@@ -248,24 +246,20 @@ class RegexExtractor:
     def active_rules(self, lower: str, use_literals: bool = True, hits: LiteralHits | None = None) -> list[Rule]:
         """The rules whose prefilters pass on ``lower`` (``use_literals``: also test each rule's
         ``literals``; only valid for a text :func:`case_safe_lower` accepts). ``hits``: the literals
-        found in ``lower`` (:func:`literal_hits`), which answer the word tests without scanning it."""
+        found in ``lower`` (:func:`literal_hits`; scanned here when not given)."""
         if not self._gated:
             return self.rules
-        if hits is not None:
-            present = hits.present
-            return [rule for rule, words, literals, need in self._id_gates
-                    if (words is None or not words.isdisjoint(present))
-                    and (not use_literals or literals is None or not literals.isdisjoint(present))
-                    and (need is None or need.search(lower))]
-        return [rule for rule, words, need in self._gates
-                if (words is None or any(w in lower for w in words))
-                and (not use_literals or rule.literals is None or any(w in lower for w in rule.literals))
+        present = (hits if hits is not None else LiteralHits(LITERALS.scan(lower))).present
+        return [rule for rule, words, literals, need in self._gates
+                if (words is None or not words.isdisjoint(present))
+                and (not use_literals or literals is None or not literals.isdisjoint(present))
                 and (need is None or need.search(lower))]
 
-    def starts_of(self, rule: Rule, hits: LiteralHits | None) -> list[int] | None:
-        """Where ``rule`` may match, ascending: every occurrence of one of its prefixes (None: not known here)."""
+    def starts_of(self, rule: Rule, lower: str | None, hits: LiteralHits | None) -> list[int] | None:
+        """Where ``rule`` may match in ``lower`` (see :func:`finditer`), ascending: every occurrence of one of its
+        prefixes, read off ``hits`` (None: no prefixes, no case-safe ``lower`` or no hits: :func:`finditer` decides)."""
         ids = self._prefix_ids.get(rule.id)
-        if hits is None or ids is None:
+        if lower is None or hits is None or ids is None:
             return None
         found = hits.starts
         lists = [found[i] for i in ids if i in found]
@@ -277,7 +271,7 @@ class RegexExtractor:
                 hits: LiteralHits | None = None) -> Iterator[tuple[re.Match[str], Rule]]:
         """Every rule's matches, rule by rule (``lower``, ``hits``: see :func:`finditer`)."""
         for rule in rules:
-            for match in finditer(rule, text, lower, self.starts_of(rule, hits) if lower is not None else None):
+            for match in finditer(rule, text, lower, self.starts_of(rule, lower, hits)):
                 yield match, rule
 
     def interpret(self, doc: Doc, match: re.Match[str], rule: Rule) -> Iterable[Finding]:

@@ -189,11 +189,11 @@ _EXTRAHEPATIC_FIELD_BEFORE = _CUES["EXTRAHEPATIC_FIELD_BEFORE"]
 _FIELD_VALUE_LINE = _CUES["FIELD_VALUE_LINE"]
 _FIELD_HEDGE = _CUES["FIELD_HEDGE"]
 _HEDGE_RIGHT_AFTER = _CUES["HEDGE_RIGHT_AFTER"]
-#: the SUV in brackets right after a reference organ is that organ's: "below normal liver parenchyma (SUVmax 8.9)"
-#: "(SUVmax 6.2 versus liver SUVmean 8.0)": the reference's value comes next, so the first one is the lesion's
-_REFERENCE_VALUE_FOLLOWS = re.compile(r"\s*(?:;|,|versus|vs\.?|compared\s+(?:with|to))\s*(?:the\s+)?(?:normal\s+|background\s+)?(?:liver|hepatic|spleen|splenic|background)\b", re.I)
-_LESION_NAMED = re.compile(r"\b(?:lesions?|metastas[ie]s|focus|foci|deposits?)\b", re.I)
-_REFERENCE_BRACKET = re.compile(r"\b(?:(?:normal|background)\s+(?:liver|hepatic|spleen|splenic)(?:\s+(?:parenchyma|background|tissue|uptake|activity))?|(?:liver|hepatic|spleen|splenic)\s+(?:background|parenchyma))[ \t]*\([ \t]*$", re.I)
+#: the SUV in brackets right after a reference organ is that organ's: "below normal liver parenchyma (SUVmax 8.9)";
+#: not when the SUV names a lesion, nor when the reference's own value comes next ("(SUVmax 6.2 versus liver SUVmean 8.0)")
+_REFERENCE_BRACKET = _CUES["REFERENCE_BRACKET"]
+_LESION_NAMED = _CUES["LESION_NAMED"]
+_REFERENCE_VALUE_FOLLOWS = _CUES["REFERENCE_VALUE_FOLLOWS"]
 _BENIGN_TARGET_NONAVID = _CUES["BENIGN_TARGET_NONAVID"]
 _TUMOUR_WORD = _CUES["TUMOUR_WORD"]
 _RESPONSE_CALL = _CUES["RESPONSE_CALL"]
@@ -1126,8 +1126,8 @@ def _measured_uptake(report: _Report, span: Span) -> bool:
 #: A lymph node with a short axis of this size or more is enlarged (RECIST 1.1: pathological from 10 mm).
 _NODE_SHORT_AXIS_MM = 10.0
 #: what may stand between a node and its own measurement: "node 15 mm", "node, 15 mm", "node now measures 12 mm"
-_NODE_SIZE_GAP = re.compile(r"[ \t]*,?[ \t]*(?:(?:now|still|today|currently|measuring|measures|measured|of)[ \t]+){0,2}")
-_DIMENSION_SIGN = re.compile(r"\d\s*(?:x|×|\*|by)\s*\d", re.I)
+_NODE_SIZE_GAP = _CUES["NODE_SIZE_GAP"]
+_DIMENSION_SIGN = _CUES["DIMENSION_SIGN"]
 
 
 def _enlarged_short_axis(report: _Report, span: Span) -> bool:
@@ -1239,7 +1239,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
         # "ADDENDUM: ... The rib focus corresponds to a healing fracture. Not metastatic. ... No extrahepatic disease.":
         # the addendum's verdict replaces the sites the report named before it
         sites = set()
-        carcinomatosis = False if carcinomatosis else carcinomatosis
+        if carcinomatosis:
+            carcinomatosis = False
     return {
         "extrahepatic_sites": sorted(sites) if sites or addressed else None,
         "peritoneal_carcinomatosis": carcinomatosis,

@@ -212,7 +212,7 @@ class LesionSizeExtractor(ImagingExtractor):
         covered: list[tuple[int, int]] = []
         for rule in rules:
             mine = []
-            for match in finditer(rule, text, lower, self.starts_of(rule, hits) if lower is not None else None):
+            for match in finditer(rule, text, lower, self.starts_of(rule, lower, hits)):
                 s, e = match.span()
                 if any(s < ce and cs < e for cs, ce in covered):
                     continue

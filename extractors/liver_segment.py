@@ -37,8 +37,9 @@ _VOLUME_BEFORE = _CUES["VOLUME_BEFORE"]
 _FIELD_DENIED = _CUES["FIELD_DENIED"]
 _FINDING_BEFORE = _CUES["FINDING_BEFORE"]
 _SECTOR_THEN_SEGMENT = _CUES["SECTOR_THEN_SEGMENT"]
-_JUNCTION_AFTER = re.compile(r"\s+junction\b", re.I)
-_JUNCTION_BEFORE = re.compile(r"\bjunction\s+(?:of|between)\s+(?:the\s+)?$", re.I)
+#: "at the 4a/8 junction", "the junction of segments 4a and 8": two segments that are one lesion's place
+_JUNCTION_AFTER = _CUES["JUNCTION_AFTER"]
+_JUNCTION_BEFORE = _CUES["JUNCTION_BEFORE"]
 _SEGMENT_SORT = {s: i for i, s in enumerate(["1", "2", "3", "4", "4a", "4b", "5", "6", "7", "8"])}
 
 

@@ -18,7 +18,7 @@ _LABEL_RULES: list[tuple[str, re.Pattern[str]]] = [(type_, _CUES[f"LABEL_{type_}
 
 # Text inference: a title naming the type wins; else the strongest cue, looked for in the opening of the report first.
 _TITLE_WORDS = 4
-_TITLE_LABEL = re.compile(r"^\s*(?:exam(?:ination)?|study|procedure|report|type)\s*:\s*", re.I)
+_TITLE_LABEL = _CUES["TITLE_LABEL"]
 _NOT_A_TITLE = _CUES["NOT_A_TITLE"]
 _TITLE_END = re.compile(r"[.:;(]")
 _TEXT_ORDER = ("PET", "PATHOLOGY", "MRI", "CT")

@@ -120,16 +120,12 @@ def field_pipe_starts(text: str) -> list[int]:
     hold pipes too is a table row, left as it is."""
     if "|" not in text:
         return []
-    out = []
-    for m in _FIELD_PIPE.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        line_end = len(text) if line_end < 0 else line_end
-        before = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1:line_start]
-        after_end = text.find("\n", line_end + 1)
-        after = text[line_end + 1:len(text) if after_end < 0 else after_end] if line_end < len(text) else ""
-        if "|" not in before and "|" not in after:
-            out.append(m.end())
+    lines = text.split("\n")
+    out, at = [], 0
+    for i, line in enumerate(lines):
+        if "|" in line and not (i and "|" in lines[i - 1]) and not (i + 1 < len(lines) and "|" in lines[i + 1]):
+            out.extend(at + m.end() for m in _FIELD_PIPE.finditer(line))
+        at += len(line) + 1
     return out
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,15 @@ def _texts() -> list[str]:
     return texts
 
 
+def _gates_pass(rule, lower: str, use_literals: bool) -> bool:
+    """A rule's prefilters read the plain way: its trigger words and literals with ``in``, its "requires" regex."""
+    words = rule.attrs.get("triggers")
+    need = rule.attrs.get("requires")
+    return (not words or any(w.lower() in lower for w in words)) \
+        and (not use_literals or rule.literals is None or any(w in lower for w in rule.literals)) \
+        and (not need or re.search(need, lower) is not None)
+
+
 def test_rule_gates_and_starts_agree_with_the_scanning_path(nlp):
     """For every extractor and fixture text: the rules the index lets run, and where each may start, are those the
     per-rule ``in`` tests and ``str.find`` loops give."""
@@ -65,10 +75,11 @@ def test_rule_gates_and_starts_agree_with_the_scanning_path(nlp):
         hits = literal_hits(doc, lower)
         for extractor in extractors:
             with_index = extractor.active_rules(lower, safe is not None, hits)
-            assert with_index == extractor.active_rules(lower, safe is not None)
+            assert with_index == [rule for rule in extractor.rules if _gates_pass(rule, lower, safe is not None)]
+            assert extractor.active_rules(lower, safe is not None) == with_index  # scanned when no hits are given
             if safe is None:
                 continue
             for rule in with_index:
                 if rule.prefixes is not None:
                     expected = sorted({at for prefix in rule.prefixes for at in _find_all(safe, prefix)})
-                    assert extractor.starts_of(rule, hits) == expected, rule.id
+                    assert extractor.starts_of(rule, safe, hits) == expected, rule.id
