@@ -266,7 +266,31 @@ def organ_matches(text: str) -> list[tuple[int, int, str]]:
     if any(organ == "liver" and end - start == 2 for start, end, organ in out):
         out = [(start, end, "bone" if organ == "liver" and end - start == 2 and is_sacral_level(text, start, end)
                 else organ) for start, end, organ in out]
+    if "obe" in text:
+        out = _lobes_of_named_organs(text, out)
     return out
+
+
+_BARE_LOBE = _CUES["BARE_LOBE"]
+_LOBED_ORGAN = _CUES["LOBED_ORGAN"]
+
+
+def _lobes_of_named_organs(text: str, out: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A lobe that names no organ ("in the left lobe") belongs to the lobed organ named before it in its
+    sentence, if any ("Thyroid: 8 mm nodule in the left lobe": the thyroid's, not the liver's)."""
+    lobed: tuple[int, str] | None = None  # (end, organ) of the last lobed organ word
+    relabelled = []
+    for start, end, organ in out:
+        if organ == "liver" and lobed is not None and _BARE_LOBE.fullmatch(text, start, end) \
+                and not _SENTENCE_BREAK.search(text, lobed[0], start):
+            organ = lobed[1]
+        elif organ != "liver" and _LOBED_ORGAN.fullmatch(text, start, end):
+            lobed = (end, organ)
+        relabelled.append((start, end, organ))
+    return relabelled
+
+
+_SENTENCE_BREAK = re.compile(r"\n|[.;](?:\s|$)")
 
 
 _RATIO_TERM = re.compile(r"\s*(?:uptake\s+|suv\s*(?:max)?\s+)?ratios?\b", re.I)

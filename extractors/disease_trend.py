@@ -28,6 +28,9 @@ SPEC = ExtractorSpec(name="disease_trend", order=47)
 _LESION_BEFORE = _CUES["LESION_BEFORE"]
 #: "The remainder of the report is unchanged": the report, not the disease.
 _REPORT_ITSELF_BEFORE = _CUES["REPORT_ITSELF_BEFORE"]
+#: "grade progression should be considered", "progression to G3": the tumour's grade, not its extent.
+_GRADE_CHANGE_BEFORE = _CUES["GRADE_CHANGE_BEFORE"]
+_GRADE_CHANGE_AFTER = _CUES["GRADE_CHANGE_AFTER"]
 
 
 class DiseaseTrendExtractor(ImagingExtractor):
@@ -37,6 +40,9 @@ class DiseaseTrendExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         text = doc_text(doc)
         if _REPORT_ITSELF_BEFORE.search(text, max(0, match.start() - 60), match.start()):
+            return []
+        if _GRADE_CHANGE_BEFORE.search(text, max(0, match.start() - 20), match.start()) \
+                or _GRADE_CHANGE_AFTER.match(text, match.end()):
             return []
         if rule.attrs.get("needs_lesion_before"):
             line_start = text.rfind("\n", 0, match.start()) + 1

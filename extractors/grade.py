@@ -5,7 +5,8 @@ Phrasings: "G2", "grade 2", "WHO grade 1", "Grade (WHO 2019): G2", "grade II", "
 Grades of other tumours (Gleason, Nottingham, Fuhrman, glioma, adenocarcinoma "G2: moderately
 differentiated", cassette names "G1") are kept as mentions with attrs foreign=True and never graded.
 "The tumour cannot be graded", "grading not possible", "grade cannot be assessed" give a mention with
-value_norm "not_gradable": the report row then derives no grade from Ki-67 or mitoses.
+value_norm "not_gradable": the report row then derives no grade from Ki-67 or mitoses; "not_assigned" ("Grade not
+assigned"): the row uses no grade the report only floats.
 """
 from __future__ import annotations
 
@@ -62,9 +63,9 @@ class GradeExtractor(ClaimingExtractor):
 
     def findings(self, doc, match, rule):
         start, end = match.span()
-        if rule.norm == "not_gradable":
+        if rule.norm in ("not_gradable", "not_assigned"):
             attrs = {"foreign": True} if _subject_is_foreign(doc_text(doc), start) else {}
-            return [Finding(start, end, rule.label, value_norm="not_gradable", attrs=attrs)]
+            return [Finding(start, end, rule.label, value_norm=rule.norm, attrs=attrs)]
         token = match.group("g")
         if rule.id.startswith("grade.g_code") and any(
                 pair.start() <= start and end <= pair.end()

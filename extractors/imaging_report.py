@@ -140,6 +140,9 @@ _REVISING_READ = _CUES["REVISING_READ"]
 _PRELIMINARY_WORD = _CUES["PRELIMINARY_WORD"]
 _PHYSIOLOGIC = _CUES["PHYSIOLOGIC"]
 _FDG = _CUES["FDG"]
+#: "FDG-avid", "Discordant with FDG avidity": the avidity or discordance is the FDG tracer's, not the receptor's
+_FDG_OWN_BEFORE = _CUES["FDG_OWN_BEFORE"]
+_FDG_OWN_AFTER = _CUES["FDG_OWN_AFTER"]
 _SSTR = _CUES["SSTR"]
 _SUV_REFERENCE = _CUES["SUV_REFERENCE"]
 _BENIGN_UPTAKE = _CUES["BENIGN_UPTAKE"]
@@ -1344,6 +1347,9 @@ def _sstr_avid(report: _Report, report_type: str, disease: bool, suv: float | No
         clause = _clause(report, span)
         if _PHYSIOLOGIC.search(clause) or _physiological_after(report, span) or _resected(report, span):
             continue
+        if _FDG_OWN_BEFORE.search(report.text, max(0, span.start_char - 25), span.start_char) \
+                or _FDG_OWN_AFTER.match(report.text, span.end_char):
+            continue  # "three FDG-avid metastases", "Discordant with FDG avidity": what the other tracer showed
         value = span_value(span, "value_norm")
         sent = report.sent(span)
         if value == "avid" and _DISEASE_SUBJECT.match(report.text, sent.start_char, span.start_char):

@@ -340,6 +340,8 @@ def tumor_type(ms: list[Mention], differentiation: str | None) -> str | None:
     """MiNEN when named; else the most authoritative type; 'NEN' resolves by differentiation."""
     usable = [m for m in ms if m.current() and not m.attrs.get("not_met")]  # 'falls short of ... MiNEN'
     usable = [m for m in usable if not m.attrs.get("known_primary")] or usable  # '... of the known caecal MiNEN'
+    if open_alternatives(usable):
+        return None  # "a NET G3 cannot be distinguished from a neuroendocrine carcinoma on this material"
     certain = [m for m in usable if not m.uncertain] or usable
     if any(m.norm == "MiNEN" for m in certain):
         return "MiNEN"
@@ -357,6 +359,14 @@ def tumor_type(ms: list[Mention], differentiation: str | None) -> str | None:
             return _first(specific).norm
         return "NEC" if differentiation == "poorly" else "NET"
     return first.norm
+
+
+def open_alternatives(types: list[Mention]) -> bool:
+    """The report leaves NET and NEC open as alternatives and settles on neither: both named, each only
+    uncertainly ("a well-differentiated NET G3 cannot be distinguished from a neuroendocrine carcinoma")."""
+    if any(m.norm in {"NET", "NEC", "MiNEN"} and not m.uncertain for m in types):
+        return False
+    return {"NET", "NEC"} <= {m.norm for m in types if m.uncertain}
 
 
 def differentiation(ms: list[Mention]) -> str | None:
@@ -575,6 +585,9 @@ def summarize(doc: Doc) -> dict[str, Any]:
     ki67, ki67_attrs = ki67_percent(get("KI67"))
     mitoses, mit_attrs = mitoses_per_2mm2(get("MITOSES"))
     diff = differentiation(get("DIFFERENTIATION"))
+    if open_alternatives([m for m in get("TUMOR_TYPE") if m.current()]) \
+            and all(m.uncertain for m in get("DIFFERENTIATION") if m.current()):
+        diff = None  # the well-differentiated NET is one of two open alternatives, not the diagnosis
     ttype = tumor_type(get("TUMOR_TYPE"), diff)
     if any(m.norm == "NEN_NOS" and m.current() and not m.uncertain for m in get("TUMOR_TYPE")):
         diff = None  # NEN NOS: neither a well- nor a poorly differentiated type is settled
@@ -593,8 +606,11 @@ def summarize(doc: Doc) -> dict[str, Any]:
         # graded" gives null); "high-grade neuroendocrine carcinoma" is a stated grade and still wins.
         grade, source = (None, None) if other_only or ungradable else derive_grade(
             _grading_value(ki67, ki67_attrs), _grading_value(mitoses, mit_attrs))
-    if grade is None and not other_only and not ungradable:
-        grade, source = stated_grade(get("GRADE")), "stated"  # a grade left open stands when nothing else decides
+    declined = any(m.norm == "not_assigned" and m.current(negation=False) and not m.attrs.get("foreign")
+                   for m in get("GRADE"))
+    if grade is None and not other_only and not ungradable and not declined:
+        # a grade left open stands when nothing else decides, unless the report says it assigns none
+        grade, source = stated_grade(get("GRADE")), "stated"
     if grade is None and ttype == "NEC" and not ungradable:
         grade, source = "G3", "stated"
     tumour_at = [m.start for m in get("TUMOR_TYPE") if m.current() and not m.uncertain

@@ -496,15 +496,28 @@ def _discordant(primary: Mapping[str, Any], metastasis: Mapping[str, Any], cut: 
     return any(comparisons)
 
 
+#: the values that make a specimen graded
+_GRADING_VALUES = ("ki67_percent", "mitoses_per_2mm2", "who_grade")
+#: the patient's grade fields and how two values rank (None: numeric)
+_GRADE_FIELDS = (("ki67_percent", None), ("mitoses_per_2mm2", None), ("who_grade", _GRADE_RANK),
+                 ("differentiation", _DIFF_RANK))
+
+
 def _pathology(rows: Sequence[dict[str, Any]], ruleset: RuleSet, evidence: set[str]) -> dict[str, Any]:
-    """Grade fields (metastasis first, field by field), discordance, tumour type and worst values."""
+    """Grade fields (from the metastasis specimens when one was sampled and graded, else from the primary),
+    discordance, tumour type and worst values.
+
+    A metastasis that was graded (a Ki-67, a mitotic count or a grade) gives every grade field, and a field it lacks
+    stays null (decision_rules.md §7: "from the metastasis when one was sampled"): a liver core with a Ki-67 but "no
+    mitoses can be evaluated" gives no mitotic count, not the primary's. A metastasis sample that was not graded (a
+    biopsy that only confirms a "metastatic well-differentiated NET") gives what it says, and the primary the rest."""
     metastases = [r for r in rows if _is_metastasis(r)]
     primaries = [r for r in rows if not _is_metastasis(r)]
+    graded = [r for r in metastases if any(r.get(name) is not None for name in _GRADING_VALUES)]
     out: dict[str, Any] = {}
-    for name, rank in (("ki67_percent", None), ("mitoses_per_2mm2", None), ("who_grade", _GRADE_RANK),
-                       ("differentiation", _DIFF_RANK)):
-        value, sources = _highest(metastases, name, rank)
-        if value is None:
+    for name, rank in _GRADE_FIELDS:
+        value, sources = _highest(graded or metastases, name, rank)
+        if value is None and not graded:
             value, sources = _highest(primaries, name, rank)
         out[name] = value
         evidence.update(sources)

@@ -274,3 +274,10 @@ def test_blind27_patient_archive_end_to_end(tmp_path):
     assert mismatches == {("B27L07", "resection"): ("ineligible", "indeterminate"),
                           ("B27L07", "ablation"): ("indeterminate", "eligible"),
                           ("B27L07", "transarterial"): ("indeterminate", "eligible")}, mismatches
+
+
+def test_blind28_patient_archive_end_to_end(tmp_path):
+    """fixtures/blind28 (long reports crowded with incidental findings; cytology, small biopsies and grade drift; 16
+    patients, 73 reports): all 80 statuses and every field."""
+    mismatches = _patient_archive_mismatches("blind28", tmp_path)
+    assert not mismatches, mismatches

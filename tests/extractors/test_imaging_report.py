@@ -2260,3 +2260,47 @@ def test_reads_that_change_their_mind_and_templates(extract, text, kind, column,
 ])
 def test_numbers_units_and_unusual_sites(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # benign and incidental findings crowding long reports (blind28)
+    ("Thyroid: 8 mm hypodense nodule in the left lobe, unchanged.\nLiver: two metastases in segments 6 and 7.", "CT",
+     "bilobar", False),
+    ("Thyroid: 8 mm hypodense nodule in the left lobe, unchanged.\nLiver: two metastases in segments 6 and 7.", "CT",
+     "liver_lesion_count", 2),
+    ("Lungs: clear. Liver: a metastasis in the left lobe and one in segment 7.", "CT", "bilobar", True),        # NEG
+    ("Lung bases: granuloma in the right lower lobe.\nLiver: two masses in the right lobe, segments 6 and 7.", "CT",
+     "extrahepatic_sites", []),                                                                                 # NEG
+    ("Three liver metastases:\n1. Segment 3: 28 x 24 mm (21 mm on CT 2023-06-14).\n2. Segment 4b: 19 mm (new).\n"
+     "3. Segment 8: 12 mm (new).", "MRI", "liver_lesion_count", 3),
+    ("Three liver metastases:\n1. Segment 3: 28 x 24 mm (21 mm on CT 2023-06-14).\n2. Segment 4b: 19 mm (new).\n"
+     "3. Segment 8: 12 mm (new).", "MRI", "largest_liver_lesion_mm", 28.0),
+    ("Liver: the three metastases (segments 3, 4b and 8) show uptake below the background liver and are not "
+     "somatostatin receptor-avid.\nLeft upper quadrant: a 14 mm nodule in the splenic bed is intensely avid (SUVmax "
+     "24.3), consistent with splenosis, not tumour.\nImpression: receptor-negative liver metastases. Discordant with "
+     "FDG avidity.", "PET", "sstr_avid", False),
+    ("Liver: the three metastases (segments 3, 4b and 8) show uptake below the background liver and are not "
+     "somatostatin receptor-avid.\nLeft upper quadrant: a 14 mm nodule in the splenic bed is intensely avid (SUVmax "
+     "24.3), consistent with splenosis, not tumour.", "PET", "extrahepatic_sites", []),
+    ("Liver: avid metastases in segments 3 and 8.\nLeft upper quadrant: a 14 mm avid nodule in the splenic bed, "
+     "suspicious for a tumour deposit.", "PET", "extrahepatic_sites", ["other"]),                               # NEG
+    ("Ga-68 DOTATATE PET/CT\nLiver: avid metastases in segments 3 and 8, discordant with the FDG study.", "PET",
+     "sstr_avid", True),
+    ("Liver: metastases in segments 3 and 8, heterogeneous receptor expression.", "PET", "sstr_avid", None),  # NEG
+    ("Liver: metastases in segments 2 and 7.\nThorax: a 5 mm perifissural nodule along the minor fissure, consistent "
+     "with an intrapulmonary lymph node.", "CT", "extrahepatic_sites", []),
+    ("Liver: metastases in segments 2 and 7.\nThorax: a 9 mm spiculated nodule in the right upper lobe, suspicious for "
+     "a metastasis.", "CT", "extrahepatic_sites", ["lung"]),                                                  # NEG
+    ("Liver: avid metastases in segments 2 and 7.\nModerate uptake at the healing left 7th rib fracture (SUVmax 4.6) "
+     "corresponds to callus and is post-traumatic.", "PET", "extrahepatic_sites", []),
+    ("Liver: avid metastases in segments 2 and 7.\nIntense uptake in the left 7th rib (SUVmax 14.6) with a lytic "
+     "lesion, in keeping with a bone metastasis.", "PET", "extrahepatic_sites", ["bone"]),                     # NEG
+    ("Liver: segment 6 lesion 23 mm, uptake below liver background (Krenning 1). If metastatic, grade progression "
+     "should be considered.", "PET", "disease_trend", None),
+    ("Liver: segment 6 lesion 23 mm, larger than before. Impression: progression.", "PET", "disease_trend",
+     "progression"),                                                                                          # NEG
+    ("Liver: four metastases. Impression: four hepatic metastases, morphologically stable compared with the May CT.",
+     "PET", "disease_trend", "stable"),                                                                       # NEG
+])
+def test_incidental_findings_and_small_biopsies(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

@@ -697,3 +697,27 @@ def test_corrections_and_suspected_primaries(extract, text, expected):
 def test_zero_counts_and_printed_criteria(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind28 (cytology and small biopsies; grade that drifts): counts that cannot be made, alternatives left open, a
+# recount given as cells.
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: Liver, FNA with cell block.\nMicroscopy: a few clusters of monotonous cells. No mitoses can be "
+     "evaluated.\nDiagnosis: metastatic well-differentiated NET.", dict(mitoses_per_2mm2=None)),
+    ("Specimen: Liver core biopsy.\nMicroscopy: monotonous cells. No mitoses are identified.\nDiagnosis: metastatic "
+     "well-differentiated NET.", dict(mitoses_per_2mm2=0.0)),                                                 # NEG
+    ("Specimen: EUS-FNA, pancreatic head mass.\nInterpretation: malignant neuroendocrine neoplasm. The features raise "
+     "concern for a high-grade neoplasm, but a well-differentiated NET G3 cannot be distinguished from a "
+     "neuroendocrine carcinoma on this material. Grade not assigned.",
+     dict(tumor_type=None, differentiation=None, who_grade=None)),
+    ("Specimen: EUS-FNA, pancreatic head mass.\nInterpretation: well-differentiated NET, G3. A neuroendocrine carcinoma "
+     "is excluded.", dict(tumor_type="NET", differentiation="well", who_grade="G3")),                          # NEG
+    ("Specimen: Liver FNA cell block.\nKi-67: 2-4%; no formal grade assigned on cytology.\nDiagnosis: metastatic "
+     "well-differentiated NET.", dict(ki67_percent=4.0, who_grade="G2", who_grade_source="ki67")),             # NEG
+    ("Material: liver core biopsy (outside case).\nReview: Ki-67 repeated on a new level with digital image analysis "
+     "of the hot spot: 240 of 1000 tumour cells positive.\nInterpretation: metastatic well-differentiated NET, G3.",
+     dict(ki67_percent=24.0)),
+])
+def test_small_biopsies_and_open_alternatives(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

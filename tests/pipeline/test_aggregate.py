@@ -263,7 +263,11 @@ PATHOLOGY_CASES = [
     pytest.param([PRIMARY_G1, path("met", day(200), specimen_site="liver", ki67_percent=None, who_grade=None,
                                    differentiation="well")],
                  {"ki67_percent": 2.0, "who_grade": "G1", "differentiation": "well", "grade_discordant": False},
-                 id="field-fallback-to-primary"),  # metastasis silent on Ki-67: the primary's value
+                 id="ungraded-metastasis-falls-back-to-primary"),  # metastasis not graded: the primary's values
+    pytest.param([PRIMARY_G1, path("met", day(200), specimen_site="liver", procedure="biopsy", ki67_percent=4.5,
+                                   mitoses_per_2mm2=None, who_grade=None, differentiation="well")],
+                 {"ki67_percent": 4.5, "mitoses_per_2mm2": None, "who_grade": None},
+                 id="graded-metastasis-gives-every-field"),  # "no mitoses can be evaluated": not the primary's count
     # tumor_type NEC -> poorly; one specimen: discordance unknown
     pytest.param([path("met", day(0), specimen_site="liver", ki67_percent=80.0, who_grade="G3", tumor_type="NEC")],
                  {"differentiation": "poorly", "grade_discordant": None}, id="nec-is-poorly"),
