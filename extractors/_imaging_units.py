@@ -31,7 +31,8 @@ WORD_NUMBERS = {
     "no": 0, "zero": 0, "none": 0, "one": 1, "a single": 1, "single": 1, "solitary": 1, "an isolated": 1,
     "isolated": 1, "two": 2, "both": 2, "a pair of": 2, "three": 3,
     "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
-    "twelve": 12, "fifteen": 15, "twenty": 20,
+    "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20,
 }
 #: Vague quantifiers -> count kind ("few" is 2-3, the rest more than three).
 VAGUE = {
@@ -247,7 +248,7 @@ _ORGAN_PREFIXES = frozenset("""
 hep spl por ren mes inf ven ivc aor smv sma rig lef lin lun pul ple per liv int cou cau bot bil seg pan unc lym nod
 ade omt ome car bon oss ske ver spi sac ili isc pub ace fem hum rib ste sca cla cal sku bow ile jej duo col rec sig
 cec cae app ana adr sup kid ova adn ute cer end bre thy pro bla gal sto gas eso oes bra orb myo hea mus sof ski tes
-thy par sub lat med ext mar rul rml rll lul lll che lep fro occ tem
+thy par sub lat med ext mar rul rml rll lul lll che lep fro occ tem mor dia pou
 """.split()) | {"r", "l"}  # "Hottest lesion R lobe": the liver's right lobe
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 

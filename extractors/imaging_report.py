@@ -97,6 +97,14 @@ _CONTACT_WITHOUT_INVASION = _CUES["CONTACT_WITHOUT_INVASION"]
 _SUV_OF_LESION_AFTER = _CUES["SUV_OF_LESION_AFTER"]
 #: "; partial response with residual viable tumour in segment 5": a clause about another segment's lesion
 _OTHER_SEGMENT_CLAUSE = _CUES["OTHER_SEGMENT_CLAUSE"]
+#: "The segment 4 mass still abuts the confluence; the left duct dilatation has resolved": another subject's clause
+_OTHER_SUBJECT_CLAUSE = _CUES["OTHER_SUBJECT_CLAUSE"]
+#: "in keeping with the known follicular lymphoma", "treated prostate cancer metastases": another malignancy's findings
+_OTHER_CANCER_SITE = _CUES["OTHER_CANCER_SITE"]
+#: "Two new lesions distinct from the adenomas: segment 3 (17 mm)": the adenomas are named to be set apart
+_CONTRAST_REFERENCE_BEFORE = _CUES["CONTRAST_REFERENCE_BEFORE"]
+#: "The hepatic adenomas, including the 46 mm segment 6 lesion, are photopenic": one of a benign group
+_BENIGN_GROUP_MEMBER_BEFORE = _CUES["BENIGN_GROUP_MEMBER_BEFORE"]
 _DIFFERENTIAL_PAIR = _CUES["DIFFERENTIAL_PAIR"]
 _DIFFERENTIAL_LIST = _CUES["DIFFERENTIAL_LIST"]
 _MALIGNANT_OPTION = _CUES["MALIGNANT_OPTION"]
@@ -342,11 +350,14 @@ class _Report:
         sent = self.sent(span)
         before = self.text[max(sent.start_char, span.start_char - 50):span.start_char]
         after = self.text[span.start_char:min(sent.end_char, span.end_char + 250)]
+        if _BENIGN_GROUP_MEMBER_BEFORE.search(before):
+            return True  # "The hepatic adenomas, including the 46 mm segment 6 lesion, are photopenic"
         treated = bool(_TREATED_BEFORE.search(before))
         # the sentences that go on describing this lesion ("It is predominantly non-enhancing but ..."); a clause about
         # another segment's lesion ends its own status ("necrosis of the segment 6 lesion and partial response of segment 7")
         other = _OTHER_LESION_CLAUSE.search(after, span.end_char - span.start_char) or \
-            _OTHER_SEGMENT_CLAUSE.search(after, span.end_char - span.start_char)
+            _OTHER_SEGMENT_CLAUSE.search(after, span.end_char - span.start_char) or \
+            _OTHER_SUBJECT_CLAUSE.search(after, span.end_char - span.start_char)
         status = after[:other.start()] if other else after + " " + self._continuation(sent, treated)
         viable = bool(_VIABLE.search(_negation_free(status))) and not _NOT_VIABLE.search(status)
         # "the treated segment 8 lesion ... shows a residual enhancing component" is viable tumour
@@ -532,7 +543,7 @@ class _Report:
                 organ_cache[sent.start] = self._organ_targets(sent)
             organs = organ_cache[sent.start]
             target = best_target(self.text, span, targets + organs, sent.start_char)
-            if target is None and not organs:
+            if target is None and not any(_same_clause(self.text, organ, span) for organ in organs):
                 orphans.setdefault(sent.start, []).append((span, slot))
             elif target is not None:
                 getattr(target, slot).append(span)
@@ -663,11 +674,23 @@ class _Report:
         return sorted(out, key=lambda t: t.start)
 
 
+def _same_clause(text: str, target: Target, span: Span) -> bool:
+    """No ';' or full stop between a target and a span."""
+    gap = text[span.end_char:target.start] if target.start >= span.end_char else text[target.end:span.start_char]
+    return not _STRONG_BREAK.search(gap)
+
+
+#: the clause breaks past which a denied lesion or a bare organ word owns no segment or size
+_STRONG_BREAK = re.compile(r";|\.\s")
+
+
 def best_target(text: str, span: Span, targets: list[Target], offset: int) -> Target | None:
     """The target a size/segment belongs to: a noun right after it in the same noun phrase ('2 cm
     hypervascular lesion'), else the nearest, preceding ones preferred; clause breaks cost a lot."""
     best: tuple[float, int, Target] | None = None
     for i, target in enumerate(targets):
+        if target.kind != "organ" and _CONTRAST_REFERENCE_BEFORE.search(text, max(0, target.start - 40), target.start):
+            continue  # "Two new lesions distinct from the adenomas: segment 3 (17 mm) ...": named only to be set apart
         if target.start >= span.end_char:
             gap = text[span.end_char:target.start]
             score = 0.0 if is_premodifier_gap(gap) else len(gap) * 1.5 + 15
@@ -677,6 +700,11 @@ def best_target(text: str, span: Span, targets: list[Target], offset: int) -> Ta
         else:
             gap, score = "", 0.0
         if _BREAK.search(gap):
+            if _STRONG_BREAK.search(gap) and (target.kind == "organ" or (target.span is not None
+                                                                          and flag(target.span, "is_negated"))):
+                # "Segment 3: 10 mm, subcapsular; it indents the capsule without perihepatic deposit": an organ named, or
+                # a lesion denied, past a ';' does not own the segment or size
+                continue
             score += 200
         if target.kind == "organ":
             score += 40
@@ -1208,6 +1236,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             block_clause = _NON_AVID.sub(" ", clause)
         if _SITE_BLOCK.search(block_clause) and not attrs.get("kind") == "metastasis":
             continue
+        if _OTHER_CANCER_SITE.search(clause):
+            continue  # "nodes ..., in keeping with the known follicular lymphoma": another cancer's disease, not the NET's
         if _WORKUP.search(clause) and not _MALIGNANT_CALL.search(clause):
             continue  # "thyroid uptake corresponding to a nodule, recommend ultrasound": an incidental finding to work up
         if _UNLIKELY_CALL.search(clause):

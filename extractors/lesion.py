@@ -222,6 +222,8 @@ class LesionExtractor(ImagingExtractor):
             if places > 1:
                 attrs.update(count_value=places, plural=True)
         value = attrs.get("count_value")
+        if rule.attrs.get("other_tumour"):
+            norm = "other_tumour"  # "the treated segment 8 HCC": another tumour's, counted nowhere (kind "benign")
         return [Finding(count_start, end, "LIVER_LESION", value_num=float(value) if value is not None else None,
                         value_norm=norm, attrs=attrs)]
 

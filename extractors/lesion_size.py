@@ -184,6 +184,8 @@ _DISTANCE = _CUES["DISTANCE"]
 _WITHIN = _CUES["WITHIN"]
 _LIST_LEAD_NOT_SIZE = _CUES["LIST_LEAD_NOT_SIZE"]
 _LIVER_MEASURE_BEFORE = _CUES["LIVER_MEASURE_BEFORE"]
+#: "dilatation of the segment 2 and 3 ducts upstream (to 4 mm)", "CBD 8 mm": a duct's calibre
+_DUCT_MEASURE_BEFORE = _CUES["DUCT_MEASURE_BEFORE"]
 _SUM_OF_DIAMETERS_BEFORE = _CUES["SUM_OF_DIAMETERS_BEFORE"]
 _SHORT_AXIS = _CUES["SHORT_AXIS"]
 _BOUND_BEFORE = _CUES["BOUND_BEFORE"]
@@ -242,6 +244,9 @@ class LesionSizeExtractor(ImagingExtractor):
                 return []  # "Sum of diameters 5.0 cm versus 5.2 cm": RECIST's sum, not a lesion
             if ("liver" in window or "hepatomegaly" in window) and _LIVER_MEASURE_BEFORE.search(text, max(0, start - 60), start):
                 return []  # "The liver is enlarged, measuring 21 cm": the organ's size, not a lesion's
+            if ("duct" in window or "cbd" in window or "chd" in window or "choledoch" in window or "biliary" in window) \
+                    and _DUCT_MEASURE_BEFORE.search(text, max(0, start - 60), start):
+                return []  # "mild dilatation of the segment 2 and 3 bile ducts upstream (to 4 mm)": a duct's calibre
             return [self._finding(text, start, end, value, kind)]
         if kind == "table_cell":  # "| 41 x 35 |" under "Size today (mm)": the largest dimension
             largest = max(re.findall(r"\d{1,3}(?:\.\d{1,2})?", match.group("hi") + match.group("more")), key=float)

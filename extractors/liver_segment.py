@@ -37,6 +37,8 @@ _VOLUME_BEFORE = _CUES["VOLUME_BEFORE"]
 _FIELD_DENIED = _CUES["FIELD_DENIED"]
 _FINDING_BEFORE = _CUES["FINDING_BEFORE"]
 _SECTOR_THEN_SEGMENT = _CUES["SECTOR_THEN_SEGMENT"]
+#: "segment 3 ... It is peripheral in the left lateral section": the sector of the segment just named, restated
+_ANAPHOR_RESTATES_PLACE = _CUES["ANAPHOR_RESTATES_PLACE"]
 #: "at the 4a/8 junction", "the junction of segments 4a and 8": two segments that are one lesion's place
 _JUNCTION_AFTER = _CUES["JUNCTION_AFTER"]
 _JUNCTION_BEFORE = _CUES["JUNCTION_BEFORE"]
@@ -89,7 +91,8 @@ class LiverSegmentExtractor(ImagingExtractor):
 
     def postprocess(self, doc: Doc, spans: list) -> list:
         """Also drops a sector or section whose next words name the one segment of it meant ("in the right posterior
-        sector (segment 6)": segment 6, not segments 6 and 7)."""
+        sector (segment 6)": segment 6, not segments 6 and 7), and one the next sentence names for the lesion just placed
+        in one of its segments ("... in segment 3 ... It is peripheral in the left lateral section")."""
         spans = super().postprocess(doc, spans)
         text = doc_text(doc)
         segs = sorted((s for s in spans if s.label_ == "LIVER_SEGMENT"), key=lambda s: s.start_char)
@@ -100,6 +103,9 @@ class LiverSegmentExtractor(ImagingExtractor):
             if len(mine) > 1 and theirs and theirs < mine and nxt.start_char - here.end_char <= 30 \
                     and _SECTOR_THEN_SEGMENT.fullmatch(text, here.end_char, nxt.start_char):
                 drop.add(id(here))
+            if len(theirs) > 1 and len(mine) == 1 and mine < theirs and nxt.start_char - here.end_char <= 200 \
+                    and _ANAPHOR_RESTATES_PLACE.fullmatch(text, here.end_char, nxt.start_char):
+                drop.add(id(nxt))  # "segment 3 ... It is peripheral in the left lateral section": the same place again
         return [s for s in spans if id(s) not in drop]
 
 

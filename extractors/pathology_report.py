@@ -38,6 +38,8 @@ from ._pathology_common import FOREIGN_CUES, PART_MARKER, SMALL_BOWEL_PARTS, par
 from ._pathology_units import GRADES, derive_grade
 
 _CUES = load_lexicon("pathology_report")
+#: "Diagnosis: Metastatic clear cell renal cell carcinoma" (a pancreas biopsy): the organ is not that tumour's primary
+_METASTATIC_OTHER_TUMOUR = _CUES["METASTATIC_OTHER_TUMOUR"]
 
 FINDINGS = "findings"
 HISTORY_SECTIONS = frozenset({"history", "comparison"})
@@ -567,6 +569,8 @@ def primary_site(ms: list[Mention], site: Mention | None, has_tumour: bool, site
             return parts[0] if parts else best
         return best
     if site is not None and has_tumour and site.norm not in {"liver", "lymph_node"}:
+        if other_tumour and text is not None and _METASTATIC_OTHER_TUMOUR.search(text):
+            return None  # "Pancreas, tail lesion, EUS biopsy ... Diagnosis: Metastatic clear cell renal cell carcinoma"
         organ = site.attrs.get("organ")
         # "Specimen: Right hemicolectomy" ... "Conclusion: Caecum - MiNEN": the diagnosis line names the part of the
         # operation's organ that holds the tumour
@@ -618,6 +622,9 @@ def summarize(doc: Doc) -> dict[str, Any]:
     heads = sum(1 for m in get("SPECIMEN_SITE") if m.rank == 1)
     site, procedure, site_mention = specimen(get("SPECIMEN_SITE"), get("PROCEDURE"), get("PROCEDURE_HISTORY"),
                                              tumour_at, _Parts(doc) if heads > 1 and tumour_at else None)
+    margin = margin_status(get("MARGIN"))
+    if procedure is None and site is not None and margin is not None:
+        procedure = "resection"  # "Specimen: Distal pancreas and spleen ... Margins: all margins free": margins are a resection's
     return {
         "specimen_site": site,
         "procedure": procedure,
@@ -627,7 +634,7 @@ def summarize(doc: Doc) -> dict[str, Any]:
         "who_grade_source": source if grade else None,
         "differentiation": diff,
         "tumor_type": ttype,
-        "margin_status": margin_status(get("MARGIN")),
+        "margin_status": margin,
         "primary_site": primary_site(get("PRIMARY_SITE"), site_mention, ttype is not None, get("SPECIMEN_SITE"),
                                      benign=other_only or (ttype is None and (any(
                                          m.near_negated and m.current(negation=False) for m in get("TUMOR_TYPE"))

@@ -511,6 +511,9 @@ def _pathology(rows: Sequence[dict[str, Any]], ruleset: RuleSet, evidence: set[s
     stays null (decision_rules.md §7: "from the metastasis when one was sampled"): a liver core with a Ki-67 but "no
     mitoses can be evaluated" gives no mitotic count, not the primary's. A metastasis sample that was not graded (a
     biopsy that only confirms a "metastatic well-differentiated NET") gives what it says, and the primary the rest."""
+    # another tumour's specimen (an HCC, a lymphoma node, a breast cancer) says nothing of the NET's grade, unless it is
+    # all the pathology there is
+    rows = [r for r in rows if r.get("tumor_type") != "other"] or list(rows)
     metastases = [r for r in rows if _is_metastasis(r)]
     primaries = [r for r in rows if not _is_metastasis(r)]
     graded = [r for r in metastases if any(r.get(name) is not None for name in _GRADING_VALUES)]

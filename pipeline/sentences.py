@@ -98,7 +98,8 @@ def dictated_line_starts(text: str) -> list[int]:
 def wrapped_line_ends(text: str) -> set[int]:
     """Offsets of the line breaks of a hard-wrapped text that fall inside a sentence: the line before is full (within
     :data:`WRAPPED_SHARE` of the longest) and ends in a word that needs its continuation ("... performed at your
-    hospital on" / "16 June 2025."; "... of the ileum," / "Ki-67 4%, WHO grade 2.")."""
+    hospital on" / "16 June 2025."; "... of the ileum," / "Ki-67 4%, WHO grade 2."), or the next line opens with a bracket
+    of its last words ("... and segment 8" / "(30 mm).")."""
     lines = text.split("\n")
     if len(lines) <= WRAPPED_LINES + 1 or not hard_wrapped(lines):
         return set()
@@ -106,12 +107,18 @@ def wrapped_line_ends(text: str) -> set[int]:
     if longest < WRAP_MIN_WIDTH:
         return set()  # short field lines ("Nodes: 0/12,") are a list, not a paragraph wrapped at a width
     out, at = set(), 0
-    for line in lines[:-1]:
+    for i, line in enumerate(lines[:-1]):
         at += len(line) + 1
         body = line.rstrip()
-        if len(body) >= WRAPPED_SHARE * longest and _CONTINUED.search(body, max(0, len(body) - 16)):
+        if len(body) >= WRAPPED_SHARE * longest and (_CONTINUED.search(body, max(0, len(body) - 16))
+                                                     or (_BRACKET_GOES_ON.match(lines[i + 1]) and not body.endswith(
+                                                         (".", "!", "?", ":", ";")))):
             out.add(at - 1)
     return out
+
+
+#: a wrapped line that opens with the bracket of the words before it: "... segment 6 (12 mm) and segment 8" / "(30 mm)."
+_BRACKET_GOES_ON = re.compile(r"[ \t]*\((?:\d+(?:[.,]\d+)?\s*(?:mm|cm|%)|[a-z])")
 
 
 def field_pipe_starts(text: str) -> list[int]:
@@ -137,8 +144,8 @@ def boundary_offsets(text: str) -> set[int]:
     starts.update(m.end() for m in _LINE_AFTER_PUNCT.finditer(text))
     openers = list(_LINE_OPENER.finditer(text))
     wrapped: set[int] = set()
-    if any(_CONTINUED.search(text, max(0, m.start() - 16), m.start()) for m in openers):
-        wrapped = wrapped_line_ends(text)  # only when some line before a capital ends in a continuing word
+    if any(_CONTINUED.search(text, max(0, m.start() - 16), m.start()) or text.startswith("(", m.end()) for m in openers):
+        wrapped = wrapped_line_ends(text)  # only when some line before a capital ends in a continuing word (or a "(" opens it)
     starts.update(m.end() for m in openers if m.start() not in wrapped)
     ends = _SENTENCE_END_LOWER if text.islower() else _SENTENCE_END
     for m in ends.finditer(text):

@@ -281,3 +281,12 @@ def test_blind28_patient_archive_end_to_end(tmp_path):
     patients, 73 reports): all 80 statuses and every field."""
     mismatches = _patient_archive_mismatches("blind28", tmp_path)
     assert not mismatches, mismatches
+
+
+def test_blind29_patient_archive_end_to_end(tmp_path):
+    """fixtures/blind29 (vessels, hilum and involvement in every wording; second cancers and mimics; 16 patients, 74
+    reports): 79 of 80 statuses and every field."""
+    mismatches = _patient_archive_mismatches("blind29", tmp_path)
+    # B29R02: the latest MRI reads progression, so disease_stable_months is 0 (decision_rules §7: progression resets the
+    # count) and L5 excludes transplant; the annotator assumed no stable-months value (indeterminate)
+    assert mismatches == {("B29R02", "transplant"): ("indeterminate", "ineligible")}, mismatches

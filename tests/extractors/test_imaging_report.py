@@ -2304,3 +2304,60 @@ def test_numbers_units_and_unusual_sites(extract, text, kind, column, expected):
 ])
 def test_incidental_findings_and_small_biopsies(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # vessels, the hilum and liver involvement in every wording; second cancers and mimics (blind29)
+    ("Liver: two new lesions.\n1) Segment 4b, 29 mm, at the hilar plate; it causes mild dilatation of the segment 2 and 3 "
+     "bile ducts upstream (to 4 mm).\n2) Segment 3, 13 mm.", "MRI", "liver_lesion_count", 2),
+    ("Liver: two new lesions, segment 4b 29 mm and segment 3 13 mm; a third, 4 mm, in segment 2.", "MRI",
+     "liver_lesion_count", 3),                                                                                # NEG
+    ("Segment 8: 43 mm (35 mm in 08/2021), separate from the right hepatic vein (minimum distance 6 mm). Segment 7: 22 "
+     "mm (15 mm).", "MRI", "liver_lesion_count", 2),
+    ("Two metastases in the right liver: segments 7 and 8. Aerobilia in the left lobe ducts from the "
+     "hepaticojejunostomy.", "MRI", "bilobar", False),
+    ("Two metastases: segment 7 and a second in the left lobe.", "MRI", "bilobar", True),                   # NEG
+    ("Fourteen liver lesions: segments 2 (two), 3, 4a (two), 5, 6, 7 (three), 8 (four).", "MRI", "liver_lesion_count", 14),
+    ("Ga-68 DOTATATE PET/CT. Restaging of ileal NET.\nLiver: avid metastases in segments 7 and 8.", "PET",
+     "extrahepatic_sites", []),
+    ("Ga-68 DOTATATE PET/CT.\nAvid ileal primary (SUVmax 21). Liver: avid metastases in segments 7 and 8.", "PET",
+     "extrahepatic_sites", ["bowel"]),                                                                        # NEG
+    ("Segment 4b: 27 mm, central, abutting the portal bifurcation.", "CT", "lesion_near_major_vessel", True),
+    ("Segment 4b: 28 mm.\nSegment 3: 10 mm, subcapsular; it indents the capsule without perihepatic deposit.", "MRI",
+     "liver_segments", ["3", "4b"]),
+    ("Segment 2: 14 mm. Segment 6: 20 mm. Segment 8: 12 mm.\nLiver involvement less than a quarter.", "MRI",
+     "liver_involvement_percent", 25.0),
+    ("Liver: innumerable metastases. The segment 4 mass still abuts the biliary confluence; the left duct dilatation has "
+     "resolved.", "CT", "liver_segments", ["4"]),
+    ("Liver: two metastases. The segment 4 mass has resolved; the segment 6 lesion is unchanged.", "CT",
+     "liver_segments", ["6"]),                                                                                # NEG
+    ("Liver: metastases in segments 2 and 6.\nPeritoneum: diaphragmatic and hepatorenal deposits smaller but still "
+     "present.", "CT", "peritoneal_carcinomatosis", True),
+    ("Liver: metastases in segments 2 and 6.\nLymph nodes: retroperitoneal lymphadenopathy, largest 2.4 cm, unchanged, "
+     "in keeping with the known follicular lymphoma.", "CT", "extrahepatic_sites", []),
+    ("Liver: metastases in segments 2 and 6.\nLymph nodes: new 2.4 cm mesenteric node, in keeping with a nodal "
+     "metastasis.", "CT", "extrahepatic_sites", ["lymph_node"]),                                              # NEG
+    ("Liver: metastases in segments 2 and 6.\nBones: sclerotic foci in L2, unchanged since 2020, consistent with "
+     "treated prostate cancer metastases.", "CT", "extrahepatic_sites", []),
+    ("Liver: metastases in segments 2 and 6.\nPancreatic tail: 1.5 cm non-avid lesion, most consistent with a renal cell "
+     "carcinoma metastasis rather than a neuroendocrine tumour.", "PET", "extrahepatic_sites", []),
+    ("Five avid lesions: segments 2, 3, 4a, 6 and 7.\nThe treated segment 8 HCC shows no uptake.", "PET",
+     "liver_segments", ["2", "3", "4a", "6", "7"]),
+    ("Five new lesions: segments 2, 3, 4a, 6 and 7. Segment 5: 6 mm arterial phase hyperenhancing focus without washout, "
+     "likely perfusional (LR-2).", "MRI", "liver_lesion_count", 5),
+    ("Liver: intensely avid lesion in segment 3, SUVmax 27.4, measuring 2.2 cm. It is peripheral in the left lateral "
+     "section.", "PET", "liver_segments", ["3"]),
+    ("Liver: avid lesion in segment 3, SUVmax 27.4, and a second in the left lateral section.", "PET",
+     "liver_segments", ["2", "3"]),                                                                           # NEG
+    ("Liver: six lesions consistent with the known adenomas. Two new lesions distinct from the adenomas: segment 3 (17 "
+     "mm) and segment 4b (12 mm), suspicious for NET metastases.", "MRI", "liver_segments", ["3", "4b"]),
+    ("Liver: two new avid lesions, segment 3 and segment 4b. The hepatic adenomas, including the 46 mm segment 6 lesion, "
+     "are photopenic.", "PET", "largest_liver_lesion_mm", None),
+    ("Chest: Postsurgical changes in the left breast. Radiation fibrosis at the left lung apex. No nodules.\n"
+     "Liver: Four new hypervascular lesions: segment 2 (15 mm), segment 4a (19 mm), segment 6 (12 mm) and segment 8\n"
+     "(30 mm). No biliary dilatation. Pancreas: 2.8 cm hypervascular mass in the pancreatic tail, new.\nBones: no lesion.",
+     "CT", "liver_lesion_count", 4),
+    ("Bones: sclerotic focus in L2, consistent with a metastasis.", "CT", "extrahepatic_sites", ["bone"]),
+])
+def test_vessels_involvement_and_second_cancers(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

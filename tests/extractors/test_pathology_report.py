@@ -721,3 +721,21 @@ def test_zero_counts_and_printed_criteria(extract, text, expected):
 def test_small_biopsies_and_open_alternatives(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind29 (second cancers): another tumour's metastasis in an organ is not a primary of that organ; margins make a resection.
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: Pancreas, tail lesion, EUS-guided fine needle biopsy.\nClinical: history of clear cell RCC. Also ileal "
+     "NET.\nDiagnosis: Metastatic clear cell renal cell carcinoma. Negative for neuroendocrine tumor.",
+     dict(tumor_type="other", primary_site=None)),
+    ("Specimen: Sigmoid colon, sigmoid colectomy.\nFINAL DIAGNOSIS: Invasive adenocarcinoma, moderately differentiated. "
+     "Metastatic adenocarcinoma in 1 of 18 regional lymph nodes.", dict(tumor_type="other", primary_site="colon")),  # NEG
+    ("Specimen: Distal pancreas and spleen.\nDiagnosis: Well-differentiated neuroendocrine tumour, pancreas, 2.4 cm. "
+     "Grade 2. Ki-67 15%.\nMargins: all margins free (pancreatic neck margin 3 mm).",
+     dict(procedure="resection", margin_status="R0")),
+    ("Specimen: Pancreas, tail, EUS-guided core biopsy.\nDiagnosis: Well-differentiated neuroendocrine tumour, grade 2.",
+     dict(procedure="biopsy", margin_status=None)),                                                             # NEG
+])
+def test_second_cancers_and_resections(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

@@ -268,6 +268,10 @@ PATHOLOGY_CASES = [
                                    mitoses_per_2mm2=None, who_grade=None, differentiation="well")],
                  {"ki67_percent": 4.5, "mitoses_per_2mm2": None, "who_grade": None},
                  id="graded-metastasis-gives-every-field"),  # "no mitoses can be evaluated": not the primary's count
+    pytest.param([PRIMARY_G1, path("hcc", day(200), specimen_site="liver", procedure="biopsy", ki67_percent=30.0,
+                                   tumor_type="other")],
+                 {"ki67_percent": 2.0, "who_grade": "G1", "grade_discordant": None},
+                 id="another-tumours-specimen-is-no-metastasis"),  # an HCC liver biopsy says nothing of the NET's grade
     # tumor_type NEC -> poorly; one specimen: discordance unknown
     pytest.param([path("met", day(0), specimen_site="liver", ki67_percent=80.0, who_grade="G3", tumor_type="NEC")],
                  {"differentiation": "poorly", "grade_discordant": None}, id="nec-is-poorly"),

@@ -21,6 +21,13 @@ def _sentences(text: str) -> list[str]:
                 "(terminal ileum, 22 cm) performed at your hospital on\n16 June 2025.",
                 "Submitted diagnosis: well-differentiated neuroendocrine tumour,\nKi-67 4%, WHO grade 2.",
                 "We agree with the submitted diagnosis of a tumour of\nthe ileum."]),
+    # a full line of a hard-wrapped paragraph whose next line opens with the bracket of its last words goes on
+    ("Liver: Four new hypervascular lesions: segment 2 (15 mm), segment 4a (19 mm), segment 6 (12 mm) and segment 8\n"
+     "(30 mm). No biliary dilatation. Pancreas: 2.8 cm hypervascular mass in the pancreatic tail, new and solid.\n"
+     "(1) Bones: no lesion.\n",
+     ["Liver: Four new hypervascular lesions: segment 2 (15 mm), segment 4a (19 mm), segment 6 (12 mm) and segment 8\n"
+      "(30 mm).", "No biliary dilatation.", "Pancreas: 2.8 cm hypervascular mass in the pancreatic tail, new and solid.",
+      "(1) Bones: no lesion."]),
     # NEG: a short field line ending in a comma, then a capital, is a new sentence
     ("Nodes: 0/12,\nMargins: clear.\nKi-67: 2%.\nGrade: G1.\n", ["Nodes: 0/12,", "Margins: clear.", "Ki-67: 2%.",
                                                                  "Grade: G1."]),
