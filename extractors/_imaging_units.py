@@ -272,6 +272,24 @@ def organ_matches(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+#: "Uptake in all target lesions exceeds spleen": the organ an uptake is measured against, not a place
+_REFERENCE_ORGAN_BEFORE = _CUES["REFERENCE_ORGAN_BEFORE"]
+
+
+_RECIST_HEADING_LINE = _CUES["RECIST_HEADING_LINE"]
+
+
+def in_recist_heading(text: str, start: int) -> bool:
+    """The offset lies on the heading line of a RECIST table ("TARGET LESIONS (longest diameter; nodes short axis)")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_RECIST_HEADING_LINE.match(text, line_start)) and "ESION" in text[line_start:start + 12].upper()
+
+
+def is_reference_organ(text: str, start: int) -> bool:
+    """The organ word at ``start`` is the yardstick of an uptake ("exceeds spleen", "lower than the normal liver")."""
+    return bool(_REFERENCE_ORGAN_BEFORE.search(text, max(0, start - 45), start))
+
+
 _BARE_LOBE = _CUES["BARE_LOBE"]
 _LOBED_ORGAN = _CUES["LOBED_ORGAN"]
 
@@ -390,6 +408,8 @@ def attribute_organ(text: str, start: int, end: int,
     for o_start, o_end, organ in organ_matches(text) if organs is None else organs:
         if organ == "vessel":
             continue  # a lesion abuts a vessel, it is not in one ("Lesion 3 is in contact with the right hepatic vein")
+        if organ != "liver" and is_reference_organ(text, o_start):
+            continue  # "Uptake in all target lesions exceeds spleen": the yardstick, not the place
         if o_end <= start:
             gap = text[o_end:start]
             # a premodifier wins, the nearest of two ("no lymphadenopathy no peritoneal deposits": peritoneal)

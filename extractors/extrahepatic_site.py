@@ -21,7 +21,7 @@ from pipeline.lexicon import load_lexicon
 from ._base import ExtractorSpec, Finding, register
 from ._doc_index import doc_text
 from ._imaging_base import ImagingExtractor
-from ._imaging_units import ORGAN_SITE, WEAK_ORGANS, organ_matches
+from ._imaging_units import ORGAN_SITE, WEAK_ORGANS, in_recist_heading, organ_matches
 from ._tables import table_header
 
 _CUES = load_lexicon("extrahepatic_site")
@@ -66,10 +66,12 @@ def _table_site(text: str, start: int, end: int, attrs: dict) -> list[Finding]:
 class ExtrahepaticSiteExtractor(ImagingExtractor):
     def interpret(self, doc: Doc, match: re.Match[str], rule) -> Iterable[Finding]:
         attrs = {k: v for k, v in rule.attrs.items() if k != "triggers"}
+        if in_recist_heading(doc_text(doc), match.start()):
+            return []  # "TARGET LESIONS (longest diameter; nodes short axis; mm)": a table's heading, no site
         if rule.id.startswith("extrahepatic_site.table_row"):
             return _table_site(doc_text(doc), *match.span(), attrs)
         if rule.norm:
-            return [Finding(*match.span(), "EXTRAHEPATIC_SITE", value_norm=rule.norm, attrs=attrs)]
+            return [Finding(*match.span(rule.span or 0), "EXTRAHEPATIC_SITE", value_norm=rule.norm, attrs=attrs)]
         organs = organ_matches(match.group("organ"))
         if not organs:
             return []

@@ -99,6 +99,12 @@ _SUV_OF_LESION_AFTER = _CUES["SUV_OF_LESION_AFTER"]
 _OTHER_SEGMENT_CLAUSE = _CUES["OTHER_SEGMENT_CLAUSE"]
 #: "The segment 4 mass still abuts the confluence; the left duct dilatation has resolved": another subject's clause
 _OTHER_SUBJECT_CLAUSE = _CUES["OTHER_SUBJECT_CLAUSE"]
+#: "primary not resected.": what was (not) done, not a primary seen on this study
+_PRIMARY_STATUS_AFTER = _CUES["PRIMARY_STATUS_AFTER"]
+#: "Mild interval decrease ...: stable disease by RECIST 1.1": a change named with its criteria is the verdict
+_CRITERIA_AFTER = _CUES["CRITERIA_AFTER"]
+#: "06/2023 CT: two liver metastases (4a 14 mm, 6 11 mm)": a dated timeline line, an earlier study
+_TIMELINE_LINE = _CUES["TIMELINE_LINE"]
 #: "in keeping with the known follicular lymphoma", "treated prostate cancer metastases": another malignancy's findings
 _OTHER_CANCER_SITE = _CUES["OTHER_CANCER_SITE"]
 #: "Two new lesions distinct from the adenomas: segment 3 (17 mm)": the adenomas are named to be set apart
@@ -253,6 +259,9 @@ class Instance:
 
     segments: set[str]
     size: float | None
+    #: only the size of a group's largest lesion ("Five liver metastases, largest 34 mm"): one of the group, no lesion
+    #: of its own
+    group_largest: bool = False
 
 
 class _Report:
@@ -266,6 +275,9 @@ class _Report:
         self.superseded_preliminary = bool(_FINAL_READ.search(self.text))
         # a prior report quoted inside this one ('The pre-PRRT PET report reads: >> "Multiple avid liver metastases ..."')
         self.quoted_prior = [(m.start("quote"), m.end("quote")) for m in _QUOTED_PRIOR.finditer(self.text)]
+        # a dated timeline line ("06/2023 CT: two liver metastases ...") tells an earlier study, not this one's findings
+        self.quoted_prior += [m.span("quote") if m.group("quote") is not None else m.span("quote2")
+                              for m in _TIMELINE_LINE.finditer(self.text)]
         self.revised_at = _revising_read_start(self.text)  # 'ATTENDING ADDENDUM: ...' after a preliminary read
         self.title = next((line for line in self.text.splitlines() if line.strip()), "")
         # "Comparison: Nil", "COMPARISON: None available": no earlier study to be new or changed against
@@ -738,7 +750,7 @@ def _instances(report: _Report, target: Target) -> list[Instance]:
     used: set[int] = set()
     for size in point_sizes:
         if _GROUP_LARGEST_BEFORE.search(report.text, max(0, size.start_char - 40), size.start_char):
-            out.append(Instance(set(), span_value(size, "value_num")))  # "..., the largest 52 mm": the group's largest
+            out.append(Instance(set(), span_value(size, "value_num"), group_largest=True))  # "..., the largest 52 mm"
             continue
         nearest = _segment_for_size(report, size, [s for s in target.segments if s.start_char not in used])
         segs = set(_attrs(nearest).get("segments", [])) if nearest is not None else set()
@@ -783,7 +795,7 @@ def _merge(instances: list[Instance]) -> list[Instance]:
                     other.size = None
                 break
         else:
-            merged.append(Instance(set(inst.segments), inst.size))
+            merged.append(Instance(set(inst.segments), inst.size, inst.group_largest))
     return merged
 
 
@@ -952,6 +964,8 @@ def _liver_columns(report: _Report) -> dict[str, Any]:
     if gone:  # "segments II and III have decreased: segment II now 14 mm; segment III no longer visible"
         merged = [m for m in merged if not (m.size is None and m.segments and m.segments <= gone)]
     n = len(merged)
+    if any(m.group_largest for m in merged) and any(not m.group_largest for m in merged):
+        n -= sum(1 for m in merged if m.group_largest)  # "Five liver metastases, largest 34 mm": one of those named
     if added:
         # "The 5.2 cm segment 7 mass ... The four smaller lesions (...)": the lesions named apart from the additive
         # ones, plus the additive count (a restatement of an additive lesion is not counted twice)
@@ -1084,12 +1098,17 @@ def _resected(report: _Report, span: Span) -> bool:
             o != "vessel" and ORGAN_SITE.get(o) != site for _, _, o in organ_matches(between)))
 
     after = _RESECTED_AFTER.match(text, span.end_char, c1)
+    if after is not None and _NOT_BEFORE.search(text, max(0, after.start("cue") - 8), after.start("cue")):
+        after = None  # "Known pancreatic tail tumour in situ (not resected)"
     if after is None or not free(span.end_char, after.start("cue")):
         before = _RESECTED_BEFORE.search(text, max(c0, span.start_char - 80), span.start_char)
         if before is None or not free(before.start(), span.start_char):
             return False
     clause = text[c0:c1]
     return not any(not _NEGATION_LEAD.search(clause, max(0, r.start() - 40), r.start()) for r in _RECURRENCE.finditer(clause))
+
+
+_NOT_BEFORE = re.compile(r"\b(?:not|never)\s+$", re.I)
 
 
 #: the rest of a list of organ labels ending in a colon, after its first label: "Nodes, bone, lung: no disease"
@@ -1226,6 +1245,8 @@ def _extrahepatic_columns(report: _Report) -> dict[str, Any]:
             continue  # "Mesenteric nodal mass: SUVmax 8.4 (previously 18.9)" is current disease with a prior value
         if _resected(report, span):
             continue  # "The pancreatic tail primary has been resected; no recurrence": gone, not current disease
+        if attrs.get("kind") == "primary" and _PRIMARY_STATUS_AFTER.match(report.text, span.end_char):
+            continue  # "Conclusion: stable disease; primary not resected.": its status, not a primary seen today
         clause = _clause(report, span)
         block_clause = clause
         if attrs.get("kind") == "primary" or _STRONG_NOUN.search(span.text) or (
@@ -1558,7 +1579,8 @@ def _trend(report: _Report, disease: bool) -> str | None:
         elif value == "progression" and report.no_comparison:
             continue  # "Comparison: Nil (first CT at this practice)" ... "New 19 mm adrenal nodule": new to no study
         found.setdefault(section, set()).add(value)
-        if not flag(span, "is_negated") and _OVERALL_BEFORE.match(report.text, sent.start_char, span.start_char):
+        if not flag(span, "is_negated") and (_OVERALL_BEFORE.match(report.text, sent.start_char, span.start_char)
+                                             or _CRITERIA_AFTER.match(report.text, span.end_char)):
             verdicts.setdefault(section, value)  # "L1 has grown slightly, L3 is no longer seen. Overall stable disease"
     for section in denied_progression - stated_progression:
         # "New 7 mm lesion in segment 2, not safely classifiable ... Overall no definite progression": the stated verdict

@@ -31,7 +31,7 @@ from pipeline.markup import as_spaces
 from ._doc_index import DocIndex, doc_text
 from ._base import ExtractorSpec, Finding, register, set_values, value
 from ._imaging_base import ImagingExtractor
-from ._imaging_units import ORGAN_SITE, attribute_organ, parse_count, segments_in
+from ._imaging_units import ORGAN_SITE, attribute_organ, in_recist_heading, is_reference_organ, parse_count, segments_in
 
 _CUES = load_lexicon("lesion")
 
@@ -250,8 +250,8 @@ class LesionExtractor(ImagingExtractor):
                 emitted.append(span)
                 continue
             site = _site(organ, doc, span)
-            if site is None or attrs["kind"] == "benign":
-                continue
+            if site is None or attrs["kind"] == "benign" or in_recist_heading(doc_text(doc), span.start_char):
+                continue  # (not "TARGET LESIONS (longest diameter; nodes short axis)": a table's heading)
             new = Span(doc, span.start, span.end, label="EXTRAHEPATIC_SITE")
             set_values(new, rule_id=value(span, "rule_id"), extractor=value(span, "extractor"),
                        value_num=value(span, "value_num"), value_norm=site, attrs={**attrs, "source": "lesion"})
@@ -269,6 +269,8 @@ class LesionExtractor(ImagingExtractor):
         organ = attribute_organ(sent.text, noun_start, span.end_char - sent.start_char, organs)
         if organ is not None:
             return organ
+        if organs and all(o[2] != "liver" and is_reference_organ(sent.text, o[0]) for o in organs):
+            return None  # "Uptake in all target lesions exceeds spleen (Krenning 4)": a grading of uptake, placed nowhere
         if known_primary is not None:
             return known_primary  # "... pancreatic body primary. Physiological splenic uptake. FDG: The primary is avid"
         if _LIVER_PLACE.search(sent.text):

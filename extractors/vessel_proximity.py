@@ -24,6 +24,8 @@ _CUES = load_lexicon("vessel_proximity")
 
 SPEC = ExtractorSpec(name="vessel_proximity", order=45)
 _REMOTE = _CUES["REMOTE"]
+#: "lies 4 mm from the right hepatic vein without contact": the distance leaves the vessel untouched
+_NO_CONTACT_AFTER = _CUES["NO_CONTACT_AFTER"]
 _CALIBRE_AFTER = _CUES["CALIBRE_AFTER"]
 
 
@@ -62,7 +64,8 @@ class VesselProximityExtractor(ImagingExtractor):
                 return []  # a vessel named without a lesion touching it ("portal vein patent")
             start = before.start() if before else start
             end = after.end() if after else end
-        remote = bool(_REMOTE.search(text[start:end])) or bool(_DENIED_CONTACT_BEFORE.search(text, max(0, start - 80), end))
+        remote = bool(_REMOTE.search(text[start:end])) or bool(_DENIED_CONTACT_BEFORE.search(text, max(0, start - 80), end)) \
+            or (rule.norm == "vessel" and bool(_NO_CONTACT_AFTER.match(text, end)))  # "4 mm from the RHV without contact"
         return [Finding(start, end, "VESSEL_PROXIMITY", value_norm=rule.norm, attrs={"remote": remote})]
 
     def postprocess(self, doc: Doc, spans: list[Span]) -> list[Span]:

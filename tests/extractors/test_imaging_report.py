@@ -2361,3 +2361,73 @@ def test_incidental_findings_and_small_biopsies(extract, text, kind, column, exp
 ])
 def test_vessels_involvement_and_second_cancers(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # translated and non-native English; consolidated and longitudinal documents (blind30)
+    ("With respect to the previous control, appearance of a focal formation of new onset in segment IVb (S4b), of 19 mm, "
+     "compatible with a localisation of secondary nature.", "CT", "disease_trend", "progression"),
+    ("Three focal lesions in the right hepatic lobe: segment VI 16 mm, segment VII 11 mm. Without significant dimensional "
+     "variations with respect to the TC.", "MRI", "disease_trend", "stable"),
+    ("In seg. IVb the nodular formation is confirmed, of 22 x 18 mm (19 mm at the CT), therefore slightly increased.",
+     "MRI", "disease_trend", "progression"),
+    ("Segment 6 metastasis 22 mm with slightly increased uptake compared with the prior study; size unchanged.", "PET",
+     "disease_trend", "stable"),                                                                              # NEG
+    ("Liver: 12 metastases in both lobes.\nKnown pancreatic tail tumour in situ (not resected), 3,6 cm.", "MRI",
+     "extrahepatic_sites", ["pancreas"]),
+    ("Antecedents: NET G1 of jejunum, intervened in October 2020.\nFindings: two new hepatic lesions in segments VI and "
+     "VII.", "CT", "extrahepatic_sites", []),
+    ("The lesion of segment IV now comes into contact with the left branch of the portal vein at the hilum.", "CT",
+     "lesion_near_major_vessel", True),
+    ("The liver metastases in segment 6 (22 mm) and segment 7 (13 mm) are stable. Both lesions are located subcapsular, "
+     "far from the large vessels and from the hilum.", "MRI", "lesion_near_major_vessel", False),
+    ("The lesion in segment VII lies 4 mm from the right hepatic vein without contact.", "MRI",
+     "lesion_near_major_vessel", False),
+    ("The lesion in segment VII lies 4 mm from the right hepatic vein.", "MRI", "lesion_near_major_vessel", True),  # NEG
+    ("Hepatic lesions in the two lobes, the largest in segment VII 75 mm. Involvement of the hepatic parenchyma about "
+     "50 %.", "CT", "liver_involvement_percent", 50.0),
+    ("Liver: metastases in segments 4 and 7. Caecal primitive lesion in place (not operated), 45 mm.", "CT",
+     "extrahepatic_sites", ["bowel"]),
+    ("Liver: avid foci in segments 6 and 7.\nNo pathological deposits in lymph nodes, bone or peritoneum.", "PET",
+     "peritoneal_carcinomatosis", False),
+    ("Liver: metastases in segments 2 and 7. No peritoneal effusion or nodularity.", "CT",
+     "peritoneal_carcinomatosis", False),
+    ("The six known liver metastases show uptake lower than the normal liver (SUVmax of the lesions up to 4,2; liver "
+     "background SUVmax 7,9), Krenning score 1.", "PET", "suv_max", 4.2),
+    ("Findings:\nThe segment 2 liver metastasis is no longer visible. The segment 7 metastasis has decreased further.",
+     "CT", "liver_segments", ["7"]),
+    ("Findings: two liver metastases, segments 6 and 7.\nImaging timeline:\n - 27/04/2021 outside CT: a possible third "
+     "lesion in segment 2 was described.", "CT", "liver_segments", ["6", "7"]),
+    ("Liver: three metastases - segment 8 32 mm, segment 4a 19 mm, segment 6 13 mm.\n== TUMOUR BOARD SUMMARY ==\n06/2023 "
+     "CT: two liver metastases (4a 14 mm, 6 11 mm).\n05/2024 CT (this report): three liver metastases, largest 32 mm.",
+     "CT", "liver_lesion_count", 3),
+    ("Two lesions: segment 6 24 mm and segment 7 15 mm. Both are peripheral.\nIMPRESSION: Two right-lobe metastases. "
+     "Unilobar disease with a normal left lobe.", "MRI", "bilobar", False),
+    ("New 15 mm metastasis in segment 7.\nIMPRESSION: 1. New solitary 15 mm segment 7 metastasis. 2. Treated segment 5 "
+     "site without recurrence.", "MRI", "liver_segments", ["7"]),
+    ("Ga-68 DOTATATE PET/CT\nLiver: numerous avid metastases in both lobes; dominant lesions in segments 8 and 4a. New "
+     "avid foci in segments 2 and 5 not present in 03/2022.", "PET", "liver_segments", ["2", "4a", "5", "8"]),
+    ("Ga-68 DOTATATE PET/CT\nLiver: numerous avid metastases.\nUptake in all target lesions exceeds spleen or is "
+     "comparable to it (Krenning 4).", "PET", "extrahepatic_sites", []),
+    ("Liver: numerous metastases; index lesions segment 8 39 mm (baseline 44 mm).\nImpression: Mild interval decrease "
+     "of the index lesions (-14%): stable disease by RECIST 1.1.", "MRI", "disease_trend", "stable"),
+    ("Liver: numerous metastases; index lesions segment 8 39 mm (baseline 44 mm).\nImpression: Mild interval decrease "
+     "of the index lesions.", "MRI", "disease_trend", "response"),                                           # NEG
+    ("Five liver metastases, no new lesion:\n| Segment | Baseline | Current |\n| 7 | 33 | 34 |\n| 8 | 21 | 21 |\n| 4a | 18 "
+     "| 19 |\n| 2 | 12 | 12 |\n| 5 | 9 | 9 |\nIMPRESSION: Five bilobar liver metastases, largest 34 mm.", "CT",
+     "liver_lesion_count", 5),
+    ("Liver: metastases in segments 8 and 4a. Calcified mesenteric nodal mass.\nTARGET LESIONS (longest diameter; nodes "
+     "short axis; mm)\n| T1 | Liver segment 8 | 44 | 47 |\n| T3 | Mesenteric node (SA) | 22 | 21 |", "CT",
+     "extrahepatic_sites", ["lymph_node"]),
+])
+def test_translated_and_consolidated_reports(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("At least ten metastases. The largest, in segment 8, measures 34 mm and abuts the middle hepatic vein without "
+     "invasion.", True),
+    ("The lesion in segment VII lies 4 mm from the right hepatic vein without contact.", False),
+])
+def test_abutment_without_invasion_is_still_near(extract, text, expected):
+    assert_column(extract, text, "MRI", "lesion_near_major_vessel", expected)

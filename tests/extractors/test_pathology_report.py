@@ -739,3 +739,24 @@ def test_small_biopsies_and_open_alternatives(extract, text, expected):
 def test_second_cancers_and_resections(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind30 (translated reports): procedure-first openings with the organ after the needle's calibre; a Ki-67 given for
+# two foci takes the higher.
+@pytest.mark.parametrize("text,expected", [
+    ("Echoguided needle biopsy (18G) of the hepatic lesion of S4b.\nDIAGNOSIS: hepatic localisation of well "
+     "differentiated neuroendocrine tumour, NET G2.", dict(specimen_site="liver", procedure="biopsy")),
+    ("EUS-FNB (22G) of lesion of the pancreatic body.\nDIAGNOSIS: well differentiated neuroendocrine tumour of the "
+     "pancreas, G2.", dict(specimen_site="pancreas", procedure="biopsy")),
+    ("Biopsy under ultrasound guidance of a hepatic lesion (segment VII), 3 cores.\nCONCLUSION: hepatic localisation of a "
+     "neuroendocrine carcinoma.", dict(specimen_site="liver", procedure="biopsy")),
+    ("Material: distal splenopancreatectomy.\nDIAGNOSIS: well differentiated NET of the pancreas, G2; R0.",
+     dict(specimen_site="pancreas", procedure="resection")),
+    ("Material: small bowel segment, ileum, resection.\nMicroscopy: NET. Ki67-index: 10 % in the largest focus, 18 % in "
+     "the hot spot of the second focus.", dict(ki67_percent=18.0)),
+    ("Material: small bowel segment, ileum, resection.\nMicroscopy: NET. Ki-67 10% in tumour cells, chromogranin "
+     "positive in 80%.", dict(ki67_percent=10.0)),                                                            # NEG
+])
+def test_translated_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

@@ -35,6 +35,8 @@ def test_negated_history_is_flagged(extract):
 @pytest.mark.parametrize("text", [
     "Pancreas: pancreatic body primary (in situ, not resected) 30 mm.",
     "Primary (not resected) in the terminal ileum.",
+    "Known pancreatic tail tumour in situ (not resected), 3,6 cm.",  # the primary named by organ and tumour noun
+    "Caecal primitive lesion in place (not operated), 45 mm.",  # translated: the 'primitive' tumour
 ])
 def test_primary_in_situ_in_brackets(extract, text):
     found = [m for m in extract(text, "MRI").mentions if m["label"] == "PROCEDURE_HISTORY"]
@@ -45,3 +47,12 @@ def test_primary_in_situ_after_a_comma(extract):
     found = [m for m in extract("Clinical: liver metastases; jejunal primary on PET, not yet resected.", "MRI").mentions
              if m["label"] == "PROCEDURE_HISTORY"]
     assert [m["value_norm"] for m in found] == ["primary_in_situ"]
+
+
+@pytest.mark.parametrize("text", [
+    "Specimen: colon. Adenocarcinoma with an adjacent focus of carcinoma in situ.",
+    "Pancreatic tail tumour, resected in 2019; no recurrence.",
+])
+def test_no_primary_in_situ_without_a_tumour_left_in_place(extract, text):
+    found = [m for m in extract(text, "CT").mentions if m["label"] == "PROCEDURE_HISTORY"]
+    assert "primary_in_situ" not in [m["value_norm"] for m in found]
