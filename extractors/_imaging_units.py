@@ -581,11 +581,17 @@ def _repair_letter_digits(text: str) -> str:
     return _LETTER_DIGITS.sub(lambda m: m.group(0).translate(_DIGIT_OF), text)
 
 
+#: a capital O standing alone where a count goes: "Mitoses: O/2 mm2", "O per 10 HPF", "O of 12 nodes"
+_LONE_O = re.compile(r"(?<![\w.'/-])O(?=[ \t]*/[ \t]*\d|[ \t]+(?:per|of)[ \t]+\d)")
+
+
 def ocr_clean(text: str) -> str:
     """Same-length OCR repair: 'rnetastases' -> 'metastases ', '2.4 crn' -> '2.4 cm ', 'PELVlS' -> 'PELVIS',
     '1iver' -> 'liver', 'n0dule' -> 'nodule', 'segnent' -> 'segment', 'we11' -> 'well', 'DIAGN0SIS' -> 'DIAGNOSIS',
-    'l/1O HPF' -> '1/10 HPF'."""
+    'l/1O HPF' -> '1/10 HPF', 'O/2 mm2' -> '0/2 mm2'."""
     text = _repair_letter_digits(text)
+    if "O" in text:
+        text = _LONE_O.sub("0", text)  # "Mitoses: O/2 mm2", "O per 10 HPF": a zero
     text = _repair_digits(text)
     text = splice(text, _word_repairs(text))
     return splice(text, _n_repairs(text))

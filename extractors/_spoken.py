@@ -29,6 +29,12 @@ _STOP = _CUES["SPOKEN_STOP"]
 _MARK = _CUES["SPOKEN_MARK"]
 SPOKEN_STOPS = 3
 _MARKS = {"period": ".", "full stop": ".", "comma": ",", "semicolon": ";", "new paragraph": "\n", "new line": "\n"}
+#: a decimal point dictation lost ("2 2 x 1 8 cm"), and words speech recognition writes for a term, each with the term
+#: it is read as (padded to the same length)
+_DECIMAL = _CUES["SPOKEN_DECIMAL"]
+_TERMS = ((_CUES["SPOKEN_TERM_KI67"], "Ki-67"), (_CUES["SPOKEN_TERM_MITOSES"], "mitoses"),
+          (_CUES["SPOKEN_TERM_VEIN"], "vein"), (_CUES["SPOKEN_TERM_NO"], "no"))
+_TERM_TRIGGERS = ("key", "toes", "vain", "know")
 
 _UNITS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])}
 _TEENS = {w: 10 + i for i, w in enumerate(["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -116,3 +122,16 @@ def spoken_numbers(text: str) -> str:
     if not any(t in lower for t in _TRIGGERS):
         return text
     return splice(text, sorted(_edits(text, lower)))
+
+
+def spoken_terms(text: str) -> str:
+    """``text`` with dictation slips repaired at the same length: "2 2 x 1 8 cm" -> "2.2 x 1.8 cm", "Key 67" ->
+    "Ki-67", "My toes is" -> "mitoses   ", "hepatic vain" -> "hepatic vein", "know new lesions" -> "no   new lesions"."""
+    edits: list[tuple[int, int, str]] = []
+    if " cm" in text or "cm" in text:
+        edits += [(m.start(), m.end(), m.group("int") + "." + m.group("frac")) for m in _DECIMAL.finditer(text)]
+    lower = text.lower()
+    if any(t in lower for t in _TERM_TRIGGERS):
+        for pattern, term in _TERMS:
+            edits += [(m.start(), m.end(), _padded(term, m.end() - m.start())) for m in pattern.finditer(text)]
+    return splice(text, sorted(edits)) if edits else text

@@ -1510,7 +1510,8 @@ def _proximity(report: _Report, norm: str) -> bool | None:
             # "No involvement of the hilar plate.", "The hilar structures are free.", "None abut hepatic veins/IVC; no
             # hilar involvement." in a report with liver lesions, in a sentence naming no organ but the liver and its
             # vessels: a statement about all of them
-            if negative and report.liver_targets() and report.organs_of(sent) <= {"liver", "vessel"}:
+            if negative and report.liver_targets() and report.organs_of(sent) <= {"liver", "vessel"} \
+                    and not _other_organ_line(report.text, sent.start_char):
                 result = result or False
             continue
         contact = _CONTACT_BUT_NOT.search(report.text, max(sent.start_char, span.start_char - 60), span.start_char) \
@@ -1526,6 +1527,12 @@ def _proximity(report: _Report, norm: str) -> bool | None:
         else:
             return True
     return result
+
+
+def _other_organ_line(text: str, at: int) -> bool:
+    """The line before ``at`` is another organ's ("Pancreas: four solid lesions ... No vascular involvement.")."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return any(organ not in {"liver", "vessel"} for _, _, organ in organ_matches(text[line_start:at]))
 
 
 def _involvement(report: _Report) -> float | None:

@@ -30,7 +30,7 @@ def is_planned(text: str, start: int, end: int) -> bool:
 class ProcedureHistoryExtractor(ClaimingExtractor):
     KEYWORDS = ('ectomy', 'resect', 'ablat', 'rfa', 'mwa', 'whipple', 'stomy', 'pppd', 'enucleat', 'primary', 'anastomos', 'pj', 'hj', 'pylorus', 'primitive', 'situ', 'operated')
     def findings(self, doc, match, rule):
-        start, end = match.span()
+        start, end = match.span(rule.span or 0)
         if is_planned(doc_text(doc), start, end):
             return []
         return [Finding(start, end, rule.label, value_norm=rule.norm)]

@@ -549,13 +549,24 @@ def _procedure_mentions(mentions: Mapping[str, list[dict[str, Any]]]) -> list[di
 
 def _primary_site(rows: Sequence[dict[str, Any]], mentions: Mapping[str, list[dict[str, Any]]],
                   dates: Mapping[str, dt.date | None], evidence: set[str]) -> str | None:
-    """Pathology's primary site (primary specimens first, latest first), else the resected organ, else mentions."""
+    """Pathology's primary site (primary specimens first, latest first; of two primaries the one a later metastasis
+    names), else the resected organ, else mentions."""
     def recency(rid: str) -> tuple[dt.date, str]:
         return dates.get(rid) or dt.date.min, rid
 
     stated = [r for r in rows if r.get("primary_site") not in (None, "unknown")]
     if stated:
         best = max(stated, key=lambda r: (not _is_metastasis(r), *recency(r["report_id"])))
+        if not _is_metastasis(best):
+            # two primaries resected ("a pancreatic NET G1 and an ileal NET G2"): a later metastasis naming the other
+            # one ("consistent with metastasis from the known ileal primary") says which of them spread
+            named = {str(m.get("value_norm")).strip().lower().replace(" ", "_")
+                     for m in mentions.get(best["report_id"], []) if m.get("label") == "PRIMARY_SITE"
+                     and not any(m.get(k) for k in ("is_negated", "is_hypothetical", "is_uncertain"))}
+            spread = [r for r in stated if _is_metastasis(r) and r["primary_site"] != best["primary_site"]
+                      and r["primary_site"] in named and recency(r["report_id"]) > recency(best["report_id"])]
+            if spread:
+                best = max(spread, key=lambda r: recency(r["report_id"]))
         evidence.add(best["report_id"])
         return str(best["primary_site"])
     resected = [r for r in rows if _is_resected_primary(r) and r.get("specimen_site") in _PRIMARY_SPECIMEN_SITES]

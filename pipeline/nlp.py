@@ -139,12 +139,12 @@ def run_pipeline(nlp: Language, text: str, report_type: str | None) -> Doc:
     """``nlp(text)``, skipping the extractors whose scope excludes ``report_type``."""
     from extractors._base import remember_text
 
-    from extractors._spoken import spoken_numbers, spoken_punctuation
+    from extractors._spoken import spoken_numbers, spoken_punctuation, spoken_terms
 
     text = restore_line_breaks(remove_page_breaks(read_markup(text)))  # same length: "&lt;2&#37;" is "<2%" (markup.py)
     text = blank_unticked_options(text)  # same length: "___ G3" in a checklist says nothing (checkboxes.py)
     text = colon_fields(pipe_aligned_tables(text))  # same length: every offset is the report's own (aligned_tables.py)
-    text = spoken_numbers(spoken_punctuation(text))  # same length: 'six mm period', 'segment seven' (extractors/_spoken.py)
+    text = spoken_terms(spoken_numbers(spoken_punctuation(text)))  # same length: 'six mm period', 'segment seven', 'Key 67' (extractors/_spoken.py)
     if report_type == "PATHOLOGY":
         # same-length OCR repair ('we11-differentiated', 'DIAGN0SIS:', 'l/1O HPF'); the imaging extractors repair
         # the text they read themselves (extractors/_doc_index.py)

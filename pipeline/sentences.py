@@ -46,6 +46,9 @@ _SENTENCE_END_LOWER = re.compile(r"(?<=[.!?])[ \t]+(?=[a-z]|" + _OPENER + ")")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+|\d{1,2})\.$")
 #: a " | " between two fields of a line (not a table's cell border at a line's start or end)
 _FIELD_PIPE = re.compile(r"(?<=\S)[ \t]+\|[ \t]+(?=[^\s|])")
+#: a line opening with a field label in lower case ("hx: ...", "liver: no focal lesion."): a new sentence, as a
+#: capitalised one would be
+_LABEL_LINE = re.compile(r"\n[ \t]*(?=[a-z][a-z/-]{1,15}(?:[ \t][a-z/-]{1,15}){0,2}[ \t]*:(?:[ \t]|$))")
 _LOWER_LINE = re.compile(r"(?<![.!?:;\s])[ \t\r]*\n[ \t]*(?=[a-z])")
 #: a line ending in one of these words continues on the next line, hard-wrapped or not
 _CONTINUED = re.compile(r"(?:\b(?:and|or|nor|but|of|with|without|the|a|an|to|in|into|on|at|by|for|from|"
@@ -142,6 +145,7 @@ def boundary_offsets(text: str) -> set[int]:
     starts.update(field_pipe_starts(text))
     starts.update(dictated_line_starts(text))
     starts.update(m.end() for m in _LINE_AFTER_PUNCT.finditer(text))
+    starts.update(m.end() for m in _LABEL_LINE.finditer(text))  # "hx: pancreatic NET ..." in a lower-case report
     openers = list(_LINE_OPENER.finditer(text))
     wrapped: set[int] = set()
     if any(_CONTINUED.search(text, max(0, m.start() - 16), m.start()) or text.startswith("(", m.end()) for m in openers):

@@ -299,3 +299,11 @@ def test_blind30_patient_archive_end_to_end(tmp_path):
     mismatches = _patient_archive_mismatches("blind30", tmp_path, floors)
     # B30S08: the annotator assumed 0 stable months but listed no L5 exclusion; with 0 months L5 excludes transplant
     assert mismatches == {("B30S08", "transplant"): ("indeterminate", "ineligible")}, mismatches
+
+
+def test_blind31_patient_archive_end_to_end(tmp_path):
+    """fixtures/blind31 (dictation and OCR damage; hereditary syndromes and multiple primaries; 16 patients, 73 reports):
+    all 80 statuses and every field but the open one its README lists."""
+    floors = {("patients", "primary_site"): 0.93}
+    mismatches = _patient_archive_mismatches("blind31", tmp_path, floors)
+    assert not mismatches, mismatches

@@ -2431,3 +2431,34 @@ def test_translated_and_consolidated_reports(extract, text, kind, column, expect
 ])
 def test_abutment_without_invasion_is_still_near(extract, text, expected):
     assert_column(extract, text, "MRI", "lesion_near_major_vessel", expected)
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # dictation and OCR damage; hereditary syndromes and multiple primaries (blind31)
+    ("Liver: There is a new 2 2 x 1 8 cm arterially enhancing lesion in segment for comma not present on the prior exam "
+     "period Otherwise know new lesions period", "CT", "largest_liver_lesion_mm", 22.0),
+    ("Liver: There is a new 2 2 x 1 8 cm arterially enhancing lesion in segment for period Otherwise know new lesions "
+     "period Impression colon new segment 4 lesion period", "CT", "liver_segments", ["4"]),
+    ("Liver: segment 2 2 cm metastasis.", "CT", "largest_liver_lesion_mm", 20.0),                            # NEG
+    ("Liver: The three liver metastases are stable comma the latter still abutting the right hepatic vein period Know "
+     "new lesions period No lymphadenopathy period Impression colon stable disease period", "CT", "disease_trend",
+     "stable"),
+    ("Findings: three liver metastases period the segment 7 lesion abuts the right hepatic vain period no "
+     "lymphadenopathy period no ascites period", "CT", "lesion_near_major_vessel", True),
+    ("Ga-68 DOTATATE PET/CT\nThe pancreatic tail mass shows uptake below the liver background, SUVmax 4.1. The segment 6 "
+     "liver metastasis is photopenic, SUVmax 3.2. Normal liver background SUVmax 8.7.", "PET", "suv_max", 4.1),
+    ("Ga-68 DOTATATE PET/CT\nThe pancreatic tail mass shows low uptake, SUVmax 4.1, below the normal liver background "
+     "(SUVmean 6.8, SUVmax 9.0). The five liver metastases show uptake below background; the largest has SUVmax 3.5.",
+     "PET", "suv_max", 4.1),
+    ("Liver: The 6 mm segment 8 focus is T2 hyperintense with peripheral nodular enhancement: a small haemangioma.\n"
+     "IMPRESSION: 1. No liver metastasis: the segment 8 focus is a haemangioma.", "MRI", "liver_lesion_count", 0),
+    ("ct abdomen/pelvis with contrast\nhx: pancreatic NET G1 and ileal NET G2, s/p Whipple and ileal resection 2019. "
+     "surveillance.\nliver: no focal lesion.\npost-surgical: pancreaticojejunostomy intact.", "CT",
+     "extrahepatic_sites", []),
+    ("Pancreas: Four hyperenhancing solid lesions, up to 19 mm. No vascular involvement.\nLiver: 6 mm focus in segment 8, "
+     "indeterminate; a small metastasis cannot be excluded.", "CT", "lesion_near_major_vessel", None),
+    ("Liver: two metastases in segments 6 and 7. No vascular involvement.", "CT", "lesion_near_major_vessel",
+     False),                                                                                                  # NEG
+])
+def test_dictation_damage_and_multiple_primaries(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)

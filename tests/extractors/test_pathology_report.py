@@ -760,3 +760,20 @@ def test_second_cancers_and_resections(extract, text, expected):
 def test_translated_pathology(extract, text, expected):
     row = extract(text, "PATHOLOGY").row
     assert {k: row[k] for k in expected} == expected
+
+
+# blind31 (dictation and OCR damage; several tumours): 'Key 67', 'My toes is', a lone capital O for zero; the area
+# closing one count is no count of its own.
+@pytest.mark.parametrize("text,expected", [
+    ("Specimen: liver core biopsy period\nKey 67: approximately 8O% period\nMy toes is: 35 per 2 mm2 period",
+     dict(ki67_percent=80.0, mitoses_per_2mm2=35.0)),
+    ("Specimen: liver core biopsy.\nKi-67 index: l.5% (hot spot)\nMitoses: O/2 mm2", dict(ki67_percent=1.5,
+                                                                                        mitoses_per_2mm2=0.0)),
+    ("Specimen: pancreas, EUS biopsy.\nProliferation: Ki-67 index 12%. Mitoses 3 per 2 mm2 (15 mitoses counted in 10 "
+     "mm2).", dict(mitoses_per_2mm2=3.0)),
+    ("Specimen: pancreas, resection.\nA count over 2 mm2 in the most active area gives 4 mitoses.",
+     dict(mitoses_per_2mm2=4.0)),                                                                              # NEG
+])
+def test_dictation_damage_in_pathology(extract, text, expected):
+    row = extract(text, "PATHOLOGY").row
+    assert {k: row[k] for k in expected} == expected

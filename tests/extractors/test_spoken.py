@@ -1,7 +1,7 @@
 """Sizes and segments dictated in words become digits, at the same length (extractors/_spoken.py)."""
 import pytest
 
-from extractors._spoken import spoken_numbers, spoken_punctuation
+from extractors._spoken import spoken_numbers, spoken_punctuation, spoken_terms
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -43,3 +43,19 @@ def test_dictated_punctuation(text, expected):
     out = spoken_punctuation(text)
     assert out == expected
     assert len(out) == len(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("a new 2 2 x 1 8 cm lesion", "a new 2.2 x 1.8 cm lesion"),          # a decimal point dictation lost
+    ("the largest in segment 7 measuring 4 1 cm", "the largest in segment 7 measuring 4.1 cm"),
+    ("segment 2 2 cm metastasis", "segment 2 2 cm metastasis"),          # NEG: segment 2, 2 cm
+    ("a 2 2 mm focus", "a 2 2 mm focus"),                                # NEG: millimetres say nothing sure
+    ("Key 67: approximately 80%", "Ki-67 : approximately 80%"),
+    ("My toes is: 35 per 2 mm2", "mitoses   : 35 per 2 mm2"),
+    ("abuts the right hepatic vain", "abuts the right hepatic vein"),
+    ("Know new lesions.", "no   new lesions."),
+    ("I know the patient well.", "I know the patient well."),            # NEG
+])
+def test_dictation_slips(text, expected):
+    assert spoken_terms(text) == expected
+    assert len(spoken_terms(text)) == len(text)

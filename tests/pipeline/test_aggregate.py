@@ -368,6 +368,11 @@ STICKY_CASES = [
     pytest.param([path("prim", day(0), specimen_site="small_bowel", procedure="resection", primary_site="jejunum"),
                   path("met", day(100), specimen_site="liver", primary_site="ileum")], [], [],
                  {"primary_site": "jejunum"}, id="primary-specimen-site-beats-metastasis-comment"),
+    # two primaries resected: a later metastasis naming one of them says which spread
+    pytest.param([path("prim", day(0), specimen_site="pancreas", procedure="resection", primary_site="pancreas"),
+                  path("met", day(100), specimen_site="other", primary_site="ileum")], [],
+                 [mention("prim", "PRIMARY_SITE", "pancreas"), mention("prim", "PRIMARY_SITE", "ileum")],
+                 {"primary_site": "ileum"}, id="of-two-primaries-the-one-a-metastasis-names"),
     pytest.param([], [img("pet", day(0), "PET")], [mention("pet", "PRIMARY_SITE", "ileum")],
                  {"primary_site": "ileum"}, id="imaging-mention-fallback"),  # no pathology: PRIMARY_SITE mention
     pytest.param([ILEUM_MET], [img("pet", day(0), "PET")], [mention("pet", "PRIMARY_SITE", "pancreas")],

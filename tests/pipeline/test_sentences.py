@@ -28,6 +28,10 @@ def _sentences(text: str) -> list[str]:
      ["Liver: Four new hypervascular lesions: segment 2 (15 mm), segment 4a (19 mm), segment 6 (12 mm) and segment 8\n"
       "(30 mm).", "No biliary dilatation.", "Pancreas: 2.8 cm hypervascular mass in the pancreatic tail, new and solid.",
       "(1) Bones: no lesion."]),
+    # a lower-case report: a line opening with a field label starts a sentence, as a capitalised one would
+    ("ct abdomen/pelvis with contrast\nhx: pancreatic NET G1, s/p Whipple 2019. surveillance.\nliver: no focal lesion.\n",
+     ["ct abdomen/pelvis with contrast", "hx: pancreatic NET G1, s/p Whipple 2019. surveillance.",
+      "liver: no focal lesion."]),
     # NEG: a short field line ending in a comma, then a capital, is a new sentence
     ("Nodes: 0/12,\nMargins: clear.\nKi-67: 2%.\nGrade: G1.\n", ["Nodes: 0/12,", "Margins: clear.", "Ki-67: 2%.",
                                                                  "Grade: G1."]),
