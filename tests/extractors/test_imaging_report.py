@@ -2462,3 +2462,20 @@ def test_abutment_without_invasion_is_still_near(extract, text, expected):
 ])
 def test_dictation_damage_and_multiple_primaries(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+@pytest.mark.parametrize("text,column,expected", [
+    ("Liver: metastases in segments 2 and 7.\nChest: new 4 mm ground-glass nodule in the right upper lobe, likely "
+     "inflammatory; follow-up suggested.", "extrahepatic_sites", []),
+    ("Liver: metastases in segments 2 and 7.\nChest: new 9 mm solid nodule in the right upper lobe, suspicious for a "
+     "metastasis.", "extrahepatic_sites", ["lung"]),                                                           # NEG
+])
+def test_a_finding_called_inflammatory_is_no_site(extract, text, column, expected):
+    assert_column(extract, text, "CT", column, expected)
+
+
+def test_a_finding_called_inflammatory_is_not_hedged(extract):
+    ex = extract("Impression: Stable liver metastases. Indeterminate right upper lobe ground-glass nodule, likely "
+                 "inflammatory.", "CT")
+    lung = [m for m in ex.mentions if m["label"] == "EXTRAHEPATIC_SITE" and m["value_norm"] == "lung"]
+    assert lung and all(m["is_negated"] for m in lung)  # no hedged lung site for the patient rule (decision_rules §7)
