@@ -282,7 +282,13 @@ _RECIST_HEADING_LINE = _CUES["RECIST_HEADING_LINE"]
 def in_recist_heading(text: str, start: int) -> bool:
     """The offset lies on the heading line of a RECIST table ("TARGET LESIONS (longest diameter; nodes short axis)")."""
     line_start = text.rfind("\n", 0, start) + 1
-    return bool(_RECIST_HEADING_LINE.match(text, line_start)) and "ESION" in text[line_start:start + 12].upper()
+    head = text[line_start:start + 12]
+    if "ESION" not in head and "esion" not in head:
+        return False
+    return bool(_RECIST_HEADING_LINE.match(text, line_start))
+
+
+_COMPARISON_HINT = re.compile(r"xceed|than|to\b|above|below", re.I)
 
 
 def is_reference_organ(text: str, start: int) -> bool:
@@ -405,10 +411,11 @@ def attribute_organ(text: str, start: int, end: int,
             and not is_sacral_level(text, segment.start(), segment.start() + 2):
         return "liver"  # "the segment 4a lesion", "Seg 7/8 met": a liver segment names the liver (not "segment 6 splenic lesion")
     best: tuple[float, str] | None = None
+    compares = _COMPARISON_HINT.search(text) is not None  # "exceeds", "than", "comparable to", "above", "below"
     for o_start, o_end, organ in organ_matches(text) if organs is None else organs:
         if organ == "vessel":
             continue  # a lesion abuts a vessel, it is not in one ("Lesion 3 is in contact with the right hepatic vein")
-        if organ != "liver" and is_reference_organ(text, o_start):
+        if organ != "liver" and compares and is_reference_organ(text, o_start):
             continue  # "Uptake in all target lesions exceeds spleen": the yardstick, not the place
         if o_end <= start:
             gap = text[o_end:start]
@@ -590,7 +597,7 @@ def ocr_clean(text: str) -> str:
     '1iver' -> 'liver', 'n0dule' -> 'nodule', 'segnent' -> 'segment', 'we11' -> 'well', 'DIAGN0SIS' -> 'DIAGNOSIS',
     'l/1O HPF' -> '1/10 HPF', 'O/2 mm2' -> '0/2 mm2'."""
     text = _repair_letter_digits(text)
-    if "O" in text:
+    if "O/" in text or "O /" in text or "O per" in text or "O of" in text:
         text = _LONE_O.sub("0", text)  # "Mitoses: O/2 mm2", "O per 10 HPF": a zero
     text = _repair_digits(text)
     text = splice(text, _word_repairs(text))

@@ -8,6 +8,10 @@ still points into the report's own text: a size's digits stand where its words s
 rules find quote the words whole. Only words in those
 two places are rewritten (configs/lexicons/spoken.jsonl): a count ("Twelve or so lesions") is the lesion
 extractor's business, and "two of fourteen nodes" is left alone.
+
+:func:`spoken_terms` repairs, at the same length too, the slips speech recognition makes in terms the rules read: a
+decimal point lost before centimetres ("2 2 x 1 8 cm"), "Key 67", "My toes is", "hepatic vain", "know new lesions"
+(the patterns are the SPOKEN_DECIMAL and SPOKEN_TERM_* cues; the hints in the code only skip the texts that hold none).
 """
 from __future__ import annotations
 
@@ -34,7 +38,6 @@ _MARKS = {"period": ".", "full stop": ".", "comma": ",", "semicolon": ";", "new 
 _DECIMAL = _CUES["SPOKEN_DECIMAL"]
 _TERMS = ((_CUES["SPOKEN_TERM_KI67"], "Ki-67"), (_CUES["SPOKEN_TERM_MITOSES"], "mitoses"),
           (_CUES["SPOKEN_TERM_VEIN"], "vein"), (_CUES["SPOKEN_TERM_NO"], "no"))
-_TERM_TRIGGERS = ("key", "toes", "vain", "know")
 
 _UNITS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])}
 _TEENS = {w: 10 + i for i, w in enumerate(["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -128,10 +131,13 @@ def spoken_terms(text: str) -> str:
     """``text`` with dictation slips repaired at the same length: "2 2 x 1 8 cm" -> "2.2 x 1.8 cm", "Key 67" ->
     "Ki-67", "My toes is" -> "mitoses   ", "hepatic vain" -> "hepatic vein", "know new lesions" -> "no   new lesions"."""
     edits: list[tuple[int, int, str]] = []
-    if " cm" in text or "cm" in text:
+    if "cm" in text and _DIGIT_SPACE_DIGIT.search(text):  # most reports hold no "2 2": the decimal pattern is not run on them
         edits += [(m.start(), m.end(), m.group("int") + "." + m.group("frac")) for m in _DECIMAL.finditer(text)]
-    lower = text.lower()
-    if any(t in lower for t in _TERM_TRIGGERS):
+    if ("67" in text or "toes" in text or "Toes" in text or "vain" in text or "now " in text) and _TERM_HINT.search(text):
         for pattern, term in _TERMS:
             edits += [(m.start(), m.end(), _padded(term, m.end() - m.start())) for m in pattern.finditer(text)]
     return splice(text, sorted(edits)) if edits else text
+
+
+_DIGIT_SPACE_DIGIT = re.compile(r"\d \d\s*(?:c|x|×|by)")
+_TERM_HINT = re.compile(r"\bkey[ -]67|\btoes\b|\bvain|\bknow\b", re.I)

@@ -99,6 +99,19 @@ _SUV_OF_LESION_AFTER = _CUES["SUV_OF_LESION_AFTER"]
 _OTHER_SEGMENT_CLAUSE = _CUES["OTHER_SEGMENT_CLAUSE"]
 #: "The segment 4 mass still abuts the confluence; the left duct dilatation has resolved": another subject's clause
 _OTHER_SUBJECT_CLAUSE = _CUES["OTHER_SUBJECT_CLAUSE"]
+#: "Relative to the pre-treatment baseline ...": a change counted against the baseline, not the latest study
+_BASELINE_COMPARATOR = _CUES["BASELINE_COMPARATOR"]
+#: "Surgical clips at the porta hepatis": a device named before a place
+_DEVICE_SUBJECT = _CUES["DEVICE_SUBJECT"]
+#: a size or a change in size: a treated lesion described so is still there ("now 21 mm", "smaller")
+_STILL_MEASURED = re.compile(r"\d\s*(?:mm|cm)\b|\b(?:smaller|larger|decreas\w*|increas\w*|shrunk|grown|measur\w*)\b", re.I)
+#: "In 2021 the liver lesions were intensely avid (SUVmax 34)": a sentence telling an earlier study
+_PAST_YEAR_SENTENCE = re.compile(r"\s*In\s+(?:19|20)\d{2}\b(?!\s*[-/])")
+#: "LR-TR nonviable.": a sentence that only gives the item before it its treatment-response category
+_TR_VERDICT_ANYWHERE = re.compile(r"\b(?:LR-?TR|LI-?RADS\s+(?:LR-?)?TR)\b", re.I)
+_TR_VERDICT = re.compile(r"\s*(?:LR-?TR|LI-?RADS\s+(?:LR-?)?TR)[- ]+(?:non-?viable|viable|equivocal)\b", re.I)
+#: "all six treated lesions", "compact lipiodol retention": a lesion named with its treatment
+_TREATED_IN_STATUS = _CUES["TREATED_IN_STATUS"]
 #: "primary not resected.": what was (not) done, not a primary seen on this study
 _PRIMARY_STATUS_AFTER = _CUES["PRIMARY_STATUS_AFTER"]
 #: "Mild interval decrease ...: stable disease by RECIST 1.1": a change named with its criteria is the verdict
@@ -274,6 +287,12 @@ class _Report:
         # "=== PRELIMINARY READ ===" ... "=== FINAL READ ===": the final read supersedes the preliminary one
         self.superseded_preliminary = bool(_FINAL_READ.search(self.text))
         # a prior report quoted inside this one ('The pre-PRRT PET report reads: >> "Multiple avid liver metastases ..."')
+        self._benign: dict[tuple[int, int, str], bool] = {}
+        lower_hints = self.text.lower() if ("TR" in self.text or "reat" in self.text or "ipiodol" in self.text
+                                            or "blat" in self.text or "mbolis" in self.text or "mboliz" in self.text
+                                            or "rradiat" in self.text) else ""
+        self.has_tr_verdicts = "tr" in lower_hints and bool(_TR_VERDICT_ANYWHERE.search(self.text))
+        self.has_treatment_words = bool(lower_hints)
         self.quoted_prior = [(m.start("quote"), m.end("quote")) for m in _QUOTED_PRIOR.finditer(self.text)]
         # a dated timeline line ("06/2023 CT: two liver metastases ...") tells an earlier study, not this one's findings
         self.quoted_prior += [m.span("quote") if m.group("quote") is not None else m.span("quote2")
@@ -355,6 +374,14 @@ class _Report:
 
     # -- liver lesions -------------------------------------------------------------------------
     def is_benign(self, span: Span) -> bool:
+        """Not the NET's viable disease: benign, treated and dead, ruled out (computed once per span)."""
+        key = (span.start_char, span.end_char, span.label_)
+        known = self._benign.get(key)
+        if known is None:
+            known = self._benign[key] = self._is_benign(span)
+        return known
+
+    def _is_benign(self, span: Span) -> bool:
         if _attrs(span).get("kind") == "benign":
             return True
         if self.is_component(span):
@@ -362,7 +389,8 @@ class _Report:
         sent = self.sent(span)
         before = self.text[max(sent.start_char, span.start_char - 50):span.start_char]
         after = self.text[span.start_char:min(sent.end_char, span.end_char + 250)]
-        if _BENIGN_GROUP_MEMBER_BEFORE.search(before):
+        if ("includ" in before or " of which" in before or "among" in before or "notably" in before
+                or "especially" in before) and _BENIGN_GROUP_MEMBER_BEFORE.search(before):
             return True  # "The hepatic adenomas, including the 46 mm segment 6 lesion, are photopenic"
         treated = bool(_TREATED_BEFORE.search(before))
         # the sentences that go on describing this lesion ("It is predominantly non-enhancing but ..."); a clause about
@@ -370,7 +398,13 @@ class _Report:
         other = _OTHER_LESION_CLAUSE.search(after, span.end_char - span.start_char) or \
             _OTHER_SEGMENT_CLAUSE.search(after, span.end_char - span.start_char) or \
             _OTHER_SUBJECT_CLAUSE.search(after, span.end_char - span.start_char)
-        status = after[:other.start()] if other else after + " " + self._continuation(sent, treated)
+        status = after[:other.start()] if other else after + " " + self._continuation(sent, treated) \
+            + (self._treatment_verdict_after(sent) if self.has_tr_verdicts else "")  # "...: no enhancement. LR-TR nonviable."
+        # "all six treated lesions", "Segment 8 and segment 5: compact lipiodol retention, no enhancement"
+        if not treated and self.has_treatment_words and (_TREATED_IN_STATUS.search(status)
+                                                         or _TREATED_IN_STATUS.search(before[-25:])) \
+                and not _STILL_MEASURED.search(status):
+            treated = True  # (not "Two other treated lesions in segments 5 and 8 measure 21 mm and 17 mm": still there)
         viable = bool(_VIABLE.search(_negation_free(status))) and not _NOT_VIABLE.search(status)
         # "the treated segment 8 lesion ... shows a residual enhancing component" is viable tumour
         if not viable and (treated or _NOT_VIABLE.search(status)):
@@ -411,6 +445,15 @@ class _Report:
             return False  # not "Features are typical of FNH.", nor a bare "Simple cyst." closing a list item
         inside = [s for s in self.get("LIVER_LESION") if nxt.start_char <= s.start_char < nxt.end_char]
         return bool(inside) and all(_attrs(s).get("kind") == "benign" and not flag(s, "is_negated") for s in inside)
+
+    def _treatment_verdict_after(self, sent: Sentence) -> str:
+        """The next sentence when it is only a treatment-response category for the same item ("LR-TR nonviable.")."""
+        number = self.index.sentence_at(sent.start_char)
+        if number + 1 < len(self.index.sentences):
+            nxt = self.index.sentences[number + 1]
+            if nxt.section == sent.section and _TR_VERDICT.match(nxt.text):
+                return " " + nxt.text
+        return ""
 
     def _continuation(self, sent: Sentence, treated: bool) -> str:
         """Up to two following sentences of the section that go on about the same lesion: they start with an
@@ -565,8 +608,9 @@ class _Report:
             if any(slot == "segments" and _ADJACENT_BEFORE.search(self.text, max(sent.start_char, span.start_char - 30),
                                                                   span.start_char) for span, slot in spans):
                 continue  # "Small subcapsular haematoma adjacent to segment 6": no lesion of the list
-            if (_NOT_VIABLE.search(sent.text) or _TREATED_AREA_DEAD.search(sent.text)) \
-                    and not _VIABLE.search(_negation_free(sent.text)):
+            said = sent.text + self._treatment_verdict_after(sent)  # "... no enhancement." + "LR-TR nonviable."
+            if (_NOT_VIABLE.search(said) or _TREATED_AREA_DEAD.search(said)) \
+                    and not _VIABLE.search(_negation_free(said)):
                 continue  # "2. Segment 4a: LR-TR nonviable.", "Treated segment 6 and 8 areas are scarred": no tumour left
             target = self._continued_target(sent)
             if target is None:
@@ -1393,8 +1437,9 @@ def _sstr_avid(report: _Report, report_type: str, disease: bool, suv: float | No
     seen: set[str] = set()
     verdict: str | None = None  # "The disease is therefore not sufficiently receptor-avid": said of the disease as a whole
     for span in report.get("SSTR_UPTAKE"):
-        if not report.is_current(span) or flag(span, "is_uncertain") or not _has_lesion_in_sentence(report, span):
-            continue
+        if not report.is_current(span) or flag(span, "is_uncertain") or _PAST_YEAR_SENTENCE.match(report.sent(span).text) \
+                or not _has_lesion_in_sentence(report, span):
+            continue  # (not "In 2021 the liver lesions were intensely avid": an earlier study's uptake)
         clause = _clause(report, span)
         if _PHYSIOLOGIC.search(clause) or _physiological_after(report, span) or _resected(report, span):
             continue
@@ -1407,8 +1452,10 @@ def _sstr_avid(report: _Report, report_type: str, disease: bool, suv: float | No
             verdict = "non_avid" if flag(span, "is_negated") else "avid"
         if flag(span, "is_negated"):
             continue  # "No avid nodes", "none shows uptake above liver": no disease there, not non-avid disease
-        if value == "non_avid" and _BENIGN_TARGET_NONAVID.search(clause):
-            continue  # "The photopenic lesion in segment VII corresponds to the known haemangioma": benign, not disease
+        if value == "non_avid" and (_BENIGN_TARGET_NONAVID.search(clause) or _TREATED_IN_STATUS.search(clause)):
+            # "The photopenic lesion in segment VII corresponds to the known haemangioma": benign, not disease; "The
+            # remaining lipiodolised lesions (segments 2, 5 and 8) are photopenic": treated, not non-avid disease
+            continue
         if value == "non_avid" and _ABSENCE.match(span.text) and not _lesion_before(report, span):
             continue  # "No uptake in the pancreatic bed": nothing there; "the mass shows no uptake" is non-avid
         seen.add(value)
@@ -1443,8 +1490,8 @@ def _suv_max(report: _Report) -> float | None:
     title = report.title
     sstr_study = bool(_SSTR.search(title))  # "Ga-68 DOTATATE and F-18 FDG PET/CT", not "18F-FDG PET/CT"
     for span in report.get("SUV"):
-        if not report.is_current(span) or _attrs(span).get("prior"):
-            continue
+        if not report.is_current(span) or _attrs(span).get("prior") or _PAST_YEAR_SENTENCE.match(report.sent(span).text):
+            continue  # (also "In 2021 the liver lesions were intensely avid (SUVmax 34)")
         sent = report.sent(span)
         lead = max(sent.start_char, span.start_char - 40)
         before = report.text[lead:span.start_char]
@@ -1502,6 +1549,8 @@ def _proximity(report: _Report, norm: str) -> bool | None:
         if norm == "hilar_bile_duct" and _OTHER_HILUM.search(report.text[max(0, span.start_char - 12):span.start_char]):
             continue
         sent = report.sent(span)
+        if _DEVICE_SUBJECT.search(report.text, max(sent.start_char, span.start_char - 40), span.start_char):
+            continue  # "Surgical clips at the porta hepatis": a device there, no lesion
         before = report.text[sent.start_char:span.end_char]
         after = report.text[span.end_char:sent.end_char]
         negative = flag(span, "is_negated") or _attrs(span).get("remote") or bool(_REMOTE.search(before)) \
@@ -1547,6 +1596,7 @@ def _trend(report: _Report, disease: bool) -> str | None:
     denied_progression: set[str] = set()  # sections whose verdict is "no (definite) progression"
     resolved = False
     verdicts: dict[str, str] = {}  # section -> the value its "Overall ..." sentence states
+    against_baseline: dict[str, set[str]] = {}  # changes counted from the baseline study, not the latest
     for span in report.get("DISEASE_TREND"):
         if not report.is_current(span):
             continue
@@ -1585,13 +1635,21 @@ def _trend(report: _Report, disease: bool) -> str | None:
             stated_progression.add(section)
         elif value == "progression" and report.no_comparison:
             continue  # "Comparison: Nil (first CT at this practice)" ... "New 19 mm adrenal nodule": new to no study
+        verdict = not flag(span, "is_negated") and (_OVERALL_BEFORE.match(report.text, sent.start_char, span.start_char)
+                                                     or _CRITERIA_AFTER.match(report.text, span.end_char))
+        if _BASELINE_COMPARATOR.search(sent.text) and not verdict:
+            # "Relative to the pre-treatment baseline ... (sustained partial response)": counts only when the report states
+            # no change against a later study
+            against_baseline.setdefault(section, set()).add(value)
+            continue
         found.setdefault(section, set()).add(value)
-        if not flag(span, "is_negated") and (_OVERALL_BEFORE.match(report.text, sent.start_char, span.start_char)
-                                             or _CRITERIA_AFTER.match(report.text, span.end_char)):
+        if verdict:  # RECIST's own verdict counts from the baseline: "Partial response (RECIST 1.1) compared with baseline"
             verdicts.setdefault(section, value)  # "L1 has grown slightly, L3 is no longer seen. Overall stable disease"
+    if not any(found.values()):
+        found = against_baseline
     for section in denied_progression - stated_progression:
         # "New 7 mm lesion in segment 2, not safely classifiable ... Overall no definite progression": the stated verdict
-        found[section].discard("progression")
+        found.setdefault(section, set()).discard("progression")
     if not disease:
         # no tumour now: a response (the prior lesions resolved) is the only change a report can state
         return "response" if resolved else None

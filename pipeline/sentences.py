@@ -8,6 +8,7 @@ array write (no Python loop over tokens):
   hard-wrapped text, the full line before ends in a word that needs its continuation: see
   :func:`wrapped_line_ends`), or the line before ended in ``. ! ? : ;`` (a line continuing in lower
   case is wrapped text, same sentence);
+* at a line break before a field label in lower case ("hx: ...", "liver: no focal lesion.");
 * at a line break before a lower-case line in a text that is not hard-wrapped (dictation with one
   finding per line and no punctuation: "no new liver lesions" / "pancreas tail primary 2.9 cm"),
   unless the line before ends in a word that needs its continuation ("and", "of", "with", ...):
@@ -53,7 +54,9 @@ _LOWER_LINE = re.compile(r"(?<![.!?:;\s])[ \t\r]*\n[ \t]*(?=[a-z])")
 #: a line ending in one of these words continues on the next line, hard-wrapped or not
 _CONTINUED = re.compile(r"(?:\b(?:and|or|nor|but|of|with|without|the|a|an|to|in|into|on|at|by|for|from|"
                         r"as|than|is|are|was|were|be|been|measuring|measures|demonstrating|showing|"
-                        r"which|that|including|involving|within|between|per|versus|vs)|[,\-/&+(])$", re.I)
+                        r"which|that|including|involving|within|between|per|versus|vs|since|until|after|during|"
+                        r"approximately|approx|about|via|toward|towards|through|near|along|across|around|beyond|"
+                        r"behind|beside|among|despite|unlike|except)|[,\-/&+(])$", re.I)
 #: a text is hard-wrapped when at least this many lines reach WRAPPED_SHARE of its longest line
 WRAPPED_LINES = 2
 WRAPPED_SHARE = 0.8

@@ -2479,3 +2479,42 @@ def test_a_finding_called_inflammatory_is_not_hedged(extract):
                  "inflammatory.", "CT")
     lung = [m for m in ex.mentions if m["label"] == "EXTRAHEPATIC_SITE" and m["value_norm"] == "lung"]
     assert lung and all(m["is_negated"] for m in lung)  # no hedged lung site for the patient rule (decision_rules §7)
+
+
+@pytest.mark.parametrize("text,kind,column,expected", [
+    # imaging after treatment; dates and order (blind32)
+    ("Findings:\nDense lipiodol deposition is present in all six treated lesions.\n- Segment 8 (both lesions), segment 5 "
+     "and segment 2: compact, homogeneous lipiodol retention with no arterial-phase enhancement.\n- Segment 7: the lesion "
+     "now measures 33 mm (previously 41 mm), with a nodular enhancing component, consistent with residual viable tumour."
+     "\n- Segment 4a: the lesion now measures 20 mm, with residual viable tumour.", "CT", "liver_lesion_count", 2),
+    ("Findings:\n1. Segment 7: treated lesion now 26 mm (33 mm on CT 22/06). LR-TR viable.\n2. Segment 4a: 19 mm. "
+     "LR-TR viable.\n3. Segments 2, 5 and 8 (two lesions): no enhancement on subtraction images. LR-TR nonviable.",
+     "MRI", "liver_segments", ["4a", "7"]),
+    ("Findings:\n1. Segment 7: treated lesion now 26 mm (33 mm on CT 22/06). LR-TR viable.", "MRI",
+     "largest_liver_lesion_mm", 26.0),
+    ("Post-radioembolisation atrophy of the right lobe, stable. The treated sites have involuted to small scars without\n"
+     "enhancement (largest in segment 8, 11 mm), LR-TR nonviable, and the hepatic and portal veins are patent as before.\n"
+     "A 7 mm lesion in segment 4a, bright on T2 with peripheral nodular enhancement and progressive fill-in, unchanged since\n"
+     "2019: haemangioma.\nNo new lesion.", "MRI", "liver_lesion_count", 0),
+    ("Ga-68 DOTATATE PET/CT\nLiver: intense uptake in the segment 7 and segment 4a lesions (SUVmax 24.6). The remaining "
+     "lipiodolised lesions (segments 2, 5 and 8) are photopenic.", "PET", "sstr_avid", True),
+    ("Ga-68 DOTATATE PET/CT\nLiver: intense uptake in the segment 7 lesion (SUVmax 24.6); the segment 2 metastasis is "
+     "photopenic.", "PET", "sstr_avid", None),                                                               # NEG
+    ("Ga-68 DOTATATE PET/CT\nLiver: numerous metastases; highest lesional SUVmax 5.1, below the normal liver (SUVmean 6.8)."
+     "\nIn 2021 the liver lesions were intensely avid (SUVmax 34).\nImpression: the disease is not SSTR-avid.", "PET",
+     "suv_max", 5.1),
+    ("Liver: three new lesions: 18 mm in segment 4b, adjacent to the staple line at the resection margin; 31 mm in segment "
+     "6. Surgical clips at the porta hepatis.", "CT", "hilar_or_central_bile_duct", None),
+    ("Liver: a 31 mm metastasis in segment 4b invading the porta hepatis.", "CT", "hilar_or_central_bile_duct", True),  # NEG
+    ("Liver: Three hepatic metastases:\n1. Segment 4b, at the resection margin: 19 mm.\n2. Segment 6: 32 mm.", "MRI",
+     "liver_segments", ["4b", "6"]),
+    ("DOTATATE PET/CT\nFindings: No abnormal hepatic uptake; the treated lesions are no longer avid.\nImpression: "
+     "Complete receptor response.", "PET", "disease_trend", "response"),
+    ("Comparison: CT 2022-05-10 (most recent) and MRI 2022-01-18 (baseline).\nFindings: Segment 7: 18 mm (18 mm in May; 22 "
+     "mm at baseline).\nIMPRESSION:\n1. Stable disease compared with the most recent study.\n2. Relative to the "
+     "pre-treatment baseline the lesions remain smaller (sustained partial response).", "MRI", "disease_trend", "stable"),
+    ("Comparison: MRI 2022-01-18 (baseline).\nFindings: Segment 7: 18 mm (22 mm at baseline).\nIMPRESSION: Relative to the "
+     "pre-treatment baseline the lesions are smaller (partial response).", "MRI", "disease_trend", "response"),  # NEG
+])
+def test_treated_livers_and_dated_comparisons(extract, text, kind, column, expected):
+    assert_column(extract, text, kind, column, expected)
