@@ -31,7 +31,7 @@ from pipeline.markup import as_spaces
 from ._doc_index import DocIndex, doc_text
 from ._base import ExtractorSpec, Finding, register, set_values, value
 from ._imaging_base import ImagingExtractor
-from ._imaging_units import ORGAN_SITE, attribute_organ, in_recist_heading, is_reference_organ, parse_count, segments_in
+from ._imaging_units import ORGAN_SITE, attribute_organ, in_recist_heading, is_reference_organ, organ_matches, parse_count, segments_in
 
 _CUES = load_lexicon("lesion")
 
@@ -253,8 +253,11 @@ class LesionExtractor(ImagingExtractor):
             if site is None or attrs["kind"] == "benign" or in_recist_heading(doc_text(doc), span.start_char):
                 continue  # (not "TARGET LESIONS (longest diameter; nodes short axis)": a table's heading)
             new = Span(doc, span.start, span.end, label="EXTRAHEPATIC_SITE")
+            count = value(span, "value_num")
+            if count is None and attrs.get("plural") and site == "bone":
+                count = _bones_listed(doc_text(doc), span.end_char)  # "the osseous metastases in T11, the iliac wing, ..."
             set_values(new, rule_id=value(span, "rule_id"), extractor=value(span, "extractor"),
-                       value_num=value(span, "value_num"), value_norm=site, attrs={**attrs, "source": "lesion"})
+                       value_num=count, value_norm=site, attrs={**attrs, "source": "lesion"})
             emitted.append(new)
         doc.spans[TARGETS] = targets
         return emitted
@@ -285,6 +288,20 @@ class LesionExtractor(ImagingExtractor):
         if _NO_DEFAULT_LIVER.match(noun) and not _LIVER_PLACE.search(sent.text):
             return None  # "foci" alone may lie anywhere; "tiny foci in the left lateral segment" lie in the liver
         return "liver"
+
+
+#: the list after a plural bone lesion noun: "in T11, the left iliac wing, the right sixth rib and the sternum"
+_PLACE_LIST_AFTER = re.compile(r"\s+(?:in|at|of|involving|within)\s+(?P<list>[^.;:()\n]{1,160})")
+
+
+def _bones_listed(text: str, end: int) -> float | None:
+    """How many bones the list right after a plural bone lesion noun names, when it names two or more ("the osseous
+    metastases in T11, the left iliac wing, the right sixth rib and the sternum": four lesions, one per bone)."""
+    listed = _PLACE_LIST_AFTER.match(text, end)
+    if listed is None:
+        return None
+    bones = [o for o in organ_matches(listed.group(0)) if o[2] == "bone"]
+    return float(len(bones)) if len(bones) >= 2 else None
 
 
 def _site(organ: str | None, doc: Doc, span: Span) -> str | None:

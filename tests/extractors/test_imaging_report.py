@@ -2518,3 +2518,14 @@ def test_a_finding_called_inflammatory_is_not_hedged(extract):
 ])
 def test_treated_livers_and_dated_comparisons(extract, text, kind, column, expected):
     assert_column(extract, text, kind, column, expected)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Bone: the osseous metastases in T11, the left iliac wing, the right sixth rib and the sternum show no SSTR "
+     "expression.", 4.0),                                                                   # four bones, four lesions
+    ("Bone: the osseous metastases in T11 and the sternum show no SSTR expression.", 2.0),
+    ("Bone: osseous metastases, unchanged.", None),                                         # NEG: no list, no number
+])
+def test_plural_bone_metastases_count_the_bones_they_list(extract, text, expected):
+    sites = [m for m in extract(text, "PET").mentions if m["label"] == "EXTRAHEPATIC_SITE" and m["value_norm"] == "bone"]
+    assert sites and sites[0]["value_num"] == expected
