@@ -104,12 +104,14 @@ _BASELINE_COMPARATOR = _CUES["BASELINE_COMPARATOR"]
 #: "Surgical clips at the porta hepatis": a device named before a place
 _DEVICE_SUBJECT = _CUES["DEVICE_SUBJECT"]
 #: a size or a change in size: a treated lesion described so is still there ("now 21 mm", "smaller")
-_STILL_MEASURED = re.compile(r"\d\s*(?:mm|cm)\b|\b(?:smaller|larger|decreas\w*|increas\w*|shrunk|grown|measur\w*)\b", re.I)
+_STILL_MEASURED = _CUES["STILL_MEASURED"]
 #: "In 2021 the liver lesions were intensely avid (SUVmax 34)": a sentence telling an earlier study
-_PAST_YEAR_SENTENCE = re.compile(r"\s*In\s+(?:19|20)\d{2}\b(?!\s*[-/])")
+_PAST_YEAR_SENTENCE = _CUES["PAST_YEAR_SENTENCE"]
 #: "LR-TR nonviable.": a sentence that only gives the item before it its treatment-response category
-_TR_VERDICT_ANYWHERE = re.compile(r"\b(?:LR-?TR|LI-?RADS\s+(?:LR-?)?TR)\b", re.I)
-_TR_VERDICT = re.compile(r"\s*(?:LR-?TR|LI-?RADS\s+(?:LR-?)?TR)[- ]+(?:non-?viable|viable|equivocal)\b", re.I)
+_TR_VERDICT_ANYWHERE = _CUES["TR_VERDICT_ANYWHERE"]
+#: substrings one of which every TREATED_IN_STATUS match holds (with "TR", they gate the treatment cues)
+_TREATMENT_HINTS = ("reat", "ipiodol", "blat", "mbolis", "mboliz", "rradiat")
+_TR_VERDICT = _CUES["TR_VERDICT"]
 #: "all six treated lesions", "compact lipiodol retention": a lesion named with its treatment
 _TREATED_IN_STATUS = _CUES["TREATED_IN_STATUS"]
 #: "primary not resected.": what was (not) done, not a primary seen on this study
@@ -288,11 +290,9 @@ class _Report:
         self.superseded_preliminary = bool(_FINAL_READ.search(self.text))
         # a prior report quoted inside this one ('The pre-PRRT PET report reads: >> "Multiple avid liver metastases ..."')
         self._benign: dict[tuple[int, int, str], bool] = {}
-        lower_hints = self.text.lower() if ("TR" in self.text or "reat" in self.text or "ipiodol" in self.text
-                                            or "blat" in self.text or "mbolis" in self.text or "mboliz" in self.text
-                                            or "rradiat" in self.text) else ""
-        self.has_tr_verdicts = "tr" in lower_hints and bool(_TR_VERDICT_ANYWHERE.search(self.text))
-        self.has_treatment_words = bool(lower_hints)
+        # cheap gates for the treatment cues read per lesion (most reports name no treatment)
+        self.has_treatment_words = "TR" in self.text or any(hint in self.text for hint in _TREATMENT_HINTS)
+        self.has_tr_verdicts = self.has_treatment_words and bool(_TR_VERDICT_ANYWHERE.search(self.text))
         self.quoted_prior = [(m.start("quote"), m.end("quote")) for m in _QUOTED_PRIOR.finditer(self.text)]
         # a dated timeline line ("06/2023 CT: two liver metastases ...") tells an earlier study, not this one's findings
         self.quoted_prior += [m.span("quote") if m.group("quote") is not None else m.span("quote2")
@@ -1152,7 +1152,7 @@ def _resected(report: _Report, span: Span) -> bool:
     return not any(not _NEGATION_LEAD.search(clause, max(0, r.start() - 40), r.start()) for r in _RECURRENCE.finditer(clause))
 
 
-_NOT_BEFORE = re.compile(r"\b(?:not|never)\s+$", re.I)
+_NOT_BEFORE = _CUES["NOT_BEFORE"]
 
 
 #: the rest of a list of organ labels ending in a colon, after its first label: "Nodes, bone, lung: no disease"

@@ -291,7 +291,7 @@ class LesionExtractor(ImagingExtractor):
 
 
 #: the list after a plural bone lesion noun: "in T11, the left iliac wing, the right sixth rib and the sternum"
-_PLACE_LIST_AFTER = re.compile(r"\s+(?:in|at|of|involving|within)\s+(?P<list>[^.;:()\n]{1,160})")
+_PLACE_LIST_AFTER = _CUES["PLACE_LIST_AFTER"]
 
 
 def _bones_listed(text: str, end: int) -> float | None:

@@ -547,6 +547,11 @@ def _procedure_mentions(mentions: Mapping[str, list[dict[str, Any]]]) -> list[di
             if m.get("label") == "PROCEDURE_HISTORY" and m.get("value_norm") and not m.get("is_hypothetical")]
 
 
+def _site_norm(mention: Mapping[str, Any]) -> str:
+    """A PRIMARY_SITE mention's site as the patient column spells it ('small bowel' -> 'small_bowel')."""
+    return str(mention.get("value_norm")).strip().lower().replace(" ", "_")
+
+
 def _primary_site(rows: Sequence[dict[str, Any]], mentions: Mapping[str, list[dict[str, Any]]],
                   dates: Mapping[str, dt.date | None], evidence: set[str]) -> str | None:
     """Pathology's primary site (primary specimens first, latest first; of two primaries the one a later metastasis
@@ -560,8 +565,7 @@ def _primary_site(rows: Sequence[dict[str, Any]], mentions: Mapping[str, list[di
         if not _is_metastasis(best):
             # two primaries resected ("a pancreatic NET G1 and an ileal NET G2"): a later metastasis naming the other
             # one ("consistent with metastasis from the known ileal primary") says which of them spread
-            named = {str(m.get("value_norm")).strip().lower().replace(" ", "_")
-                     for m in mentions.get(best["report_id"], []) if m.get("label") == "PRIMARY_SITE"
+            named = {_site_norm(m) for m in mentions.get(best["report_id"], []) if m.get("label") == "PRIMARY_SITE"
                      and not any(m.get(k) for k in ("is_negated", "is_hypothetical", "is_uncertain"))}
             spread = [r for r in stated if _is_metastasis(r) and r["primary_site"] != best["primary_site"]
                       and r["primary_site"] in named and recency(r["report_id"]) > recency(best["report_id"])]
@@ -579,7 +583,7 @@ def _primary_site(rows: Sequence[dict[str, Any]], mentions: Mapping[str, list[di
     if cues:
         best = max(cues, key=lambda m: recency(m["report_id"]))
         evidence.add(best["report_id"])
-        return str(best["value_norm"]).strip().lower().replace(" ", "_")
+        return _site_norm(best)
     if any(r.get("primary_site") == "unknown" for r in rows):
         return "unknown"
     return None
